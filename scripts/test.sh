@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The quality gates and the whole test suite, in the order CI runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production}"
+export DJANGO_STATIC_MANIFEST="${DJANGO_STATIC_MANIFEST:-0}"
+BIN=.venv/bin
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+# Browser tests drive Debian's Chromium; install it when we can (root with apt-get).
+if [ ! -x "$CHROMIUM" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing Debian's chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "== ruff"
+$BIN/ruff check .
+$BIN/ruff format --check .
+echo "== django checks"
+$BIN/python manage.py check --fail-level WARNING
+$BIN/python manage.py makemigrations --check --dry-run
+echo "== pytest (database: ${DATABASE_URL:-sqlite})"
+$BIN/pytest "$@"
