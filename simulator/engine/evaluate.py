@@ -36,6 +36,7 @@ from typing import ParamSpec, TypeVar
 from simulator.engine.errors import (
     CONFLICTING_MARKS,
     CROSS_MARGIN_EXCEEDS_WALLET,
+    DUPLICATE_ID,
     FEE_RATE_OUT_OF_RANGE,
     FUNDING_RATE_OUT_OF_RANGE,
     ISOLATED_MARGIN_BELOW_INITIAL,
@@ -372,11 +373,7 @@ def _leg(
     spec: PositionSpec, venue: Venue, collateral: str, fee: Decimal, *, opening_rules: bool
 ) -> Leg:
     pid = spec.id
-    try:
-        market = market_for(spec.symbol)
-    except MarginError as error:
-        error.position_id = pid
-        raise
+    market = market_for(spec.symbol)
     if spec.contract is not None and spec.contract is not market.kind:
         raise MarginError(
             WRONG_CONTRACT_KIND.format(symbol=market.symbol, kind=market.kind.value),
@@ -491,10 +488,20 @@ def build_legs(
 ) -> tuple[list[Leg], list[str]]:
     """Validate every position, merge same symbol and side, check per-symbol rules."""
     fee = account.taker_fee_rate or ZERO
-    raw = [
-        _leg(spec, venue, account.collateral, fee, opening_rules=opening_rules)
-        for spec in account.positions
-    ]
+    seen: set[str] = set()
+    for spec in account.positions:
+        if spec.id in seen:
+            raise MarginError(
+                DUPLICATE_ID.format(position_id=spec.id), field="id", position_id=spec.id
+            )
+        seen.add(spec.id)
+    raw = []
+    for spec in account.positions:
+        try:
+            raw.append(_leg(spec, venue, account.collateral, fee, opening_rules=opening_rules))
+        except MarginError as error:
+            error.position_id = error.position_id or spec.id
+            raise
     notes: list[str] = []
     modes: dict[str, Leg] = {}
     marks: dict[str, Leg] = {}
