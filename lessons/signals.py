@@ -1,0 +1,39 @@
+"""Keep rendered lessons in step with the glossary they link to."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from lessons.models import RENDERED_FIELDS, GlossaryTerm, Lesson
+from lessons.rendering import glossary_lookup
+
+_rerender_suspended: ContextVar[bool] = ContextVar("rerender_suspended", default=False)
+
+
+@contextmanager
+def glossary_rerender_suspended():
+    """For bulk loads that render every lesson afterwards anyway."""
+    token = _rerender_suspended.set(True)
+    try:
+        yield
+    finally:
+        _rerender_suspended.reset(token)
+
+
+def rerender_lessons_using_glossary() -> int:
+    """Re-render every lesson that links a glossary term (no history rows: the Markdown is unchanged)."""
+    glossary = glossary_lookup(GlossaryTerm.objects.all())
+    lessons = list(Lesson.objects.filter(body__contains="[["))
+    for lesson in lessons:
+        lesson.render(glossary=glossary)
+    Lesson.objects.bulk_update(lessons, RENDERED_FIELDS)
+    return len(lessons)
+
+
+@receiver(post_save, sender=GlossaryTerm, dispatch_uid="lessons.glossary_saved")
+@receiver(post_delete, sender=GlossaryTerm, dispatch_uid="lessons.glossary_deleted")
+def glossary_changed(sender, raw=False, **kwargs):
+    if not raw and not _rerender_suspended.get():
+        rerender_lessons_using_glossary()
