@@ -1,4 +1,4 @@
-"""Admin import and export of lessons as Markdown files (the format of lessons/markdown_files.py)."""
+"""Admin import and export of lessons as Markdown files (the format of markdown_files.py)."""
 
 import io
 import zipfile

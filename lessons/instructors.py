@@ -33,7 +33,7 @@ def _global_apps():
 
 
 def grant_instructor_permissions(apps=None):
-    """Create the group if missing and give it every permission on instructor content (adds only)."""
+    """Create the group if missing; give it every permission on instructor content (adds only)."""
     apps = apps or _global_apps()
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")

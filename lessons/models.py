@@ -164,10 +164,6 @@ class Lesson(LoadedContent):
     def __str__(self):
         return self.title
 
-    @property
-    def concept_titles(self) -> list[tuple[str, str]]:
-        return [(cid, CONCEPTS[cid].title) for cid in self.concepts if cid in CONCEPTS]
-
     def save(self, *args, glossary=None, **kwargs):
         """Render the Markdown on every save, so the page only reads stored HTML."""
         self.body = normalize_body(self.body)
@@ -178,6 +174,10 @@ class Lesson(LoadedContent):
 
     def get_absolute_url(self):
         return reverse("lessons:lesson", args=[self.module.slug, self.slug])
+
+    @property
+    def concept_titles(self) -> list[tuple[str, str]]:
+        return [(cid, CONCEPTS[cid].title) for cid in self.concepts if cid in CONCEPTS]
 
     def render(self, glossary=None):
         """Render and sanitize the body into the stored fields (see lessons.rendering)."""

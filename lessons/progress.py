@@ -1,8 +1,8 @@
 """Which lessons a learner has completed.
 
 Signed-in learners: `LessonCompletion` rows. Anonymous learners: the session key
-``SESSION_KEY`` holds a plain list of completed lesson ids (ints), e.g. ``[3, 7]``, so that signing in
-can later merge it into the account (`progress_merge_session_into_user`).
+``SESSION_KEY`` ("lessons.completed") holds a plain list of completed lesson ids (ints), e.g.
+``[3, 7]``, so that signing in can merge it into the account (`progress_merge_session_into_user`).
 """
 
 from lessons.models import Lesson, LessonCompletion
@@ -39,7 +39,7 @@ def progress_set_complete(*, request, lesson: Lesson, complete: bool) -> None:
 
 
 def progress_merge_session_into_user(*, request, user) -> int:
-    """Move anonymous progress into the account (for the sign-in flow); returns how many were new."""
+    """Move anonymous progress into the account (for sign-in); returns how many were new."""
     ids = _session_ids(request)
     existing = set(
         LessonCompletion.objects.filter(user=user, lesson_id__in=ids).values_list(

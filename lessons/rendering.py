@@ -1,9 +1,10 @@
 """Lesson Markdown to safe HTML, once per edit.
 
-Pipeline: markdown-it renders the author's Markdown (raw HTML allowed), nh3 sanitizes the result with
-an allow-list, and only then are our own widgets put in: simulator embeds (```` ```simulator W4``` ````)
-and glossary links (``[[term]]``). Those widgets are emitted as unguessable placeholders during
-rendering, so an author can neither forge them nor smuggle htmx attributes past the sanitizer.
+Pipeline: markdown-it renders the author's Markdown (raw HTML allowed), nh3 sanitizes the result
+with an allow-list, and only then are our own widgets put in: simulator embeds
+(```` ```simulator W4``` ````) and glossary links (``[[term]]``). Those widgets are emitted as
+unguessable placeholders during rendering, so an author can neither forge them nor smuggle htmx
+attributes past the sanitizer.
 """
 
 import html
@@ -80,7 +81,7 @@ def _keep_safe_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 
 def sanitize(markup: str) -> str:
-    """The allow-list: no script, style, iframe, event handlers, javascript: URLs or hx-* attributes."""
+    """Allow-list: no script, style, iframe, event handlers, javascript: URLs, hx-* attributes."""
     return nh3.clean(
         markup,
         tags=ALLOWED_TAGS,
@@ -104,7 +105,8 @@ def _glossary_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         ref, _, label = inner.partition("|")
         token = state.push("glossary_ref", "", 0)
-        token.meta = {"ref": ref.strip(), "label": (label or ref).strip()}
+        # [[liquidation-price]] reads as "liquidation price" in the text.
+        token.meta = {"ref": ref.strip(), "label": (label or ref.replace("-", " ")).strip()}
     state.pos = end + 2
     return True
 
@@ -171,8 +173,8 @@ class _Widgets:
             )
         self.terms.setdefault(term["slug"], term)
         markup = format_html(
-            '<a class="glossary-term" href="#term-{slug}" aria-describedby="term-{slug}-definition">'
-            "{label}</a>",
+            '<a class="glossary-term" href="#term-{slug}" '
+            'aria-describedby="term-{slug}-definition">{label}</a>',
             slug=term["slug"],
             label=label,
         )
@@ -243,7 +245,7 @@ def glossary_lookup(terms) -> dict[str, dict]:
 def render_lesson_body(
     markdown_text: str, glossary: dict[str, dict] | None = None
 ) -> RenderedLesson:
-    """Render a lesson body; unknown presets and terms become visible error boxes, not exceptions."""
+    """Render a lesson body; unknown presets and terms become visible error boxes, not errors."""
     if glossary is None:
         from lessons.models import GlossaryTerm
 

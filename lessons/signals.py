@@ -23,7 +23,7 @@ def glossary_rerender_suspended():
 
 
 def rerender_lessons_using_glossary() -> int:
-    """Re-render every lesson that links a glossary term (no history rows: the Markdown is unchanged)."""
+    """Re-render lessons that link glossary terms (no history rows: the Markdown is unchanged)."""
     glossary = glossary_lookup(GlossaryTerm.objects.all())
     lessons = list(Lesson.objects.filter(body__contains="[["))
     for lesson in lessons:

@@ -51,7 +51,7 @@ def index(request):
 
 
 def _outline(request, course_id):
-    """Every visible lesson of the course in order, light fields only, with completion: one query."""
+    """Every visible lesson of the course in order, light fields, with completion: one query."""
     outline = (
         _visible_lessons(request)
         .filter(module__course_id=course_id)
