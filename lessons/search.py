@@ -54,8 +54,10 @@ def search_lessons(query: str, *, include_drafts: bool = False) -> list[Lesson]:
             + SearchVector("search_text", weight="C", config="english")
         )
         search_query = SearchQuery(query, search_type="websearch", config="english")
+        # Filter on the match itself: ts_rank gives non-matching rows a tiny positive rank.
         lessons = (
             lessons.annotate(
+                document=vector,
                 rank=SearchRank(vector, search_query),
                 snippet=SearchHeadline(
                     "search_text",
@@ -67,7 +69,7 @@ def search_lessons(query: str, *, include_drafts: bool = False) -> list[Lesson]:
                     min_words=15,
                 ),
             )
-            .filter(rank__gt=0)
+            .filter(document=search_query)
             .order_by("-rank", "module__order", "order")
         )
         results = list(lessons[:RESULT_LIMIT])
