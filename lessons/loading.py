@@ -14,7 +14,7 @@ from django.db import transaction
 from lessons.markdown_files import LessonFileError, parse_lesson_markdown
 from lessons.models import Course, GlossaryTerm, Lesson, Module, fingerprint
 from lessons.rendering import glossary_lookup
-from lessons.signals import glossary_rerender_suspended
+from lessons.signals import glossary_rerender_suspended, rerender_lessons
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 COURSE_FILE = "course.yaml"
@@ -99,6 +99,8 @@ def load_course(content_dir: Path = CONTENT_DIR, *, force: bool = False) -> Load
         report.record(_sync(module, values, force=force), f"module {module.slug}")
         for path in sorted((content_dir / module_data["dir"]).glob("*.md")):
             _load_lesson(path, module, glossary, force=force, report=report)
+    # Unchanged lessons too: a newer renderer (or glossary) must reach what is already stored.
+    rerender_lessons()
     return report
 
 

@@ -22,10 +22,10 @@ def glossary_rerender_suspended():
         _rerender_suspended.reset(token)
 
 
-def rerender_lessons_using_glossary() -> int:
-    """Re-render lessons that link glossary terms (no history rows: the Markdown is unchanged)."""
+def rerender_lessons(lessons=None) -> int:
+    """Re-render lessons in place (no history rows: the Markdown is unchanged)."""
     glossary = glossary_lookup(GlossaryTerm.objects.all())
-    lessons = list(Lesson.objects.filter(body__contains="[["))
+    lessons = list(Lesson.objects.all() if lessons is None else lessons)
     for lesson in lessons:
         lesson.render(glossary=glossary)
     Lesson.objects.bulk_update(lessons, RENDERED_FIELDS)
@@ -36,4 +36,4 @@ def rerender_lessons_using_glossary() -> int:
 @receiver(post_delete, sender=GlossaryTerm, dispatch_uid="lessons.glossary_deleted")
 def glossary_changed(sender, raw=False, **kwargs):
     if not raw and not _rerender_suspended.get():
-        rerender_lessons_using_glossary()
+        rerender_lessons(Lesson.objects.filter(body__contains="[["))

@@ -113,3 +113,12 @@ def test_seed_loads_the_course_and_puts_the_instructor_in_the_group(settings):
 
     instructor = get_user_model().objects.get(username="instructor")
     assert list(instructor.groups.values_list("name", flat=True)) == ["Instructors"]
+
+
+def test_loading_refreshes_stored_html_of_unchanged_lessons():
+    load_course()
+    Lesson.objects.filter(slug="gap-risk").update(body_html="stale", reading_minutes=99)
+    load_course()
+    lesson = Lesson.objects.get(slug="gap-risk")
+    assert "$1,076.92" in lesson.body_html
+    assert lesson.reading_minutes < 99
