@@ -5,6 +5,8 @@ from academy import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("learn/", include("lessons.urls")),
 ]
