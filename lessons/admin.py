@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -9,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from lessons.forms import LessonImportForm
 from lessons.importing import lessons_export_zip, lessons_import
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
+from lessons.rendering import render_lesson_body
 
 ADMIN_MEDIA = {"all": ("css/lessons-admin.css",)}
 
@@ -77,6 +79,7 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
 
     class Media:
         css = ADMIN_MEDIA
+        js = ("js/lessons-admin.js",)
 
     @admin.display(description="Concepts")
     def concept_list(self, obj):
@@ -88,21 +91,45 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description="Preview")
     def preview(self, obj):
+        """The stored rendering; lessons-admin.js refreshes it from the unsaved text on request."""
+        preview_url = reverse("admin:lessons_lesson_preview")
         if not obj.pk:
-            return "Save the lesson to see it rendered here."
-        problems = format_html_join(
-            "", '<li class="lesson-problem">{}</li>', ((p,) for p in obj.render_problems)
-        )
+            return format_html(
+                '<div id="lesson-preview" data-preview-url="{}"><p>Write the body, then use '
+                "“Preview without saving”.</p></div>",
+                preview_url,
+            )
         banner = (
             "" if obj.published else '<p class="lesson-draft">Draft: learners cannot see it.</p>'
         )
         return format_html(
-            '{}{}<div class="lesson-preview">{}</div><p><a href="{}">Open it on the site</a></p>',
+            '{}<div id="lesson-preview" data-preview-url="{}">{}</div>'
+            '<p><a href="{}">Open the saved version on the site</a></p>',
             mark_safe(banner),  # noqa: S308  (a constant)
-            format_html('<ul class="lesson-problems">{}</ul>', problems) if problems else "",
-            mark_safe(obj.body_html),  # noqa: S308  (sanitized by nh3 when saved)
+            preview_url,
+            self._preview_body(obj.body_html, obj.render_problems),
             obj.get_absolute_url(),
         )
+
+    @staticmethod
+    def _preview_body(body_html, problems):
+        problem_list = format_html_join(
+            "", '<li class="lesson-problem">{}</li>', ((problem,) for problem in problems)
+        )
+        return format_html(
+            '{}<div class="lesson-preview">{}</div>',
+            format_html('<ul class="lesson-problems">{}</ul>', problem_list) if problems else "",
+            mark_safe(body_html),  # noqa: S308  (sanitized by nh3 in render_lesson_body)
+        )
+
+    def preview_view(self, request):
+        """Render unsaved Markdown for the change form (POST body=...); nothing is stored."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        rendered = render_lesson_body(request.POST.get("body", ""))
+        return HttpResponse(self._preview_body(rendered.html, rendered.problems))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -140,10 +167,15 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
     def get_urls(self):
         custom = [
             path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="lessons_lesson_preview",
+            ),
+            path(
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="lessons_lesson_import",
-            )
+            ),
         ]
         return custom + super().get_urls()
 

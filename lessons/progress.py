@@ -41,6 +41,8 @@ def progress_set_complete(*, request, lesson: Lesson, complete: bool) -> None:
 def progress_merge_session_into_user(*, request, user) -> int:
     """Move anonymous progress into the account (for sign-in); returns how many were new."""
     ids = _session_ids(request)
+    if not ids:
+        return 0
     existing = set(
         LessonCompletion.objects.filter(user=user, lesson_id__in=ids).values_list(
             "lesson_id", flat=True

@@ -92,3 +92,42 @@ def test_search_finds_a_lesson(live_server, page, console_errors, course_loaded)
         page.get_by_role("link", name="Insurance fund, socialized losses and ADL")
     ).to_be_visible()
     assert console_errors == []
+
+
+def test_instructor_previews_unsaved_markdown_in_the_admin(
+    live_server, page, console_errors, course_loaded, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from lessons.models import Lesson
+
+    user = django_user_model.objects.create_user(
+        "teacher", password="pw-teach-12345", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Instructors"))
+    lesson = Lesson.objects.get(slug="gap-risk")
+    failed_requests = []
+    page.on("requestfailed", lambda request: failed_requests.append(request.url))
+    page.on(
+        "response",
+        lambda response: (
+            failed_requests.append(response.url)
+            if response.status >= 400 and not response.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.goto(live_server.url + f"/admin/lessons/lesson/{lesson.pk}/change/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("pw-teach-12345")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#lesson-preview")).to_contain_text("$1,076.92")
+
+    page.locator("#id_body").fill("## Draft heading\n\nNew **bold** text.\n\n```simulator W99\n```")
+    page.get_by_role("button", name="Preview without saving").click()
+    expect(page.locator("#lesson-preview strong", has_text="bold")).to_be_visible()
+    expect(page.locator("#lesson-preview")).to_contain_text("Unknown simulator preset “W99”")
+    lesson.refresh_from_db()
+    assert "Draft heading" not in lesson.body
+    # The admin's own pages ask for /favicon.ico, which only the site layout points elsewhere.
+    assert [error for error in console_errors if "404" not in error] == []
+    assert failed_requests == []

@@ -183,3 +183,26 @@ def test_publish_and_unpublish_actions(client, instructor, make_lesson):
     client.post(reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [lesson.pk]})
     lesson.refresh_from_db()
     assert not lesson.published
+
+
+def test_preview_renders_unsaved_markdown_without_storing_it(client, instructor, make_lesson):
+    lesson = make_lesson(body="saved body")
+    client.force_login(instructor)
+    url = reverse("admin:lessons_lesson_preview")
+    response = client.post(
+        url, {"body": "**unsaved** <script>x()</script>\n\n```simulator W77\n```"}
+    )
+    content = response.content.decode()
+    assert "<strong>unsaved</strong>" in content
+    assert "<script" not in content
+    assert "Unknown simulator preset “W77”" in content
+    lesson.refresh_from_db()
+    assert lesson.body == "saved body\n"
+    assert client.get(url).status_code == 405
+
+
+def test_preview_is_for_instructors_only(client, learner):
+    url = reverse("admin:lessons_lesson_preview")
+    assert client.post(url, {"body": "x"}).status_code == 302
+    client.force_login(learner)
+    assert client.post(url, {"body": "x"}).status_code == 302

@@ -50,3 +50,13 @@ def test_session_progress_merges_into_an_account(make_lesson, learner):
         second.pk,
     }
     assert SESSION_KEY not in request.session
+
+
+def test_signing_in_carries_session_progress_into_the_account(client, make_lesson, learner):
+    lesson = make_lesson()
+    client.post(f"/learn/{lesson.module.slug}/{lesson.slug}/complete/", {"complete": "1"})
+    client.post(
+        "/accounts/login/", {"username": "learner", "password": "pw-learner-123"}, follow=True
+    )
+    assert list(learner.lesson_completions.values_list("lesson_id", flat=True)) == [lesson.pk]
+    assert SESSION_KEY not in client.session
