@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -69,12 +71,20 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
         (None, {"fields": ("module", "title", "slug", "summary", "order", "published")}),
         ("Content", {"fields": ("concepts", "body")}),
         (
-            "Rendered preview (updated on save: use “Save and continue editing”)",
-            {"fields": ("preview",)},
+            "Rendered preview",
+            {
+                "fields": ("preview",),
+                "description": "What learners will see. “Preview without saving” renders the "
+                "text above as it is now; saving also stores it.",
+            },
         ),
         ("About", {"fields": ("reading_minutes", "updated_at", "edited_since_load")}),
     )
     actions = ("publish", "unpublish", "export_markdown")
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 24, "cols": 100})},
+        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 60})},
+    }
     change_list_template = "admin/lessons/lesson/change_list.html"
 
     class Media:
@@ -117,7 +127,7 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
             "", '<li class="lesson-problem">{}</li>', ((problem,) for problem in problems)
         )
         return format_html(
-            '{}<div class="lesson-preview">{}</div>',
+            '<div class="lesson-preview-wrap">{}<div class="lesson-preview">{}</div></div>',
             format_html('<ul class="lesson-problems">{}</ul>', problem_list) if problems else "",
             mark_safe(body_html),  # noqa: S308  (sanitized by nh3 in render_lesson_body)
         )

@@ -13,8 +13,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const status = document.createElement("span");
   status.className = "lesson-preview-status";
   status.setAttribute("role", "status");
-  body.insertAdjacentElement("afterend", button);
-  button.insertAdjacentElement("afterend", status);
+  const controls = document.createElement("p");
+  controls.className = "lesson-preview-controls";
+  controls.append(button, status);
+  preview.insertAdjacentElement("beforebegin", controls);
 
   button.addEventListener("click", async () => {
     const data = new FormData();
