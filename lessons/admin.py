@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from lessons.forms import LessonImportForm
+from lessons.forms import ConceptTaggedAdminForm, LessonImportForm
 from lessons.importing import lessons_export_zip, lessons_import
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
 from lessons.rendering import render_lesson_body
@@ -49,6 +49,7 @@ class ModuleAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Lesson)
 class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
+    form = ConceptTaggedAdminForm
     list_display = (
         "title",
         "module",
@@ -83,7 +84,6 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
     actions = ("publish", "unpublish", "export_markdown")
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 24, "cols": 100})},
-        models.JSONField: {"widget": forms.Textarea(attrs={"rows": 1, "cols": 60})},
     }
     change_list_template = "admin/lessons/lesson/change_list.html"
 
@@ -219,6 +219,7 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
+    form = ConceptTaggedAdminForm
     list_display = ("term", "slug", "concept_list", "edited_since_load")
     search_fields = ("term", "definition", "slug")
     ordering = ("term",)

@@ -48,14 +48,14 @@ def test_saving_a_lesson_with_an_unknown_block_warns_the_instructor(
             "summary": "",
             "order": 1,
             "published": "on",
-            "concepts": '["C04"]',
+            "concepts": "c04, W3 C04",
             "body": "```simulator W0\n```",
         },
         follow=True,
     )
     lesson.refresh_from_db()
     assert lesson.title == "Edited"
-    assert lesson.concepts == ["C04"]
+    assert lesson.concepts == ["C04", "W3"]
     assert "Unknown simulator preset “W0”" in response.content.decode()
 
 
@@ -69,7 +69,7 @@ def test_bad_concept_ids_are_refused_beside_the_field(client, instructor, make_l
             "title": "T",
             "slug": lesson.slug,
             "order": 1,
-            "concepts": '["C99"]',
+            "concepts": "C01, C99",
             "body": "x",
         },
     )
@@ -98,7 +98,7 @@ def test_history_can_revert_a_lesson(client, instructor, make_lesson):
             "summary": original.summary,
             "order": original.order,
             "published": "on",
-            "concepts": "[]",
+            "concepts": "",
             "body": original.body,
         },
     )
