@@ -219,3 +219,9 @@ def test_search_hides_drafts_from_learners(client, make_lesson):
     make_lesson("hidden", title="Hidden margin lesson", published=False)
     content = client.get(reverse("lessons:search"), {"q": "hidden"}).content.decode()
     assert "Hidden margin lesson" not in content
+
+
+def test_course_index_query_count_is_bounded(client, course, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):  # course, modules, their lessons (prefetched)
+        response = client.get(reverse("lessons:index"))
+    assert response.content.decode().count('class="list-group-item') == Lesson.objects.count()
