@@ -106,13 +106,14 @@ def lesson_complete(request, module_slug, lesson_slug):
         raise Http404("No such lesson.")
     complete = request.POST.get("complete", "1") != "0"
     progress_set_complete(request=request, lesson=lesson, complete=complete)
-    if not request.htmx:
-        return redirect(lesson)
-    response = render(
-        request,
-        "lessons/_completion.html",
-        {"lesson": lesson, "completed": complete, "just_changed": True},
-    )
+    if request.htmx:
+        response = render(
+            request,
+            "lessons/_completion.html",
+            {"lesson": lesson, "completed": complete, "just_changed": True},
+        )
+    else:
+        response = redirect(lesson)
     patch_vary_headers(response, ("HX-Request",))
     return response
 

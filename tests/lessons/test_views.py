@@ -143,6 +143,7 @@ def test_mark_complete_without_javascript_redirects_back_to_the_lesson(
     response = client.post(complete_url(lesson), {"complete": "1"})
     assert response.status_code == 302
     assert response["Location"] == lesson_url(lesson)
+    assert "HX-Request" in response["Vary"]
     assert LessonCompletion.objects.filter(user=learner, lesson=lesson).exists()
     client.post(complete_url(lesson), {"complete": "1"})  # twice is still once
     assert LessonCompletion.objects.filter(user=learner).count() == 1
