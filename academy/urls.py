@@ -1,11 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from academy import views
 from simulator.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("learn/", include("lessons.urls")),
     path("api/v1/", api.urls),
 ]
