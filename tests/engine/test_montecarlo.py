@@ -141,3 +141,13 @@ def test_ten_thousand_paths_of_a_thousand_steps_take_under_half_a_second():
         best = min(best, time.perf_counter() - started)
     assert result.steps == 1000
     assert best < 0.5
+
+
+def test_positions_already_past_liquidation_count_as_liquidated_in_both_modes():
+    spec = account(
+        position(entry_price="65000", mark_price="50000", notional="10000"), wallet="1000"
+    )
+    result = run_monte_carlo(spec, paths=200, horizon_hours="1", seed=2)
+    assert result.isolated.account_probability == 1.0
+    assert result.cross.account_probability == 1.0
+    assert result.cross.mean_final_equity == 0.0  # a 2,307.69 loss on a 1,000 wallet
