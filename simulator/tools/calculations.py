@@ -10,8 +10,9 @@ Each such formula is stated in its function's docstring with its source. All val
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
+import functools
+from dataclasses import dataclass, replace
+from decimal import Decimal, localcontext
 
 from academy.concepts import concept_lesson_url
 from simulator.engine import (
@@ -30,6 +31,22 @@ from simulator.tools.formatting import display
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+# Digits of working precision, as the engine's own: far beyond the cent, so a figure built from
+# divisions (1/3 of a coin) is still exact for display at any rounding.
+WORKING_PRECISION = 50
+
+
+def exact(function):
+    """Run a calculation at ``WORKING_PRECISION``, leaving the caller's Decimal context alone."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with localcontext() as context:
+            context.prec = WORKING_PRECISION
+            return function(*args, **kwargs)
+
+    return wrapper
+
 
 NO_PRICE_REACHES_TARGET = (
     "No price gives this target: the most this position can make is {limit} USDT "
@@ -163,16 +180,23 @@ def _sign(side: str) -> Decimal:
 
 
 def _engine_workings(result, figure_name: str, kind: str) -> tuple[Working, ...]:
-    """The engine's own derivation of one of its figures, with the learner's numbers."""
+    """The engine's own derivation of one of its figures, with the learner's numbers.
+
+    The last step is the figure itself and reads as one (``kind``); the steps before it are
+    intermediate numbers, shown plainly. A step without a value (a statement) shows none.
+    """
+    steps = explain(result, figure_name)
     return tuple(
         Working(
             label=step.label,
             formula=step.formula,
             substituted=step.substituted,
-            value=display(step.value, kind) if isinstance(step.value, Decimal) else str(step.value),
+            value=""
+            if step.value is None
+            else display(step.value, kind if index == len(steps) - 1 else "plain"),
             concept_id=step.concept_id or "",
         )
-        for step in explain(result, figure_name)
+        for index, step in enumerate(steps)
     )
 
 
@@ -236,6 +260,7 @@ def _money(label: str, value: Decimal, **kwargs) -> Figure:
 # 1. PnL and ROE ---------------------------------------------------------------------------------
 
 
+@exact
 def pnl(*, symbol, side, entry_price, exit_price, quantity, leverage, fee_rate=ZERO) -> ToolResult:
     """PnL of closing at ``exit_price``, ROE on the initial margin, and the fees of both fills.
 
@@ -409,6 +434,7 @@ def _setup_for(
 # 2. Target price -------------------------------------------------------------------------------
 
 
+@exact
 def target_exit_price(*, side, entry_price, quantity, target_pnl, fee_rate=ZERO) -> Decimal:
     """The exit price X at which the PnL after fees equals ``target_pnl``.
 
@@ -420,6 +446,7 @@ def target_exit_price(*, side, entry_price, quantity, target_pnl, fee_rate=ZERO)
     return (target_pnl / quantity + entry_price * (s + fee_rate)) / (s - fee_rate)
 
 
+@exact
 def target_price(
     *, symbol, side, entry_price, quantity, leverage, target_kind, target, fee_rate=ZERO
 ) -> ToolResult:
@@ -568,6 +595,7 @@ def cross_wallet_with_allowance(*, wallet_balance, other_maintenance_margin, oth
     return wallet_balance - other_maintenance_margin + other_unrealized_pnl
 
 
+@exact
 def liquidation_price(
     *,
     venue,
@@ -620,6 +648,15 @@ def liquidation_price(
             isolated_margin=isolated_margin,
         )
     figures = _liquidation_figures(result)
+    if margin_mode == "cross":
+        allowance = Working(
+            "Wallet behind this position",
+            "wallet balance - other maintenance margin + other uPnL",
+            f"{wallet_balance} - {other_mm} + {other_pnl}",
+            display(backing, "money"),
+            "C05",
+        )
+        figures[0] = replace(figures[0], workings=(allowance, *figures[0].workings))
     compare = _other_mode_sentence(
         venue=venue,
         spec=spec,
@@ -764,6 +801,7 @@ def _other_mode_sentence(
 # 4. Max position size --------------------------------------------------------------------------
 
 
+@exact
 def max_notional(*, symbol, wallet_balance, leverage, fee_rate=ZERO) -> tuple[Decimal, object]:
     """The largest notional a balance opens at ``leverage``, and the bracket that bounds it.
 
@@ -790,6 +828,7 @@ def max_notional(*, symbol, wallet_balance, leverage, fee_rate=ZERO) -> tuple[De
     return notional, bracket_for(table, notional)
 
 
+@exact
 def max_position(*, symbol, wallet_balance, leverage, entry_price, fee_rate=ZERO) -> ToolResult:
     notional, bracket = max_notional(
         symbol=symbol, wallet_balance=wallet_balance, leverage=leverage, fee_rate=fee_rate
@@ -937,6 +976,7 @@ class PositionAfterTrade:
     realized_pnl: Decimal
 
 
+@exact
 def trade_into(
     *,
     side,
@@ -973,6 +1013,7 @@ def trade_into(
     return PositionAfterTrade(entry_price, left, margin, wallet_balance + realized, realized)
 
 
+@exact
 def average_entry(
     *,
     venue,
@@ -1168,6 +1209,7 @@ def average_entry(
 # 7. Position size from risk --------------------------------------------------------------------
 
 
+@exact
 def size_for_risk(*, wallet_balance, risk_fraction, entry_price, stop_price, fee_rate=ZERO):
     """The quantity that loses exactly ``risk_fraction`` of the balance if the stop is hit.
 
@@ -1181,6 +1223,7 @@ def size_for_risk(*, wallet_balance, risk_fraction, entry_price, stop_price, fee
     return risk, risk / per_coin
 
 
+@exact
 def position_size(
     *,
     venue,
@@ -1346,10 +1389,7 @@ def position_size(
             workings=_engine_workings(result, "liquidation_price", "price"),
         ),
         Figure(
-            "stop_distance",
-            "Stop distance",
-            per_coin / entry_price if not fee_rate else abs(entry_price - stop_price) / entry_price,
-            "percent",
+            "stop_distance", "Stop distance", abs(entry_price - stop_price) / entry_price, "percent"
         ),
     ]
     notes = [
@@ -1386,6 +1426,7 @@ def funding_payments(*, holding_hours: Decimal, funding_interval_hours: int) -> 
     return int(holding_hours // funding_interval_hours)
 
 
+@exact
 def funding_cost(
     *,
     venue,

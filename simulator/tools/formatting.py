@@ -26,7 +26,8 @@ def price_places(value: Decimal) -> int:
 
 def display(value: Decimal | int | None, kind: str) -> str:
     """One figure as text. `kind` says how it reads: money, price, quantity, percent (a fraction),
-    leverage, count. None (no such figure, e.g. no liquidation price) reads as an em dash."""
+    leverage, count, plain (up to 8 decimals). None (no such figure, e.g. no liquidation price)
+    reads as an em dash."""
     if value is None:
         return "\u2014"
     value = Decimal(value)
@@ -35,13 +36,18 @@ def display(value: Decimal | int | None, kind: str) -> str:
     if kind == "price":
         return group(value, price_places(value))
     if kind == "quantity":
-        text = group(value, 6)
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return _trimmed(group(value, 6))
+    if kind == "plain":
+        return _trimmed(group(value, 8))
     if kind == "percent":
         return group(value * 100, 2) + "%"
     if kind == "leverage":
-        text = group(value, 2)
-        return (text.rstrip("0").rstrip(".") if "." in text else text) + "x"
+        return _trimmed(group(value, 2)) + "x"
     if kind == "count":
         return group(value, 0)
     raise ValueError(f"unknown figure kind {kind!r}")
+
+
+def _trimmed(text: str) -> str:
+    """'0.500000' -> '0.5', '10.00' -> '10': decimals only where they carry something."""
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -27,10 +27,12 @@ MAX_PERCENT = Decimal("100")
 MAX_FEE_PERCENT = Decimal("1")
 MAX_FUNDING_PERCENT = Decimal("5")
 MAX_HOLDING_HOURS = Decimal("87600")  # ten years
+MAX_DECIMAL_PLACES = 12
 
 DEFAULT_FEE_PERCENT = Decimal("0.05")  # Binance's and Bybit's base taker fee on USDT perpetuals
 
 MUST_BE_POSITIVE = "Enter a number above zero."
+TOO_MANY_DECIMALS = f"Use at most {MAX_DECIMAL_PLACES} decimals."
 COMMA_AS_DECIMAL = "Use a dot for decimals (1.5); commas may only group thousands (65,000)."
 NEEDS_WALLET_FOR_CROSS = "Cross margin needs the wallet balance that backs the position."
 STOP_ON_WRONG_SIDE_LONG = "For a long, the stop-loss must be below the entry price."
@@ -63,9 +65,8 @@ class AmountField(forms.DecimalField):
 
     def __init__(self, *, unit: str = "", positive: bool = True, **kwargs):
         self.unit = unit
-        kwargs.setdefault("max_digits", 24)
-        kwargs.setdefault("decimal_places", 12)
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # the bounds (min_value, max_value) keep numbers sane
+        self.validators.append(_not_too_precise)
         if positive:
             self.validators.append(_positive)
 
@@ -83,6 +84,11 @@ class AmountField(forms.DecimalField):
                     raise ValidationError(COMMA_AS_DECIMAL, code="comma")
                 value = value.replace(",", "")
         return super().to_python(value)
+
+
+def _not_too_precise(value: Decimal) -> None:
+    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:
+        raise ValidationError(TOO_MANY_DECIMALS, code="too_precise")
 
 
 def _positive(value: Decimal) -> None:
