@@ -149,30 +149,43 @@ class ToolResult:
             )
 
 
+# The simulator's form names (simulator/forms.py on the simulator branch): an account form and a
+# formset of positions with the prefix "pos", sized by notional.
+SIMULATOR_FORMSET_PREFIX = "pos"
+LINK_DECIMALS = Decimal("1e-8")  # a link carries inputs, not exact figures: 8 decimals suffice
+
+
 def simulator_query(setup: SimulatorSetup) -> list[tuple[str, str]]:
-    """Query parameters that open ``setup`` in the simulator (its formset's field names)."""
+    """Query parameters that open ``setup`` in the simulator (its form and formset names)."""
+    prefix = SIMULATOR_FORMSET_PREFIX
     pairs = [
-        ("wallet_balance", str(setup.wallet_balance)),
+        ("wallet_balance", _plain(setup.wallet_balance)),
+        ("collateral", "USDT"),
         ("venue", setup.venue),
-        ("form-TOTAL_FORMS", str(len(setup.positions))),
-        ("form-INITIAL_FORMS", "0"),
+        (f"{prefix}-TOTAL_FORMS", str(len(setup.positions))),
+        (f"{prefix}-INITIAL_FORMS", "0"),
     ]
     for index, position in enumerate(setup.positions):
-        prefix = f"form-{index}-"
+        row = f"{prefix}-{index}-"
         pairs += [
-            (prefix + "symbol", position.symbol),
-            (prefix + "side", position.side),
-            (prefix + "margin_mode", position.margin_mode),
-            (prefix + "entry_price", str(position.entry_price)),
-            (prefix + "notional", str(position.notional)),
-            (prefix + "leverage", str(position.leverage)),
-            (prefix + "isolated_margin", _plain(position.isolated_margin)),
+            (row + "symbol", position.symbol),
+            (row + "side", position.side),
+            (row + "margin_mode", position.margin_mode),
+            (row + "entry_price", _plain(position.entry_price)),
+            (row + "size_by", "notional"),
+            (row + "size", _plain(position.notional)),
+            (row + "leverage", _plain(position.leverage)),
+            (row + "isolated_margin", _plain(position.isolated_margin)),
         ]
     return pairs
 
 
 def _plain(value: Decimal | None) -> str:
-    return "" if value is None else str(value)
+    """A number for a URL: fixed point, at most 8 decimals, no trailing zeros ('' for None)."""
+    if value is None:
+        return ""
+    text = f"{value.quantize(LINK_DECIMALS):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _sign(side: str) -> Decimal:

@@ -637,26 +637,34 @@ def test_position_size_refuses_a_leverage_the_balance_cannot_fund():
 # The simulator link -----------------------------------------------------------------------------
 
 
-def test_simulator_query_uses_the_simulators_formset_names():
+def test_simulator_query_uses_the_simulators_form_names():
     setup = calc.SimulatorSetup(
         wallet_balance=D("5000"),
         venue="binance",
         positions=(
             calc.SimulatorPosition(
-                "BTCUSDT", "long", "isolated", D("60000"), D("30000"), D("10"), None
+                "BTCUSDT",
+                "long",
+                "isolated",
+                D("60000"),
+                D("2000.000000000000000001"),
+                D("10"),
+                D("250.5"),
             ),
         ),
     )
     assert calc.simulator_query(setup) == [
         ("wallet_balance", "5000"),
+        ("collateral", "USDT"),
         ("venue", "binance"),
-        ("form-TOTAL_FORMS", "1"),
-        ("form-INITIAL_FORMS", "0"),
-        ("form-0-symbol", "BTCUSDT"),
-        ("form-0-side", "long"),
-        ("form-0-margin_mode", "isolated"),
-        ("form-0-entry_price", "60000"),
-        ("form-0-notional", "30000"),
-        ("form-0-leverage", "10"),
-        ("form-0-isolated_margin", ""),
+        ("pos-TOTAL_FORMS", "1"),
+        ("pos-INITIAL_FORMS", "0"),
+        ("pos-0-symbol", "BTCUSDT"),
+        ("pos-0-side", "long"),
+        ("pos-0-margin_mode", "isolated"),
+        ("pos-0-entry_price", "60000"),
+        ("pos-0-size_by", "notional"),
+        ("pos-0-size", "2000"),
+        ("pos-0-leverage", "10"),
+        ("pos-0-isolated_margin", "250.5"),
     ]

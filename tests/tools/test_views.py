@@ -175,13 +175,14 @@ def test_open_in_simulator_link_carries_the_position(client):
     assert url.path == "/simulator/"
     params = parse_qs(url.query, keep_blank_values=True)
     assert params["wallet_balance"] == ["6000"]
-    assert params["form-TOTAL_FORMS"] == ["1"]
-    assert params["form-INITIAL_FORMS"] == ["0"]
-    assert params["form-0-symbol"] == ["BTCUSDT"]
-    assert params["form-0-margin_mode"] == ["isolated"]
-    assert params["form-0-entry_price"] == ["60000"]
-    assert params["form-0-notional"] == ["60000"]
-    assert params["form-0-leverage"] == ["10"]
+    assert params["pos-TOTAL_FORMS"] == ["1"]
+    assert params["pos-INITIAL_FORMS"] == ["0"]
+    assert params["pos-0-symbol"] == ["BTCUSDT"]
+    assert params["pos-0-margin_mode"] == ["isolated"]
+    assert params["pos-0-entry_price"] == ["60000"]
+    assert params["pos-0-size_by"] == ["notional"]
+    assert params["pos-0-size"] == ["60000"]
+    assert params["pos-0-leverage"] == ["10"]
 
 
 def test_link_to_this_calculation_holds_the_inputs(client):
