@@ -1414,7 +1414,12 @@ def position_size(
         figures=tuple(figures),
         warnings=tuple(warnings),
         notes=tuple(notes),
-        announcement=(warnings[0] if warnings else ""),
+        announcement=(
+            f"Warning: liquidated at {display(liquidation, 'price')} before your stop at "
+            f"{display(stop_price, 'price')}."
+            if stop_beyond
+            else ""
+        ),
         setup=SimulatorSetup(
             wallet_balance=wallet_balance,
             venue=venue,

@@ -45,7 +45,7 @@ def test_position_size_warns_loudly_when_the_stop_lies_beyond_liquidation(
     page.get_by_label("Leverage").fill("25")
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("liquidated before the stop can trigger")
-    expect(page.locator("#tool-announcement")).to_contain_text("Your stop-loss")
+    expect(page.locator("#tool-announcement")).to_contain_text("Warning: liquidated at 57,831.33")
 
     explain = page.locator("details.tool-explain").first
     explain.locator("summary").click()

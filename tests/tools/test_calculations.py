@@ -614,7 +614,7 @@ def test_stop_beyond_the_liquidation_price_raises_a_loud_warning():
     assert len(result.warnings) == 1
     assert "liquidated before the stop can trigger" in result.warnings[0]
     assert "57,831.33" in result.warnings[0]
-    assert result.announcement == result.warnings[0]
+    assert result.announcement == "Warning: liquidated at 57,831.33 before your stop at 57,000.00."
 
 
 def test_position_size_refuses_a_leverage_the_balance_cannot_fund():

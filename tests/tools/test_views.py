@@ -165,7 +165,9 @@ def test_stop_beyond_liquidation_is_shown_as_an_alert(client):
     assert alert
     assert "liquidated before the stop can trigger" in alert.group(1)
     # The screen-reader announcement leads with the warning, not the size.
-    assert re.search(r'id="tool-announcement"[^>]*>Your stop-loss', html)
+    assert re.search(
+        r'id="tool-announcement"[^>]*><span class="tool-summary-warning">Warning: liquidated', html
+    )
 
 
 def test_open_in_simulator_link_carries_the_position(client):
