@@ -43,6 +43,7 @@ def test_each_tool_opens_with_its_worked_example(client, slug):
     assert "Explain this number" in html
     assert "How to use this calculator" in html
     assert 'role="status"' in html
+    assert "{#" not in html  # no template comment leaks into the page
 
 
 def test_tool_urls_follow_the_issue(client):
