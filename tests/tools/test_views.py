@@ -3,6 +3,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from simulator.tools.catalog import TOOLS
 
@@ -211,3 +213,35 @@ def test_tools_refuse_post(client):
 
 def test_unknown_tool_is_a_404(client):
     assert client.get("/tools/leverage-roulette/").status_code == 404
+
+
+def test_isolated_margin_below_the_initial_margin_is_refused_beside_it(client):
+    query = {**TOOLS["liquidation-price"].example, "isolated_margin": "100"}
+    html = client.get(reverse("tools:liquidation-price"), query).content.decode()
+    slot = re.search(r'<div id="id_isolated_margin_errors"[^>]*>(.*?)</div></div>', html, re.S)
+    assert "at least the initial margin" in slot.group(1)
+
+
+NUMBERISH = st.one_of(
+    st.decimals(min_value="0.01", max_value="200000", places=2).map(str),  # plausible
+    st.decimals(min_value="-5", max_value="5", places=3).map(str),  # rates, targets
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+    st.integers(min_value=-(10**15), max_value=10**15).map(str),
+    st.sampled_from(["", "0", "-1", "1e400", "1e-400", "abc", "1,5", "65,000", "NaN", " "]),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(slug=st.sampled_from(list(TOOLS)), data=st.data())
+def test_no_input_makes_a_tool_fail(client, slug, data):
+    tool = TOOLS[slug]
+    query = dict(tool.example)
+    for name, field in tool.form_class().fields.items():
+        if hasattr(field, "unit") and data.draw(st.booleans()):
+            query[name] = data.draw(NUMBERISH)
+    response = client.get(reverse(tool.url_name), query, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="tool-result"' in html
