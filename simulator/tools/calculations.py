@@ -701,11 +701,11 @@ def liquidation_price(
         warnings=tuple(warnings),
         notes=tuple(notes),
         setup=SimulatorSetup(
-            wallet_balance=wallet_balance
+            # Cross: the wallet left for this position once the others took their share, so the
+            # simulator shows the same price; isolated: the wallet, at least the margin.
+            wallet_balance=backing
             if margin_mode == "cross"
-            else result.initial_margin
-            if isolated_margin is None
-            else isolated_margin,
+            else max(wallet_balance or ZERO, isolated_margin or result.initial_margin),
             venue=venue,
             positions=(
                 SimulatorPosition(

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from crispy_forms.bootstrap import AppendedText, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -150,6 +150,10 @@ def field_with_errors(name: str, form_field: forms.Field) -> Div:
 class ToolForm(forms.Form):
     """Shared by every calculator: crispy layout in a responsive grid, errors beside fields."""
 
+    # (legend, field names) for inputs that only matter together or in one case; the rest come
+    # first, ungrouped.
+    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
     # Fields placed two per row, in declaration order; radios and checkboxes take a whole row.
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_%s")
@@ -163,11 +167,23 @@ class ToolForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.form_show_errors = False  # our slots show them (see field_with_errors)
-        columns = [
-            Column(field_with_errors(name, field), css_class="col-12 col-sm-6")
-            for name, field in self.fields.items()
-        ]
-        self.helper.layout = Layout(Row(*columns))
+        grouped = {name for _, names in self.fieldsets for name in names}
+
+        def row(names):
+            return Row(
+                *(
+                    Column(field_with_errors(name, self.fields[name]), css_class="col-12 col-sm-6")
+                    for name in names
+                )
+            )
+
+        self.helper.layout = Layout(
+            row([name for name in self.fields if name not in grouped]),
+            *(
+                Fieldset(legend, row(names), css_class="tool-fieldset")
+                for legend, names in self.fieldsets
+            ),
+        )
 
     def add_engine_error(self, error) -> None:
         """Show a MarginError beside the field it names, or above the form if none fits."""
@@ -186,6 +202,8 @@ class ToolForm(forms.Form):
 class FeesMixin(forms.Form):
     include_fees = forms.BooleanField(label="Include trading fees", required=False)
     fee_rate = fee_field()
+
+    fieldsets = (("Fees", ("include_fees", "fee_rate")),)
 
     def fee_fraction(self) -> Decimal:
         """The fee rate as a fraction, 0 when fees are off."""
@@ -237,17 +255,18 @@ class LiquidationPriceForm(ToolForm):
     isolated_margin = balance_field(
         "Isolated margin",
         required=False,
-        help_text="Isolated only. Empty: the initial margin. More than that is a top-up.",
+        help_text="Empty: the initial margin. More than that is a top-up.",
     )
     wallet_balance = balance_field(
-        required=False, help_text="Cross only: the balance that backs this position."
+        required=False,
+        help_text="The balance that backs this position (in isolated: for comparison).",
     )
     other_maintenance_margin = balance_field(
         "Other positions' maintenance margin",
         required=False,
         positive=False,
         min_value=Decimal(0),
-        help_text="Cross only: what your other cross positions need to stay open.",
+        help_text="What your other cross positions need to stay open.",
     )
     other_unrealized_pnl = AmountField(
         label="Other positions' unrealized PnL",
@@ -256,7 +275,15 @@ class LiquidationPriceForm(ToolForm):
         required=False,
         min_value=-MAX_BALANCE,
         max_value=MAX_BALANCE,
-        help_text="Cross only: their current profit (or loss, negative).",
+        help_text="Their current profit (or loss, negative).",
+    )
+
+    fieldsets = (
+        ("Isolated margin only", ("isolated_margin",)),
+        (
+            "Cross margin only",
+            ("wallet_balance", "other_maintenance_margin", "other_unrealized_pnl"),
+        ),
     )
 
     def clean(self):
@@ -293,6 +320,8 @@ class AverageEntryForm(ToolForm):
     trade_price = price_field("Trade price")
     trade_quantity = quantity_field("Trade quantity", help_text="Coins bought or sold.")
 
+    fieldsets = (("The trade", ("action", "trade_price", "trade_quantity")),)
+
     def clean(self):
         data = super().clean()
         quantity, trade = data.get("quantity"), data.get("trade_quantity")
@@ -320,6 +349,8 @@ class FundingCostForm(ToolForm):
         label="Funding interval", choices=FUNDING_INTERVAL_CHOICES, coerce=int
     )
     holding_hours = AmountField(label="Holding period", unit="hours", max_value=MAX_HOLDING_HOURS)
+
+    fieldsets = (("Funding", ("funding_rate", "funding_interval_hours", "holding_hours")),)
 
     def calculation_inputs(self) -> dict:
         inputs = super().calculation_inputs()

@@ -343,6 +343,8 @@ def test_cross_liquidation_explains_the_wallet_behind_the_position():
     first = figure(result, "liquidation_price").workings[0]
     assert first.substituted == "10000 - 112 + -2000"
     assert first.value == "7,888.00"
+    # The simulator gets the wallet left for this position, so it shows the same price.
+    assert result.setup.wallet_balance == D("7888")
 
 
 # 4. Max position -------------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_open_in_simulator_link_carries_the_position(client):
     url = urlsplit(href)
     assert url.path == "/simulator/"
     params = parse_qs(url.query, keep_blank_values=True)
-    assert params["wallet_balance"] == ["6000"]
+    assert params["wallet_balance"] == ["10000"]
     assert params["pos-TOTAL_FORMS"] == ["1"]
     assert params["pos-INITIAL_FORMS"] == ["0"]
     assert params["pos-0-symbol"] == ["BTCUSDT"]
