@@ -20,5 +20,20 @@
     });
   }
 
+  // A failed recalculation must not leave an old answer looking current.
+  function reportFailure() {
+    var result = document.getElementById("tool-result");
+    if (result) {
+      result.classList.add("tool-result-stale");
+    }
+    var announcement = document.getElementById("tool-announcement");
+    if (announcement) {
+      announcement.textContent =
+        "The result could not be updated. Press Calculate to try again.";
+    }
+  }
+
   document.addEventListener("htmx:afterSettle", syncInvalidState);
+  document.addEventListener("htmx:responseError", reportFailure);
+  document.addEventListener("htmx:sendError", reportFailure);
 })();

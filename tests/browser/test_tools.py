@@ -22,8 +22,12 @@ def test_liquidation_price_recalculates_as_you_type_without_losing_focus(
     expect(leverage).to_be_focused()
     expect(page).to_have_url(re.compile(r"leverage=20"))  # the URL is the calculation
 
-    page.get_by_label("Cross").check()
+    page.get_by_role("radio", name="Cross").check()
     expect(figure(page, "liquidation_price")).to_have_text("50,201.01")  # R14 without ETH
+    page.get_by_role("radio", name="Isolated").check()
+    expect(figure(page, "liquidation_price")).to_have_text("57,236.18")
+    page.get_by_role("radio", name="Cross").check()  # the same radio a second time still recalculates
+    expect(figure(page, "liquidation_price")).to_have_text("50,201.01")
 
     page.get_by_label("Wallet balance").fill("")
     error = page.locator("#id_wallet_balance_errors")

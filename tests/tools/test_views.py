@@ -66,7 +66,7 @@ def test_the_form_is_a_plain_get_form_with_htmx_on_top(client):
     assert 'method="get"' in form
     assert 'action="/tools/pnl/"' in form
     assert 'hx-get="/tools/pnl/"' in form
-    assert 'hx-trigger="input changed delay:300ms, submit"' in form
+    assert 'hx-trigger="input changed delay:300ms, change delay:300ms, submit"' in form
     assert 'hx-sync="this:replace"' in form
     assert 'hx-target="#tool-result"' in form
     assert 'hx-replace-url="true"' in form
