@@ -1322,6 +1322,30 @@ def position_size(
         ),
     )
     liquidation = result.liquidation_price
+    safe_leverage, safe_workings = None, ()
+    if margin_mode == "isolated":
+        # Liquidation sits exactly at the stop when the isolated margin equals the loss there plus
+        # the maintenance margin the venue asks at that price (both the engine's figures); any
+        # leverage below notional / that margin keeps liquidation beyond the stop.
+        margin_needed = -at_stop.unrealized_pnl + at_stop.maintenance_margin
+        safe_leverage = notional / margin_needed
+        safe_workings = (
+            Working(
+                "Margin that just survives the stop",
+                "loss at the stop + maintenance margin at the stop",
+                f"{display(-at_stop.unrealized_pnl, 'money')} + "
+                f"{display(at_stop.maintenance_margin, 'money')}",
+                display(margin_needed, "money"),
+                "C03",
+            ),
+            Working(
+                "Highest leverage",
+                "notional / that margin",
+                f"{display(notional, 'money')} / {display(margin_needed, 'money')}",
+                display(safe_leverage, "leverage"),
+                "C06",
+            ),
+        )
     warnings = []
     stop_beyond = liquidation is not None and (
         (side == "long" and stop_price <= liquidation)
@@ -1338,7 +1362,11 @@ def position_size(
             f"Your stop-loss at {display(stop_price, 'price')} lies beyond the liquidation price "
             f"({display(liquidation, 'price')}). The position is liquidated before the stop can "
             f"trigger and loses {what}, not the {display(risk, 'money')} USDT you planned. "
-            "Lower the leverage (or add margin) until the liquidation price sits beyond the stop."
+            + (
+                f"Keep the leverage below {display(safe_leverage, 'leverage')}."
+                if safe_leverage is not None
+                else "Lower the leverage or add to the wallet until liquidation lies beyond it."
+            )
         )
     headline = (
         Figure(
@@ -1405,6 +1433,16 @@ def position_size(
             "stop_distance", "Stop distance", abs(entry_price - stop_price) / entry_price, "percent"
         ),
     ]
+    if safe_leverage is not None:
+        figures.append(
+            Figure(
+                "safe_leverage",
+                "Highest leverage with liquidation beyond the stop",
+                safe_leverage,
+                "leverage",
+                workings=safe_workings,
+            )
+        )
     notes = [
         "The size depends only on your risk and the stop distance, never on the leverage: "
         "leverage only decides how much margin the position ties up and where it is liquidated.",

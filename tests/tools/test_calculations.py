@@ -616,7 +616,30 @@ def test_stop_beyond_the_liquidation_price_raises_a_loud_warning():
     assert len(result.warnings) == 1
     assert "liquidated before the stop can trigger" in result.warnings[0]
     assert "57,831.33" in result.warnings[0]
+    # Safe below notional / (loss at the stop + MM there) = 2,000 / (100 + 1,900 x 0.4%) = 18.59x
+    assert "Keep the leverage below 18.59x." in result.warnings[0]
     assert result.announcement == "Warning: liquidated at 57,831.33 before your stop at 57,000.00."
+
+
+@pytest.mark.parametrize("venue", ["binance", "bybit", "okx", "hyperliquid", "textbook"])
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_highest_safe_leverage_is_where_liquidation_reaches_the_stop(venue, side):
+    stop = D("57000") if side == "long" else D("63000")
+    common = {
+        "venue": venue,
+        "symbol": "BTCUSDT",
+        "side": side,
+        "margin_mode": "isolated",
+        "wallet_balance": D("10000"),
+        "risk_fraction": D("0.01"),
+        "entry_price": D("60000"),
+        "stop_price": stop,
+    }
+    safe = value(calc.position_size(**common, leverage=D("5")), "safe_leverage")
+    below = calc.position_size(**common, leverage=safe * D("0.999"))
+    above = calc.position_size(**common, leverage=safe * D("1.001"))
+    assert below.warnings == ()
+    assert len(above.warnings) == 1
 
 
 def test_position_size_refuses_a_leverage_the_balance_cannot_fund():
