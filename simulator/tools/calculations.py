@@ -622,8 +622,13 @@ def liquidation_price(
     wallet_balance=None,
     other_maintenance_margin=None,
     other_unrealized_pnl=None,
+    fee_rate=ZERO,
 ) -> ToolResult:
-    """One position's liquidation and bankruptcy prices under a venue's rules, in either mode."""
+    """One position's liquidation and bankruptcy prices under a venue's rules, in either mode.
+
+    The fee rate matters where the venue's rules use it: OKX adds it to the maintenance rate,
+    Bybit holds the fee to close at the bankruptcy price in the order cost.
+    """
     other_mm = other_maintenance_margin or ZERO
     other_pnl = other_unrealized_pnl or ZERO
     spec = _position(
@@ -649,7 +654,9 @@ def liquidation_price(
                 f"so {display(backing, 'money')} USDT of the wallet backs this position. They are "
                 "held at their current prices."
             )
-        result, evaluation = _evaluate_one(spec, wallet_balance=backing, venue=venue)
+        result, evaluation = _evaluate_one(
+            spec, wallet_balance=backing, venue=venue, fee_rate=fee_rate
+        )
     else:
         result, evaluation = _isolated_one(
             venue=venue,
@@ -659,8 +666,24 @@ def liquidation_price(
             quantity=quantity,
             leverage=leverage,
             isolated_margin=isolated_margin,
+            fee_rate=fee_rate,
         )
     figures = _liquidation_figures(result)
+    if fee_rate:
+        figures += [
+            _money("Open fee", result.open_fee, name="open_fee"),
+            _money(
+                "Order cost",
+                result.order_cost,
+                name="order_cost",
+                note="Initial margin and open fee"
+                + (
+                    ", plus the fee to close at the bankruptcy price."
+                    if VENUES[venue].close_fee_in_order_cost
+                    else "."
+                ),
+            ),
+        ]
     if margin_mode == "cross":
         allowance = Working(
             "Wallet behind this position",
@@ -677,7 +700,7 @@ def liquidation_price(
         wallet_balance=wallet_balance,
         other_mm=other_mm,
         other_pnl=other_pnl,
-        isolated_margin=isolated_margin,
+        fee_rate=fee_rate,
     )
     if compare:
         notes.append(compare)
@@ -765,7 +788,7 @@ def _liquidation_figures(result) -> list[Figure]:
 
 
 def _other_mode_sentence(
-    *, venue, spec, margin_mode, wallet_balance, other_mm, other_pnl, isolated_margin
+    *, venue, spec, margin_mode, wallet_balance, other_mm, other_pnl, fee_rate
 ) -> str:
     """The same position's liquidation price in the other margin mode, for comparison."""
     if margin_mode == "isolated":
@@ -788,7 +811,7 @@ def _other_mode_sentence(
             other_unrealized_pnl=other_pnl,
         )
         try:
-            result, _ = _evaluate_one(other, wallet_balance=backing, venue=venue)
+            result, _ = _evaluate_one(other, wallet_balance=backing, venue=venue, fee_rate=fee_rate)
         except MarginError:
             return ""
         name = "cross margin"
@@ -801,6 +824,7 @@ def _other_mode_sentence(
                 entry_price=spec.entry_price,
                 quantity=spec.quantity,
                 leverage=spec.leverage,
+                fee_rate=fee_rate,
             )
         except MarginError:
             return ""

@@ -244,7 +244,7 @@ class TargetPriceForm(FeesMixin, ToolForm):
     field_order = ["symbol", "side", "entry_price", "quantity", "leverage", "target_kind", "target"]
 
 
-class LiquidationPriceForm(ToolForm):
+class LiquidationPriceForm(FeesMixin, ToolForm):
     venue = forms.ChoiceField(label="Rule set", choices=venue_choices)
     symbol = forms.ChoiceField(choices=symbol_choices)
     side = forms.ChoiceField(choices=SIDE_CHOICES, widget=forms.RadioSelect)
@@ -284,6 +284,7 @@ class LiquidationPriceForm(ToolForm):
             "Cross margin only",
             ("wallet_balance", "other_maintenance_margin", "other_unrealized_pnl"),
         ),
+        *FeesMixin.fieldsets,
     )
 
     def clean(self):

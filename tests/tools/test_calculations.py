@@ -311,6 +311,25 @@ def test_liquidation_price_is_the_engines_for_every_rule_set(venue):
     assert any(note.startswith(engine.venue) or venue in note.lower() for note in result.notes)
 
 
+def test_okx_counts_the_taker_fee_in_the_liquidation_test():
+    common = {
+        "venue": "okx",
+        "symbol": "BTCUSDT",
+        "side": "long",
+        "margin_mode": "isolated",
+        "entry_price": D("60000"),
+        "quantity": D("1"),
+        "leverage": D("10"),
+    }
+    without = calc.liquidation_price(**common)
+    with_fee = calc.liquidation_price(**common, fee_rate=D("0.0005"))
+    # long LP = (E - M/Q) / (1 - MMR - fee): 54,000 / 0.995 vs 54,000 / 0.9945
+    assert abs(value(without, "liquidation_price") - D("54000") / D("0.995")) < D("1e-20")
+    assert abs(value(with_fee, "liquidation_price") - D("54000") / D("0.9945")) < D("1e-20")
+    assert value(with_fee, "open_fee") == D("30")
+    assert value(with_fee, "order_cost") == D("6030")
+
+
 def test_liquidation_price_compares_with_the_other_margin_mode():
     result = calc.liquidation_price(
         venue="binance",
