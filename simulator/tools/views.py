@@ -28,8 +28,9 @@ def tool_page(request, slug: str):
     tool = TOOLS.get(slug)
     if tool is None:
         raise Http404("No such calculator.")
-    data = request.GET if request.GET else tool.example
-    form = tool.form_class(data)
+    # A first visit (or a link with only unrelated parameters) shows the worked example.
+    asked = any(name in request.GET for name in tool.form_class.base_fields)
+    form = tool.form_class(request.GET if asked else tool.example)
     result = None
     if form.is_valid():
         try:
@@ -41,7 +42,7 @@ def tool_page(request, slug: str):
         "tool": tool,
         "form": form,
         "result": result,
-        "share_query": request.GET.urlencode() or urlencode(tool.example),
+        "share_query": request.GET.urlencode() if asked else urlencode(tool.example),
         "simulator_url": _simulator_url(result.setup) if result and result.setup else "",
     }
     template = "tools/_response.html" if partial else "tools/tool.html"

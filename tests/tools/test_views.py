@@ -245,3 +245,9 @@ def test_no_input_makes_a_tool_fail(client, slug, data):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="tool-result"' in html
+
+
+def test_a_link_with_only_unrelated_parameters_shows_the_example(client):
+    html = client.get(reverse("tools:pnl"), {"utm_source": "newsletter"}).content.decode()
+    assert shown_figure(html, "pnl") == "1,500.00"
+    assert "This field is required." not in html
