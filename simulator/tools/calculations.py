@@ -747,13 +747,16 @@ def liquidation_price(
 
 def _liquidation_figures(result) -> list[Figure]:
     def from_engine(name, label, kind, unit="USDT", **kwargs):
+        # A missing figure is explained once, by the liquidation price's own derivation.
+        value = getattr(result, name)
+        explained = value is not None or name == "liquidation_price"
         return Figure(
             name,
             label,
-            getattr(result, name),
+            value,
             kind,
             unit,
-            workings=_engine_workings(result, name, kind),
+            workings=_engine_workings(result, name, kind) if explained else (),
             **kwargs,
         )
 
