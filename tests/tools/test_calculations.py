@@ -712,3 +712,20 @@ def test_simulator_query_uses_the_simulators_form_names():
         ("pos-0-leverage", "10"),
         ("pos-0-isolated_margin", "250.5"),
     ]
+
+
+def test_a_1x_long_has_no_liquidation_price_and_says_why():
+    result = calc.liquidation_price(
+        venue="binance",
+        symbol="BTCUSDT",
+        side="long",
+        margin_mode="isolated",
+        entry_price=D("60000"),
+        quantity=D("0.5"),
+        leverage=D("1"),
+    )
+    price = figure(result, "liquidation_price")
+    assert price.value is None
+    assert price.display == "\u2014"
+    assert "covers a fall to zero" in price.note
+    assert figure(result, "distance_to_liquidation").workings == ()
