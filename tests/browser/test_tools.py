@@ -26,7 +26,8 @@ def test_liquidation_price_recalculates_as_you_type_without_losing_focus(
     expect(figure(page, "liquidation_price")).to_have_text("50,201.01")  # R14 without ETH
     page.get_by_role("radio", name="Isolated").check()
     expect(figure(page, "liquidation_price")).to_have_text("57,236.18")
-    page.get_by_role("radio", name="Cross").check()  # the same radio a second time still recalculates
+    # The same radio a second time still recalculates.
+    page.get_by_role("radio", name="Cross").check()
     expect(figure(page, "liquidation_price")).to_have_text("50,201.01")
 
     page.get_by_label("Wallet balance").fill("")
