@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("learn/", include("lessons.urls")),
     path("api/v1/", api.urls),
+    path("tools/", include("simulator.tools.urls")),
 ]
