@@ -70,15 +70,18 @@ def percent_field(label: str, *, minimum, maximum, help_text: str = "", initial=
         initial=initial,
         help_text=help_text,
         validators=[
-            MinValueValidator(minimum, message=f"Enter at least {minimum}%."),
-            MaxValueValidator(maximum, message=f"Enter at most {maximum}%."),
+            MinValueValidator(minimum, message=f"Enter at least {minimum}%%."),
+            MaxValueValidator(maximum, message=f"Enter at most {maximum}%%."),
         ],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
 
 
 def symbol_choices():
-    return [(symbol, f"{market.base} ({symbol})") for symbol, market in MARKETS.items()]
+    return [
+        (symbol, symbol if market.quote == "USDT" else f"{symbol} (coin-margined)")
+        for symbol, market in MARKETS.items()
+    ]
 
 
 class AccountForm(forms.Form):
@@ -160,15 +163,13 @@ class PositionForm(forms.Form):
         choices=[("isolated", "Isolated"), ("cross", "Cross")],
         initial="isolated",
     )
-    entry_price = money_field(
-        "Entry price", required=False, maximum=MAX_PRICE, help_text="Empty: the market price."
-    )
+    entry_price = money_field("Entry price", required=False, maximum=MAX_PRICE)
     size_by = forms.ChoiceField(
         label="Size is",
         choices=[("notional", "Notional"), ("margin", "Margin × leverage")],
         initial="notional",
     )
-    size = money_field("Size", help_text="Notional, or margin if you chose margin × leverage.")
+    size = money_field("Size")
     leverage = forms.DecimalField(
         label="Leverage (x)",
         initial=Decimal(10),
@@ -178,25 +179,27 @@ class PositionForm(forms.Form):
         ],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )
-    isolated_margin = money_field(
-        "Isolated margin",
-        required=False,
-        help_text="Empty: the initial margin. More is a top-up.",
-    )
+    isolated_margin = money_field("Isolated margin", required=False)
     maintenance_margin_rate = percent_field(
-        "Maintenance rate (%)",
-        minimum=Decimal(0),
-        maximum=Decimal(50),
-        help_text="Empty: the exchange's bracket for this size.",
+        "Maint. rate (%)", minimum=Decimal(0), maximum=Decimal(50)
     )
+
+    # Placeholders say what an empty box means; the help section below the form explains more.
+    PLACEHOLDERS = {
+        "entry_price": "market price",
+        "isolated_margin": "initial margin",
+        "maintenance_margin_rate": "bracket",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, text in self.PLACEHOLDERS.items():
+            self.fields[name].widget.attrs["placeholder"] = text
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.form_show_errors = False
-        wide = "col-6 col-md-4 col-xl-3"
+        wide = "col-6 col-sm-4"
         self.helper.layout = Layout(
             Row(
                 *(
@@ -635,8 +638,8 @@ class MonteCarloForm(forms.Form):
         label="Volatility (% a year)",
         initial=Decimal(60),
         validators=[
-            MinValueValidator(Decimal(1), message="Enter at least 1%."),
-            MaxValueValidator(Decimal(500), message="Enter at most 500%."),
+            MinValueValidator(Decimal(1), message="Enter at least 1%%."),
+            MaxValueValidator(Decimal(500), message="Enter at most 500%%."),
         ],
     )
     correlation = forms.DecimalField(

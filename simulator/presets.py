@@ -115,15 +115,17 @@ PRESETS: dict[str, Preset] = {
             id="W2",
             wallet_balance="10",
             collateral="BTC",
-            positions=(_long("ETHUSDT", "isolated", ETH_PRICE, "26000", "2", isolated_margin="2"),),
-            shocks={"ETHUSDT": "-60"},
+            positions=(_long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2"),),
+            shocks={"BTCUSD": "-25"},
             seed_claims=(
                 "A 10 BTC account puts 2 BTC of isolated margin behind a leveraged ETH trade: the "
                 "worst case loses those 2 BTC and the other 8 BTC are untouched."
             ),
             engine_finds=(
-                "After a 60% fall in ETH the position is liquidated ({liquidated}) and the account "
-                "keeps {equity}: the isolated margin is the most it can lose."
+                "The engine's coin-margined contracts are margined in their own coin, so this "
+                "preset backs a BTCUSD trade instead of an ETH one. A 25% fall liquidates it at "
+                "{A_liquidation_price} ({liquidated}) and the account keeps {equity}: the 2 BTC "
+                "of isolated margin is all it loses."
             ),
             concept_ids=("C20", "C04"),
         ),
@@ -179,7 +181,7 @@ PRESETS: dict[str, Preset] = {
                 "falls liquidate everything."
             ),
             engine_finds=(
-                "Under cross nothing is liquidated by the 12% fall ({cross_liquidated}); equity is "
+                "Under cross the 12% fall liquidates {cross_liquidated}; equity is "
                 "{cross_equity}. A's cross liquidation price is {A_liquidation_price}, "
                 "{A_distance} below entry, much further than under isolated."
             ),

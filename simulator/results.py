@@ -52,7 +52,10 @@ def money(value: Decimal | None, currency: str = "USDT") -> str:
         rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
         sign = "-" if rounded < 0 else ""
         return f"{sign}${abs(rounded):,.2f}"
-    return f"{value.quantize(Decimal('0.00000001'), rounding=ROUND_HALF_UP):,.8f} {currency}"
+    text = f"{value.quantize(Decimal('0.00000001'), rounding=ROUND_HALF_UP):,.8f}"
+    whole, _, decimals = text.partition(".")
+    decimals = decimals.rstrip("0").ljust(2, "0")
+    return f"{whole}.{decimals} {currency}"
 
 
 def price(value: Decimal | None) -> str:
@@ -213,8 +216,8 @@ def simulate(
     iso, cro = modes
     announcement = (
         f"Recalculated. As set up: {facts['liquidated']} liquidated, equity {facts['equity']}. "
-        f"Isolated: {iso.verdict}, equity {iso.equity_after}. "
-        f"Cross: {cro.verdict}, equity {cro.equity_after}."
+        f"Isolated: {_lower_nothing(iso.verdict)}, equity {iso.equity_after}. "
+        f"Cross: {_lower_nothing(cro.verdict)}, equity {cro.equity_after}."
     )
     return SimulationResult(
         account=account,
@@ -229,11 +232,24 @@ def simulate(
         margin_ratio=percent(final_account.margin_ratio),
         collateral=currency,
         facts=facts,
-        insurance_fund=money(outcome.insurance_fund, currency) if outcome.insurance_fund else "",
+        insurance_fund=_insurance(outcome.insurance_fund, currency),
         notes=base.notes,
         outcome=outcome,
         comparison=comparison,
     )
+
+
+def _lower_nothing(verdict: str) -> str:
+    return verdict.replace("Nothing", "nothing")
+
+
+def _insurance(change: Decimal, currency: str) -> str:
+    """The fund's side of a liquidation: it pays for a gap past the bankruptcy price."""
+    if change < 0:
+        return f"the insurance fund paid {money(-change, currency)} of loss past bankruptcy"
+    if change > 0:
+        return f"the insurance fund kept {money(change, currency)} of leftover margin"
+    return ""
 
 
 def _facts(base, outcome, comparison, currency) -> dict[str, str]:
@@ -261,10 +277,10 @@ def _summary(base, outcome, account, shock_percents, currency) -> str:
     scenario = f"With {', '.join(moves)}" if moves else "At the entry prices"
     if outcome.liquidated:
         first = base.position(outcome.liquidated[0])
-        direction = "fall" if str(first.side) == "long" else "rise"
+        direction = "below" if str(first.side) == "long" else "above"
         detail = (
-            f" ({first.id} needed only a {percent(first.distance_to_liquidation)} {direction} "
-            f"in {MARKETS[first.symbol].base}, to {price(first.liquidation_price)})"
+            f" (liquidation at {price(first.liquidation_price)}, "
+            f"{percent(first.distance_to_liquidation)} {direction} entry)"
             if first.distance_to_liquidation is not None
             else ""
         )
