@@ -5,7 +5,6 @@ they are requested separately from the main recalculation so that one stays smal
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 from academy.concepts import CONCEPTS, concept_lesson_url
@@ -20,6 +19,7 @@ from simulator.engine import (
     shock,
     with_margin_mode,
 )
+from simulator.engine.montecarlo import run_monte_carlo
 from simulator.results import FIGURES, MODE_LABELS, money, percent, price
 
 HUNDRED = Decimal(100)
@@ -27,6 +27,8 @@ FUNDING_INTERVAL_HOURS = 8
 MARKET_MOVE_STEP = Decimal("0.02")
 MARKET_MOVE_LIMIT = Decimal("0.40")
 PNL_POINTS = 12
+MONTE_CARLO_STEP_MINUTES = 15
+MONTE_CARLO_SEED = 2026  # fixed, so the same inputs give the same answer (and cache entry)
 FIGURE_LABELS = {
     "initial_margin": "Initial margin",
     "maintenance_margin": "Maintenance margin",
@@ -345,20 +347,54 @@ def replay_event(setup, event) -> dict:
 
 
 def monte_carlo(setup, *, volatility, correlation, horizon_hours, paths) -> dict:
-    from simulator.engine import run_monte_carlo  # the engine's numpy part
-
+    """Probability of liquidation within the horizon, isolated vs cross, on the same paths."""
     account = setup.account_spec()
     outcome = run_monte_carlo(
         account,
         volatility=volatility / HUNDRED,
         correlation=correlation,
         horizon_hours=horizon_hours,
-        step_minutes=15,
+        step_minutes=MONTE_CARLO_STEP_MINUTES,
         paths=paths,
-        seed=2026,
+        seed=MONTE_CARLO_SEED,
         venue=setup.venue,
     )
-    return {"raw": dataclasses.asdict(outcome) if dataclasses.is_dataclass(outcome) else outcome}
+    currency = account.collateral
+    modes = []
+    for mode, risk in ((MarginMode.ISOLATED, outcome.isolated), (MarginMode.CROSS, outcome.cross)):
+        modes.append(
+            {
+                "label": MODE_LABELS[mode],
+                "css": str(mode)[:3],
+                "probability": _probability(risk.account_probability),
+                "error": _probability(1.96 * risk.standard_error(outcome.paths)),
+                "positions": [
+                    (position_id, _probability(p))
+                    for position_id, p in risk.position_probability.items()
+                ],
+                "median": money(_decimal(risk.final_equity_percentiles.get(50)), currency),
+                "p5": money(_decimal(risk.final_equity_percentiles.get(5)), currency),
+                "mean": money(_decimal(risk.mean_final_equity), currency),
+            }
+        )
+    return {
+        "modes": modes,
+        "paths": f"{outcome.paths:,}",
+        "steps": f"{outcome.steps:,}",
+        "step_minutes": MONTE_CARLO_STEP_MINUTES,
+        "horizon_hours": horizon_hours,
+        "volatility": volatility,
+        "notes": outcome.notes,
+    }
+
+
+def _probability(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    # Monte Carlo works in floats (numpy); round-trip through str for display only.
+    return None if value is None else Decimal(str(value))
 
 
 # --- predictions ----------------------------------------------------------------------------

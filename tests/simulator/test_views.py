@@ -467,3 +467,29 @@ def test_replay_without_javascript_renders_on_the_page(client, w4_data):
     w4_data |= {"event": "weekend-gap", "run": "replay"}
     html = client.post(INDEX, w4_data).content.decode()
     assert "Weekend gap: Illustrative path" in html
+
+
+def test_monte_carlo_compares_isolated_and_cross_and_caches_per_input(htmx_post, w4_data):
+    w4_data |= {"volatility": "80", "correlation": "0.7", "horizon_hours": "24", "paths": "500"}
+    first = htmx_post("/simulator/monte-carlo/", w4_data).content.decode()
+    assert "chance of a liquidation" in first
+    assert "Isolated" in first
+    assert "Cross" in first
+    assert "from the cache" not in first
+    second = htmx_post("/simulator/monte-carlo/", w4_data).content.decode()
+    assert "from the cache" in second
+    w4_data["paths"] = "600"
+    assert "from the cache" not in htmx_post("/simulator/monte-carlo/", w4_data).content.decode()
+
+
+def test_monte_carlo_refuses_a_run_too_large_for_one_request(htmx_post, w4_data):
+    w4_data |= {"volatility": "80", "correlation": "0.7", "horizon_hours": "720", "paths": "20000"}
+    html = htmx_post("/simulator/monte-carlo/", w4_data).content.decode()
+    assert "the limit is" in html
+
+
+def test_monte_carlo_bad_input_is_a_message(htmx_post, w4_data):
+    w4_data |= {"volatility": "-5", "correlation": "3", "horizon_hours": "x", "paths": "5"}
+    response = htmx_post("/simulator/monte-carlo/", w4_data)
+    assert response.status_code == 200
+    assert "Check the Monte Carlo inputs" in response.content.decode()
