@@ -9,7 +9,7 @@ everywhere else and are only converted here, for drawing.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape, format_html
@@ -69,10 +69,11 @@ class LineChart:
     x_format: str = "{:,.0f}"
     y_format: str = "{:,.0f}"
     table_x_heading: str = ""
-    extra: dict = field(default_factory=dict)
+    width: int = WIDTH
+    height: int = HEIGHT
 
     def svg(self) -> SafeString:
-        return render_svg(self)
+        return render_svg(self, self.width, self.height)
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         """Headings and rows of the text alternative: one row per x, one column per series."""

@@ -156,6 +156,8 @@ def pnl_charts(account, venue, base) -> list[LineChart]:
                 rules=tuple(rules),
                 x_format="{:,.2f}" if p.entry_price < 100 else "{:,.0f}",
                 table_x_heading="Price",
+                width=420,
+                height=260,
             )
         )
     return charts
