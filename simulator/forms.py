@@ -18,6 +18,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import cached_property
 
 from simulator.engine import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 
@@ -126,31 +127,37 @@ class AccountForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_errors = False  # messages go in the swappable slots beside fields
-        self.helper.layout = Layout(
+    # Helpers are built on first use: the htmx recalculation validates forms but renders none.
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _helper(
             Row(
                 Column(Field("wallet_balance", template=FIELD_TEMPLATE), css_class="col-sm-6"),
                 Column(Field("collateral", template=FIELD_TEMPLATE), css_class="col-sm-6"),
             ),
             Field("preset"),
         )
-        self.rules_helper = FormHelper()
-        self.rules_helper.form_tag = False
-        self.rules_helper.disable_csrf = True
-        self.rules_helper.form_show_errors = False
-        self.rules_helper.layout = Layout(
+
+    @cached_property
+    def rules_helper(self) -> FormHelper:
+        return _helper(
             Row(
                 Column(Field("venue", template=FIELD_TEMPLATE), css_class="col-sm-6 col-lg-12"),
                 Column(Field("taker_fee_rate", template=FIELD_TEMPLATE), css_class="col-sm-6"),
                 Column(Field("funding_rate", template=FIELD_TEMPLATE), css_class="col-sm-6"),
                 Column(Field("holding_hours", template=FIELD_TEMPLATE), css_class="col-sm-6"),
-            ),
+            )
         )
+
+
+def _helper(*layout) -> FormHelper:
+    """A crispy helper for fields inside our own <form>, messages in the slots beside fields."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.form_show_errors = False
+    helper.layout = Layout(*layout)
+    return helper
 
 
 class PositionForm(forms.Form):
@@ -195,26 +202,14 @@ class PositionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, text in self.PLACEHOLDERS.items():
             self.fields[name].widget.attrs["placeholder"] = text
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_errors = False
-        wide = "col-6 col-sm-4"
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _helper(
             Row(
                 *(
-                    Column(Field(name, template=FIELD_TEMPLATE), css_class=wide)
-                    for name in (
-                        "symbol",
-                        "side",
-                        "margin_mode",
-                        "entry_price",
-                        "size_by",
-                        "size",
-                        "leverage",
-                        "isolated_margin",
-                        "maintenance_margin_rate",
-                    )
+                    Column(Field(name, template=FIELD_TEMPLATE), css_class="col-6 col-sm-4")
+                    for name in self.base_fields
                 ),
                 css_class="g-2",
             )

@@ -159,9 +159,15 @@ def simulate(
 ) -> SimulationResult:
     """Run the engine for the results panel. Raises the engine's ``MarginError`` on a rule."""
     currency = account.collateral
-    base = evaluate(account, venue=venue)
-    outcome = replay(account, [shocked_marks(account, shocks)], venue=venue)
     comparison = compare_modes(account, venue=venue, shocks=shocks)
+    mode_now = configured_mode(account)
+    if mode_now in ("isolated", "cross"):
+        # All positions in one mode: that side of the comparison is the setup itself.
+        same = comparison.isolated if mode_now == "isolated" else comparison.cross
+        base, outcome = same.evaluation, same.shocked
+    else:
+        base = evaluate(account, venue=venue)
+        outcome = replay(account, [shocked_marks(account, shocks)], venue=venue)
     losses = {e.position: e.loss for e in outcome.events if e.type == "liquidation"}
 
     positions = []
@@ -188,7 +194,6 @@ def simulate(
             )
         )
 
-    mode_now = configured_mode(account)
     modes = []
     for name, mode in (("isolated", comparison.isolated), ("cross", comparison.cross)):
         modes.append(
