@@ -597,7 +597,7 @@ def next_row(rows: list[dict]) -> dict[str, str]:
         "symbol": symbol,
         "side": "long",
         "margin_mode": rows[-1].get("margin_mode", "isolated") if rows else "isolated",
-        "entry_price": "",
+        "entry_price": str(MARKETS[symbol].default_price),
         "size_by": "notional",
         "size": "1000",
         "leverage": "10",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -22,7 +23,7 @@ from django_htmx.http import push_url, trigger_client_event
 
 from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
 from simulator import details as details_service
-from simulator.engine import ENGINE_VERSION, VENUES, MarginError
+from simulator.engine import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator.forms import (
     FORMSET_PREFIX,
     MAX_POSITIONS,
@@ -53,6 +54,7 @@ DEFAULT_SETUP = {
     "pos-0-symbol": "BTCUSDT",
     "pos-0-side": "long",
     "pos-0-margin_mode": "isolated",
+    "pos-0-entry_price": "68424",
     "pos-0-size_by": "notional",
     "pos-0-size": "10000",
     "pos-0-leverage": "10",
@@ -141,6 +143,29 @@ def _result_context(request, setup: Setup, result, **extra) -> dict:
     return context
 
 
+def mode_switch_notes(request, setup: Setup, result) -> list[str]:
+    """Exchanges refuse to switch the margin mode of a symbol with an open position. The
+    simulator lets a learner compare anyway, but says so when a row's mode just changed."""
+    current_url = request.htmx.current_url if request.htmx else None
+    if result is None or not current_url:
+        return []
+    previous = parse_qs(urlsplit(current_url).query)
+    notes = []
+    for form in setup.formset.forms:
+        symbol = form.cleaned_data["symbol"]
+        mode = form.cleaned_data["margin_mode"]
+        before = previous.get(form.add_prefix("margin_mode"), [None])[0]
+        if previous.get(form.add_prefix("symbol"), [None])[0] == symbol and before not in (
+            None,
+            mode,
+        ):
+            try:
+                switch_margin_mode(result.account, symbol, mode)
+            except MarginError as error:
+                notes.append(f"{error.message} (On an exchange; here you may compare freely.)")
+    return notes
+
+
 def _announcement(result, invalid, field_errors, predicting) -> str:
     if invalid:
         count = len(field_errors) or 1
@@ -213,6 +238,7 @@ def index(request):
     if run == "reveal" and result is not None:
         extra["reveal"] = _reveal(request, setup, result)
     if _wants_partial(request):
+        extra["rule_notes"] = mode_switch_notes(request, setup, result)
         context = _result_context(request, setup, result, **extra)
         response = render(request, "simulator/_result.html", context)
         if result is not None:

@@ -12,19 +12,25 @@
     if (partner && partner.value !== source.value) partner.value = source.value;
   });
 
-  // Changing a row's symbol fills in that market's price, unless the learner typed their own.
+  // Changing a row's symbol fills in that market's price, unless the learner typed their own
+  // (the box is empty or still holds the previous market's price).
+  function isSymbolSelect(element) {
+    return element && element.name && /^pos-\d+-symbol$/.test(element.name);
+  }
+  document.addEventListener("focusin", function (event) {
+    if (isSymbolSelect(event.target)) event.target.setAttribute("data-previous", event.target.value);
+  });
   document.addEventListener("change", function (event) {
     var select = event.target;
-    if (!select.name || !/^pos-\d+-symbol$/.test(select.name)) return;
+    if (!isSymbolSelect(select)) return;
     var form = document.getElementById("simulator-form");
     var prices = form ? JSON.parse(form.getAttribute("data-prices") || "{}") : {};
     var entry = document.getElementById(select.id.replace(/symbol$/, "entry_price"));
-    if (!entry) return;
-    var previous = entry.getAttribute("data-market-price");
-    if (entry.value === "" || entry.value === previous) {
+    var previous = prices[select.getAttribute("data-previous")];
+    if (entry && (entry.value === "" || Number(entry.value) === Number(previous))) {
       entry.value = prices[select.value] || "";
-      entry.setAttribute("data-market-price", entry.value);
     }
+    select.setAttribute("data-previous", select.value);
   });
 
   // Before a recalculation lands, clear the old messages; after it, mark inputs whose slot

@@ -493,3 +493,24 @@ def test_monte_carlo_bad_input_is_a_message(htmx_post, w4_data):
     response = htmx_post("/simulator/monte-carlo/", w4_data)
     assert response.status_code == 200
     assert "Check the Monte Carlo inputs" in response.content.decode()
+
+
+def test_switching_a_held_symbols_mode_notes_the_exchange_rule(client, w4_data):
+    before = client.post(INDEX, w4_data, headers={"HX-Request": "true"})["HX-Push-Url"]
+    w4_data["pos-0-margin_mode"] = "cross"
+    html = client.post(
+        INDEX,
+        w4_data,
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + before},
+    ).content.decode()
+    assert "BTCUSDT has an open position: close it before switching its margin mode." in html
+
+
+def test_an_unchanged_mode_has_no_switch_note(client, w4_data):
+    before = client.post(INDEX, w4_data, headers={"HX-Request": "true"})["HX-Push-Url"]
+    html = client.post(
+        INDEX,
+        w4_data,
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + before},
+    ).content.decode()
+    assert "switching its margin mode" not in html
