@@ -183,7 +183,7 @@ def _predict_target(result):
     return next((p for p in result.positions if p.liquidation_price != "none"), result.positions[0])
 
 
-def _page_context(request, setup: Setup, result, notice=None) -> dict:
+def _page_context(request, setup: Setup, result, notice=None, revealed=False) -> dict:
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
@@ -201,7 +201,7 @@ def _page_context(request, setup: Setup, result, notice=None) -> dict:
         "monte_carlo_form": MonteCarloForm(data if "volatility" in data else None),
         "events": EVENTS.values(),
     }
-    if result is not None and not context_predicting(setup):
+    if result is not None and (revealed or not context_predicting(setup)):
         context["details"] = details_service.build(setup, result)
     return context
 
@@ -252,7 +252,7 @@ def index(request):
         shown = _rows_changed(setup, run)
     context = _result_context(request, setup, result, **extra)
     context["setup"] = shown
-    context |= _page_context(request, setup, result, notice)
+    context |= _page_context(request, setup, result, notice, revealed=bool(extra.get("reveal")))
     if run == "replay":
         context["replay"] = _replay_context(setup, result, data)
     if run == "montecarlo":

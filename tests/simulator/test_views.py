@@ -439,6 +439,19 @@ def test_predict_mode_hides_the_answers_until_revealed(client, htmx_post, w4_dat
     assert "off by 2.15%" in revealed
     assert "Right." in revealed
     assert client.session["simulator_predictions"][-1]["survivor_correct"] is True
+    assert '<section id="simulator-details"' in revealed  # charts and explanations, out of band
+    assert 'id="x-A-liquidation_price"' in revealed
+
+
+def test_predict_mode_without_javascript_reveals_on_the_page(client, w4_data):
+    w4_data |= {"predict": "on", "predicted_price": "58000", "predicted_survivor": "isolated"}
+    hidden = client.post(INDEX, w4_data).content.decode()
+    assert "Predict first" in hidden
+    assert "Hidden until you reveal" in hidden
+    revealed = client.post(INDEX, w4_data | {"run": "reveal"}).content.decode()
+    assert "You said position A is liquidated at" in revealed
+    assert "Not this time" in revealed
+    assert 'id="x-A-liquidation_price"' in revealed
 
 
 def test_embed_card_shows_the_isolated_vs_cross_headline_and_a_link(client):
