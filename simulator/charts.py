@@ -184,13 +184,20 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
     )
     parts.append("</g>")
 
+    # Labels of neighbouring vertical rules (liquidation next to bankruptcy) are staggered and put
+    # on opposite sides of their lines so they never print over each other.
+    x_rules = [rule for rule in chart.rules if rule.axis == "x"]
     for rule in chart.rules:
         if rule.axis == "x":
             x = sx(rule.value)
+            order = x_rules.index(rule)
+            left = order % 2 == 1
+            label_x = x - 3 if left else x + 3
+            label_y = bottom - 6 - 12 * order
             parts.append(
                 f'<g class="{escape(rule.css_class)}"><line x1="{x:.1f}" y1="{MARGIN_TOP}" '
-                f'x2="{x:.1f}" y2="{bottom}"/><text x="{x + 3:.1f}" y="{MARGIN_TOP + 10}">'
-                f"{escape(rule.label)}</text></g>"
+                f'x2="{x:.1f}" y2="{bottom}"/><text x="{label_x:.1f}" y="{label_y}" '
+                f'text-anchor="{"end" if left else "start"}">{escape(rule.label)}</text></g>'
             )
         else:
             y = sy(rule.value)
@@ -217,7 +224,7 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
         )
 
     legend_x = MARGIN_LEFT + 8
-    for index, series in enumerate(chart.series):
+    for index, series in enumerate(chart.series if len(chart.series) > 1 else ()):
         y = MARGIN_TOP + 14 + index * 16
         parts.append(
             f'<g class="legend" aria-hidden="true"><line class="{escape(series.css_class)}" '

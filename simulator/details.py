@@ -290,9 +290,19 @@ def replay_event(setup, event) -> dict:
         starts.setdefault(position.symbol, position.entry_price)
     bases = {symbol: MARKETS[symbol].base for symbol in starts}
     path = event.path(starts, bases)
-    series, logs = [], []
+    series, logs, markers = [], [], []
     for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
         run = replay(with_margin_mode(account, mode), path, venue=venue)
+        markers += [
+            Marker(
+                e.step,
+                run.equity[e.step],
+                f"{e.position} ({MODE_LABELS[mode][:3].lower()}.)",
+                css_class=f"marker {mode}",
+            )
+            for e in run.events
+            if e.type == "liquidation"
+        ]
         series.append(
             Series(
                 MODE_LABELS[mode],
@@ -330,6 +340,7 @@ def replay_event(setup, event) -> dict:
         x_label=f"Step ({event.step} each)",
         y_label=f"Equity ({account.collateral})",
         series=tuple(series),
+        markers=tuple(markers),
         table_x_heading="Step",
     )
     prices = [

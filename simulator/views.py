@@ -187,12 +187,14 @@ def _page_context(request, setup: Setup, result, notice=None, revealed=False) ->
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
+    modified = bool(preset) and setup.query_string() != Setup(preset.form_data()).query_string()
     context = {
+        "preset_modified": modified,
         "presets": [
             {"id": p.id, "title": p.title, "url": preset_url(p.id)} for p in PRESETS.values()
         ],
         "preset": preset,
-        "preset_finds": _preset_finds(preset, result),
+        "preset_finds": "" if modified else _preset_finds(preset, result),
         "preset_concepts": _concepts(preset.concept_ids) if preset else [],
         "venue": VENUES.get(setup.account_form["venue"].value() or "", VENUES["binance"]),
         "notice": notice,

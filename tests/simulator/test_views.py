@@ -527,3 +527,11 @@ def test_an_unchanged_mode_has_no_switch_note(client, w4_data):
         headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + before},
     ).content.decode()
     assert "switching its margin mode" not in html
+
+
+def test_a_modified_preset_says_so_and_drops_the_engine_sentence(client, w4_data):
+    w4_data["pos-0-leverage"] = "5"
+    text = text_of(client.post(INDEX, w4_data))
+    assert "W4: Two isolated longs, BTC falls 12% modified" in text
+    assert "The engine finds:" not in text
+    assert "Back to the original W4" in text
