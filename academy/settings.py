@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    # django-ninja: its API docs page loads Swagger UI from our static files (no CDN)
+    "ninja",
     "academy",
     "lessons",
     "simulator",

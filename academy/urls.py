@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from academy import views
+from simulator.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("simulator/", include("simulator.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -36,6 +36,7 @@ from typing import ParamSpec, TypeVar
 from simulator.engine.errors import (
     CONFLICTING_MARKS,
     CROSS_MARGIN_EXCEEDS_WALLET,
+    DUPLICATE_ID,
     FEE_RATE_OUT_OF_RANGE,
     FUNDING_RATE_OUT_OF_RANGE,
     ISOLATED_MARGIN_BELOW_INITIAL,
@@ -372,11 +373,7 @@ def _leg(
     spec: PositionSpec, venue: Venue, collateral: str, fee: Decimal, *, opening_rules: bool
 ) -> Leg:
     pid = spec.id
-    try:
-        market = market_for(spec.symbol)
-    except MarginError as error:
-        error.position_id = pid
-        raise
+    market = market_for(spec.symbol)
     if spec.contract is not None and spec.contract is not market.kind:
         raise MarginError(
             WRONG_CONTRACT_KIND.format(symbol=market.symbol, kind=market.kind.value),
@@ -491,10 +488,20 @@ def build_legs(
 ) -> tuple[list[Leg], list[str]]:
     """Validate every position, merge same symbol and side, check per-symbol rules."""
     fee = account.taker_fee_rate or ZERO
-    raw = [
-        _leg(spec, venue, account.collateral, fee, opening_rules=opening_rules)
-        for spec in account.positions
-    ]
+    seen: set[str] = set()
+    for spec in account.positions:
+        if spec.id in seen:
+            raise MarginError(
+                DUPLICATE_ID.format(position_id=spec.id), field="id", position_id=spec.id
+            )
+        seen.add(spec.id)
+    raw = []
+    for spec in account.positions:
+        try:
+            raw.append(_leg(spec, venue, account.collateral, fee, opening_rules=opening_rules))
+        except MarginError as error:
+            error.position_id = error.position_id or spec.id
+            raise
     notes: list[str] = []
     modes: dict[str, Leg] = {}
     marks: dict[str, Leg] = {}
@@ -543,9 +550,10 @@ def _with_mark(leg: Leg, mark: Decimal) -> Leg:
 
 
 def _coefficients(
-    legs: list[Leg], base: Decimal, lo: Decimal, hi: Decimal | None, *, with_maintenance: bool
+    legs: list[Leg], base: Decimal, probe: Decimal, *, with_maintenance: bool
 ) -> tuple[Decimal, Decimal, list[Tier]]:
-    """``f(u) = A*u + B`` on the segment ``(lo, hi]`` of ``u``, with the tier each leg is in."""
+    """``f(u) = A*u + B`` on the segment holding ``probe`` (a point strictly inside it, so that
+    rounding at a boundary cannot pick the neighbouring bracket), with each leg's tier."""
     a_total, b_total = ZERO, base
     tiers = []
     for leg in legs:
@@ -557,12 +565,7 @@ def _coefficients(
             b_total -= leg.fixed_maintenance
             tiers.append(leg.tiers[0])
             continue
-        if hi is not None:
-            tier = leg.tier_at(leg.b * hi)
-        else:
-            tier = next(
-                (t for t in leg.tiers if t.cap is None or leg.b * lo < t.cap), leg.tiers[-1]
-            )
+        tier = leg.tier_at(leg.b * probe)
         a_total -= leg.b * tier.rate
         b_total += tier.amount
         tiers.append(tier)
@@ -574,7 +577,12 @@ def solve_price(
 ) -> tuple[Decimal | None, list[Tier]]:
     """The price nearest the mark at which ``base + sum(uPnL - maintenance) = 0`` for ``legs``
     (all on one symbol), with the tiers in force there. None when no positive price solves it.
-    ``with_maintenance=False`` solves ``margin balance = 0``: the bankruptcy price."""
+    ``with_maintenance=False`` solves ``margin balance = 0``: the bankruptcy price.
+
+    The walk goes segment by segment (bracket boundaries of every leg) outward from the mark in
+    both directions; inside a segment ``f`` is linear and its root is Binance's formula with that
+    segment's brackets. Where brackets have no maintenance amount (OKX) ``f`` can jump at a
+    boundary: a sign change across the jump puts the price at the boundary."""
     leg0 = legs[0]
     u_mark = leg0.u_of(leg0.mark_price)
     breaks: set[Decimal] = set()
@@ -584,55 +592,41 @@ def solve_price(
                 breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
     best: tuple[Decimal, Decimal, list[Tier]] | None = None
     for direction in (-1, 1):
-        points: list[Decimal | None]
+        ends: list[Decimal | None]
         if direction < 0:
-            points = [b for b in sorted(breaks, reverse=True) if b < u_mark]
-            points.append(ZERO)
+            ends = [b for b in sorted(breaks, reverse=True) if b < u_mark] + [ZERO]
         else:
-            points = [b for b in sorted(breaks) if b > u_mark]
-            points.append(None)
-        previous = u_mark
-        for point in points:
-            lo, hi = (point, previous) if direction < 0 else (previous, point)
-            assert lo is not None
+            ends = [b for b in sorted(breaks) if b > u_mark] + [None]
+        near, previous_value = u_mark, None
+        for far in ends:
+            probe = near * TWO + ONE if far is None else (near + far) / TWO
             a_total, b_total, tiers = _coefficients(
-                legs, base, lo, hi, with_maintenance=with_maintenance
+                legs, base, probe, with_maintenance=with_maintenance
             )
             root = None
-            if a_total != 0:
+            if previous_value is not None and (previous_value > 0) != (
+                a_total * near + b_total > 0
+            ):
+                root = near  # the sign changed across a jump at the boundary
+            elif a_total != 0:
                 candidate = -b_total / a_total
-                if candidate > 0 and candidate >= lo and (hi is None or candidate <= hi):
+                low, high = (far, near) if direction < 0 else (near, far)
+                assert low is not None
+                if candidate > 0 and candidate >= low and (high is None or candidate <= high):
                     root = candidate
-            if root is None and point is not None and point > 0:
-                # a jump in maintenance (tiers without cum) can cross zero at the boundary
-                a_next, b_next, next_tiers = _next_segment(
-                    legs, base, point, direction, with_maintenance
-                )
-                here = a_total * point + b_total
-                there = a_next * point + b_next
-                if (here > 0) != (there > 0):
-                    root, tiers = point, next_tiers
             if root is not None:
                 price = leg0.price_of(root)
                 distance = abs(price - leg0.mark_price)
                 if best is None or distance < best[0]:
                     best = (distance, price, tiers)
                 break
-            if point is None:
+            if far is None or far == 0:
                 break
-            previous = point
+            previous_value = a_total * far + b_total
+            near = far
     if best is None:
         return None, []
     return best[1], best[2]
-
-
-def _next_segment(
-    legs: list[Leg], base: Decimal, point: Decimal, direction: int, with_maintenance: bool
-) -> tuple[Decimal, Decimal, list[Tier]]:
-    """Coefficients of the segment just beyond ``point`` in ``direction``."""
-    if direction < 0:
-        return _coefficients(legs, base, ZERO, point, with_maintenance=with_maintenance)
-    return _coefficients(legs, base, point, None, with_maintenance=with_maintenance)
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -668,6 +662,10 @@ def evaluate_legs(
     if legs is None:
         legs, notes = build_legs(account, venue, opening_rules=opening_rules)
     notes = list(notes or [])
+    # Sums run in one canonical order, so that reordering the positions cannot change even the
+    # last digit of a result.
+    shown_order = [leg.id for leg in legs]
+    legs = sorted(legs, key=lambda leg: leg.id)
     isolated_total = sum((leg.isolated_margin or ZERO for leg in legs), ZERO)
     if cross_wallet is None:
         cross_wallet = account.wallet_balance - isolated_total
@@ -774,6 +772,8 @@ def evaluate_legs(
                 liquidation_basis=basis,
             )
         )
+    position_of = {result.id: result for result in results}
+    results = [position_of[position_id] for position_id in shown_order]
     if cross:
         notes.insert(0, CROSS_NOTE)
     for leg in legs:
