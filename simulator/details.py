@@ -12,6 +12,7 @@ from simulator.charts import LineChart, Marker, Rule, Series
 from simulator.engine import (
     MARKETS,
     VENUES,
+    MarginError,
     MarginMode,
     evaluate,
     explain,
@@ -167,13 +168,20 @@ def pnl_charts(account, venue, base) -> list[LineChart]:
 
 
 def venue_comparison(account, chosen: str) -> dict:
-    """Each venue rule set's liquidation price for every position, and its gap to the chosen."""
-    evaluations = {name: evaluate(account, venue=name) for name in VENUES}
-    reference = evaluations[chosen]
+    """Each venue rule set's liquidation price for every position, and its gap to the chosen.
+
+    A rule set may refuse the setup (Hyperliquid caps leverage lower, for one): its row says why.
+    """
+    reference = evaluate(account, venue=chosen)
     rows = []
     for name, venue in VENUES.items():
+        try:
+            evaluation = evaluate(account, venue=name)
+        except MarginError as error:
+            rows.append({"name": name, "venue": venue, "cells": [], "refused": error.message})
+            continue
         cells = []
-        for mine, theirs in zip(reference.positions, evaluations[name].positions, strict=True):
+        for mine, theirs in zip(reference.positions, evaluation.positions, strict=True):
             gap = None
             if mine.liquidation_price is not None and theirs.liquidation_price is not None:
                 gap = theirs.liquidation_price - mine.liquidation_price

@@ -161,9 +161,9 @@ def simulate(
     currency = account.collateral
     comparison = compare_modes(account, venue=venue, shocks=shocks)
     mode_now = configured_mode(account)
-    if mode_now in ("isolated", "cross"):
+    same = {"isolated": comparison.isolated, "cross": comparison.cross}.get(mode_now)
+    if same is not None and same.account == account:
         # All positions in one mode: that side of the comparison is the setup itself.
-        same = comparison.isolated if mode_now == "isolated" else comparison.cross
         base, outcome = same.evaluation, same.shocked
     else:
         base = evaluate(account, venue=venue)

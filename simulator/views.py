@@ -204,8 +204,17 @@ def _page_context(request, setup: Setup, result, notice=None, revealed=False) ->
         "events": EVENTS.values(),
     }
     if result is not None and (revealed or not context_predicting(setup)):
-        context["details"] = details_service.build(setup, result)
+        context["details"] = build_details(setup, result)
     return context
+
+
+def build_details(setup: Setup, result):
+    """The secondary regions; a failure there must never cost the learner the main results."""
+    try:
+        return details_service.build(setup, result)
+    except (MarginError, ArithmeticError):
+        logger.warning("details failed for %s", setup.query_string(), exc_info=True)
+        return None
 
 
 def context_predicting(setup: Setup) -> bool:
@@ -310,7 +319,7 @@ def details(request):
     result = calculate(setup)
     context = {"setup": setup, "result": result, "lazy": True}
     if result is not None and not context_predicting(setup):
-        context["details"] = details_service.build(setup, result)
+        context["details"] = build_details(setup, result)
     return render(request, "simulator/_details.html", context)
 
 
@@ -322,7 +331,7 @@ def predict(request):
     reveal = _reveal(request, setup, result) if result is not None else None
     context = _result_context(request, setup, result, reveal=reveal, predicting=False)
     if result is not None:
-        context["details"] = details_service.build(setup, result)
+        context["details"] = build_details(setup, result)
         context["details_oob"] = True
     return render(request, "simulator/_result.html", context)
 

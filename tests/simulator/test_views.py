@@ -535,3 +535,17 @@ def test_a_modified_preset_says_so_and_drops_the_engine_sentence(client, w4_data
     assert "W4: Two isolated longs, BTC falls 12% modified" in text
     assert "The engine finds:" not in text
     assert "Back to the original W4" in text
+
+
+def test_a_venue_that_refuses_the_setup_says_why_in_its_row(htmx_post, w4_data):
+    w4_data["pos-1-leverage"] = "100"  # Binance allows 100x on ETH; Hyperliquid's cap is lower
+    response = htmx_post("/simulator/details/", w4_data)
+    assert response.status_code == 200
+    assert "Refused: Leverage 100x is above the maximum of 25x" in text_of(response)
+
+
+def test_a_top_up_on_an_all_cross_setup_is_refused_too(htmx_post):
+    data = dict(PRESETS["W5"].form_data(), **{"pos-1-isolated_margin": "800"})
+    html = htmx_post(INDEX, data).content.decode()
+    assert 'id="id_pos-1-isolated_margin_error"' in html
+    assert "no isolated margin to top up" in html
