@@ -32,6 +32,7 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 FIAT = {"USDT", "USD", "USDC"}
 MODE_LABELS = {"isolated": "Isolated", "cross": "Cross"}
+BOX_LABELS = {"isolated": "All isolated", "cross": "All cross"}
 FIGURES = (
     "initial_margin",
     "maintenance_margin",
@@ -138,6 +139,7 @@ class SimulationResult:
     facts: dict[str, str] = field(default_factory=dict)
     insurance_fund: str = ""
     notes: tuple[str, ...] = ()
+    mixed: bool = False
     outcome: Replay | None = None
     comparison: ModeComparison | None = None
 
@@ -199,7 +201,7 @@ def simulate(
         modes.append(
             ModeView(
                 name=name,
-                label=MODE_LABELS[name],
+                label=BOX_LABELS[name],
                 configured=mode_now == name,
                 liquidated=mode.liquidated,
                 verdict=(
@@ -239,6 +241,7 @@ def simulate(
         facts=facts,
         insurance_fund=_insurance(outcome.insurance_fund, currency),
         notes=base.notes,
+        mixed=mode_now == "mixed",
         outcome=outcome,
         comparison=comparison,
     )
