@@ -549,3 +549,29 @@ def test_a_top_up_on_an_all_cross_setup_is_refused_too(htmx_post):
     html = htmx_post(INDEX, data).content.decode()
     assert 'id="id_pos-1-isolated_margin_error"' in html
     assert "no isolated margin to top up" in html
+
+
+@pytest.mark.parametrize("preset_id", PRESETS)
+def test_every_preset_has_an_embeddable_card(client, preset_id):
+    response = client.get(f"/simulator/embed/{preset_id}/")
+    assert response.status_code == 200
+    assert f"Open {preset_id} in the simulator" in response.content.decode()
+    assert "All isolated" in response.content.decode()
+
+
+def test_the_default_page_shows_results_for_a_starter_setup(client):
+    results = text_of_html(result_section(client.get(INDEX)))
+    assert "With BTC -5%" in results
+    assert "All isolated" in results
+
+
+def test_monte_carlo_without_javascript_renders_on_the_page(client, w4_data):
+    w4_data |= {
+        "volatility": "60",
+        "correlation": "0.7",
+        "horizon_hours": "24",
+        "paths": "300",
+        "run": "montecarlo",
+    }
+    html = client.post(INDEX, w4_data).content.decode()
+    assert "chance of a liquidation" in html
