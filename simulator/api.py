@@ -161,8 +161,18 @@ EXAMPLE_REQUEST = {
 }
 
 
+EXAMPLE_MONTE_CARLO = {key: value for key, value in EXAMPLE_REQUEST.items() if key != "path"} | {
+    "volatility": "0.6",
+    "correlation": "0.8",
+    "horizon_hours": "24",
+    "step_minutes": "5",
+    "paths": 10000,
+    "seed": 1,
+}
+
+
 class AccountIn(Schema):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
+    model_config = ConfigDict(extra="forbid")
 
     venue: VenueName = "binance"
     collateral: str = Field("USDT", min_length=2, max_length=10)
@@ -173,6 +183,8 @@ class AccountIn(Schema):
 
 
 class SimulateIn(AccountIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
+
     funding_every: int | None = Field(None, ge=1, description="Steps between funding payments.")
     path: list[dict[Symbol, DecimalIn]] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=MAX_PATH_LENGTH
@@ -180,6 +192,8 @@ class SimulateIn(AccountIn):
 
 
 class MonteCarloIn(AccountIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_MONTE_CARLO]})
+
     volatility: DecimalIn | dict[Symbol, DecimalIn] = Field(  # type: ignore[valid-type]
         Decimal("0.6"), description="Annualised, as a fraction; one value or one per symbol."
     )
@@ -418,6 +432,7 @@ def _guarded(request: HttpRequest, ids: list[str], compute: Any) -> Any:
 @api.post(
     "/simulate",
     response={200: SimulateOut, 422: ErrorOut},
+    tags=["engine"],
     summary="Evaluate an account and replay it along a price path",
     url_name="simulate",
 )
@@ -464,6 +479,7 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> Any:
 @api.post(
     "/monte-carlo",
     response={200: MonteCarloOut, 422: ErrorOut},
+    tags=["engine"],
     summary="Probability of liquidation under simulated prices, isolated vs cross",
     description=(
         "Correlated geometric Brownian paths (seeded) for the account's symbols; the probability "

@@ -34,6 +34,12 @@ from simulator.engine.model import (
     top_up,
     with_margin_mode,
 )
+from simulator.engine.montecarlo import (
+    MAX_PATH_STEPS,
+    ModeRisk,
+    MonteCarloResult,
+    run_monte_carlo,
+)
 from simulator.engine.replay import MAX_REPLAY_STEPS, Event, Replay, replay
 from simulator.engine.venues import DEFAULT_VENUE, VENUES, Venue
 
@@ -45,6 +51,7 @@ __all__ = [
     "DEFAULT_VENUE",
     "ENGINE_VERSION",
     "MARKETS",
+    "MAX_PATH_STEPS",
     "MAX_REPLAY_STEPS",
     "VENUES",
     "AccountResult",
@@ -60,6 +67,8 @@ __all__ = [
     "Market",
     "ModeComparison",
     "ModeOutcome",
+    "ModeRisk",
+    "MonteCarloResult",
     "PositionResult",
     "PositionSpec",
     "Replay",
@@ -72,6 +81,7 @@ __all__ = [
     "explain",
     "initial_margin_of",
     "replay",
+    "run_monte_carlo",
     "shock",
     "switch_margin_mode",
     "top_up",

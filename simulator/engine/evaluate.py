@@ -27,6 +27,7 @@ unique on each side of the mark; the nearest one is the liquidation price.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,7 +57,13 @@ from simulator.engine.errors import (
     WRONG_CONTRACT_KIND,
     MarginError,
 )
-from simulator.engine.markets import ContractKind, Market, market_for, table_named
+from simulator.engine.markets import (
+    BracketTable,
+    ContractKind,
+    Market,
+    market_for,
+    table_named,
+)
 from simulator.engine.model import AccountSpec, MarginMode, PositionSpec, Side
 from simulator.engine.venues import DEFAULT_VENUE, MaintenanceBasis, Venue, venue_named
 
@@ -206,6 +213,7 @@ class Leg:
     tiers: tuple[Tier, ...]  # maintenance by notional at mark; empty when fixed_maintenance
     fixed_maintenance: Decimal | None  # maintenance on entry value (Bybit, textbook)
     table_name: str | None
+    leverage_table: str | None = None  # the table whose brackets cap the leverage, if any
 
     @property
     def id(self) -> str:
@@ -319,11 +327,15 @@ def initial_margin_of(spec: PositionSpec) -> Decimal:
         return _size_of(spec, market)[2] / spec.leverage
 
 
+def _table_of(spec: PositionSpec, market: Market) -> BracketTable:
+    return table_named(spec.bracket_table) if spec.bracket_table else market.table
+
+
 def _schedule(
     spec: PositionSpec, market: Market, venue: Venue, entry_value: Decimal, fee: Decimal
 ) -> tuple[tuple[Tier, ...], Decimal | None, Decimal, str | None]:
     """(tiers, fixed maintenance, max leverage, table name) for a position on a venue."""
-    table = table_named(spec.bracket_table) if spec.bracket_table else market.table
+    table = _table_of(spec, market)
     entry_bracket = table.bracket_for(entry_value)
     if spec.max_leverage is not None:
         max_leverage = spec.max_leverage
@@ -439,6 +451,11 @@ def _leg(
         tiers=tiers,
         fixed_maintenance=fixed,
         table_name=table_name,
+        leverage_table=(
+            None
+            if spec.max_leverage is not None or venue.rate_from_max_leverage
+            else _table_of(spec, market).name
+        ),
     )
 
 
@@ -450,13 +467,23 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _merge(legs: list[Leg], venue: Venue) -> Leg:
+def _merge(legs: list[Leg]) -> Leg:
     """Positions on one symbol and side are one position on the exchange: quantities add, the
-    entry is quantity-weighted (entry value / quantity), margins add."""
+    entry is quantity-weighted (entry value / quantity), margins add. The merged position's
+    leverage must still fit the bracket of its larger size."""
     first = legs[0]
     size = sum((leg.size for leg in legs), ZERO)
     entry_value = sum((leg.entry_value for leg in legs), ZERO)
     initial_margin = sum((leg.initial_margin for leg in legs), ZERO)
+    leverage = entry_value / initial_margin
+    if first.leverage_table is not None:
+        maximum = table_named(first.leverage_table).bracket_for(entry_value).max_leverage
+        if leverage > maximum:
+            raise MarginError(
+                LEVERAGE_ABOVE_MAXIMUM.format(leverage=_plain(leverage), maximum=_plain(maximum)),
+                field="leverage",
+                position_id=legs[-1].id,
+            )
     entry_price = size / entry_value if first.inverse else entry_value / size
     isolated = None
     if first.margin_mode is MarginMode.ISOLATED:
@@ -474,12 +501,13 @@ def _merge(legs: list[Leg], venue: Venue) -> Leg:
         size=size,
         quantity=sum((leg.quantity for leg in legs), ZERO),
         entry_value=entry_value,
-        leverage=entry_value / initial_margin,
+        leverage=leverage,
         initial_margin=initial_margin,
         isolated_margin=isolated,
         tiers=first.tiers,
         fixed_maintenance=fixed,
         table_name=first.table_name,
+        leverage_table=first.leverage_table,
     )
 
 
@@ -534,16 +562,14 @@ def build_legs(
                     symbol=symbol, side=side.value, ids=", ".join(g.id for g in group)
                 )
             )
-            legs.append(_merge(group, venue))
+            legs.append(_merge(group))
         else:
             legs.append(group[0])
     return legs, notes
 
 
 def _with_mark(leg: Leg, mark: Decimal) -> Leg:
-    from dataclasses import replace
-
-    return replace(leg, mark_price=mark)
+    return dataclasses.replace(leg, mark_price=mark)
 
 
 # --- the solver --------------------------------------------------------------------------------

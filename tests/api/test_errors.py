@@ -225,3 +225,14 @@ def test_any_json_gets_200_or_422_never_500(post_json, wallet, positions, path):
     request = {"wallet_balance": wallet, "positions": positions, "path": path}
     response = post_json(URL, json.loads(json.dumps(request)))
     assert response.status_code in (200, 422)
+
+
+def test_a_body_over_the_upload_limit_is_refused_without_a_server_error(post_json, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_json(URL, body(path=[{"BTCUSDT": "60000"}] * 200))
+    assert response.status_code in (400, 413, 422)
+
+
+def test_deeply_nested_json_answers_422(post_json):
+    response = post_json(URL, "[" * 100_000 + "]" * 100_000, raw=True)
+    assert response.status_code == 422
