@@ -26,7 +26,7 @@ SECTIONS = (
     ),
     Section(
         "Tools",
-        "simulator:tools",
+        "tools:index",
         "The calculators every exchange offers (PnL, liquidation price, position size), "
         "with their workings shown.",
     ),

@@ -6,7 +6,10 @@ from simulator.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("simulator/", include("simulator.urls")),
     path("api/v1/", api.urls),
+    path("accounts/", include("accounts.urls")),
+    path("learn/", include("lessons.urls")),
 ]

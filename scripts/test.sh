@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-test-only-secret-key-not-for-production}"
 export DJANGO_STATIC_MANIFEST="${DJANGO_STATIC_MANIFEST:-0}"
+# The test client and the live server speak plain http on loopback.
+export DJANGO_SECURE_SSL_REDIRECT="${DJANGO_SECURE_SSL_REDIRECT:-0}"
+export DJANGO_SECURE_COOKIES="${DJANGO_SECURE_COOKIES:-0}"
 BIN=.venv/bin
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
@@ -16,7 +19,10 @@ fi
 echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
-echo "== django checks"
+echo "== django checks (production settings: check --deploy with nothing silenced)"
+env -u DJANGO_SECURE_SSL_REDIRECT -u DJANGO_SECURE_COOKIES DJANGO_DEBUG=0 \
+  DJANGO_SECRET_KEY="deploy-check-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \
+  $BIN/python manage.py check --deploy --fail-level WARNING
 $BIN/python manage.py check --fail-level WARNING
 $BIN/python manage.py makemigrations --check --dry-run
 echo "== pytest (database: ${DATABASE_URL:-sqlite})"

@@ -5,7 +5,10 @@ Idempotent: run it as often as you like; it never overwrites what an instructor 
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from lessons.instructors import grant_instructor_permissions
 
 DEMO_ACCOUNTS = (
     # username, password, is_staff, is_superuser
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, demo_accounts=False, **options):
+        call_command("load_lessons", stdout=self.stdout)
         if settings.DEBUG or demo_accounts:
             self.create_demo_accounts()
 
@@ -39,6 +43,9 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save(update_fields=["password"])
+            if username == "instructor":
+                # Also grants quiz permissions once the quiz app has models.
+                user.groups.add(grant_instructor_permissions())
             self.stdout.write(
                 f"Demo {username}: username {username!r}, password {password!r}"
                 + ("" if created else " (already there, password unchanged)")
