@@ -241,33 +241,37 @@ def _concepts(ids) -> list[dict]:
 
 @require_http_methods(["GET", "POST"])
 def index(request):
+    """The simulator: htmx gets the results partial, everyone else the whole page."""
     data, notice = _setup_data(request)
     setup = Setup(data)
     result = calculate(setup)
     run = data.get("run", "") if request.method == "POST" else ""
-    extra = {}
-    if run == "reveal" and result is not None:
-        extra["reveal"] = _reveal(request, setup, result)
+    reveal = _reveal(request, setup, result) if run == "reveal" and result else None
     if _wants_partial(request):
-        extra["rule_notes"] = mode_switch_notes(request, setup, result)
-        context = _result_context(request, setup, result, **extra)
-        response = render(request, "simulator/_result.html", context)
-        if result is not None:
-            push_url(response, _share_url(setup))
-            trigger_client_event(response, "simulator-updated", after="settle")
-        return _vary(response)
+        return _results_partial(request, setup, result, reveal)
+    return _full_page(request, setup, result, run=run, reveal=reveal, notice=notice)
 
-    shown = setup
+
+def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
+    notes = mode_switch_notes(request, setup, result)
+    context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
+    response = render(request, "simulator/_result.html", context)
+    if result is not None:
+        push_url(response, _share_url(setup))
+        trigger_client_event(response, "simulator-updated", after="settle")
+    return _vary(response)
+
+
+def _full_page(request, setup: Setup, result, *, run, reveal, notice) -> HttpResponse:
+    context = _result_context(request, setup, result, reveal=reveal)
     if run == "add" or run.startswith("remove-"):
         # Without JavaScript the row buttons submit the whole form: re-render it with the change.
-        shown = _rows_changed(setup, run)
-    context = _result_context(request, setup, result, **extra)
-    context["setup"] = shown
-    context |= _page_context(request, setup, result, notice, revealed=bool(extra.get("reveal")))
+        context["setup"] = _rows_changed(setup, run)
+    context |= _page_context(request, setup, result, notice, revealed=reveal is not None)
     if run == "replay":
-        context["replay"] = _replay_context(setup, result, data)
+        context["replay"] = _replay_context(setup, result, setup.data)
     if run == "montecarlo":
-        context["monte_carlo"] = _monte_carlo_context(setup, result, data)
+        context["monte_carlo"] = _monte_carlo_context(setup, result, setup.data)
     return _vary(render(request, "simulator/index.html", context))
 
 
