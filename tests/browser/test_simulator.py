@@ -137,3 +137,35 @@ def test_the_page_works_with_javascript_disabled(live_server, browser):
     page.get_by_role("button", name="Replay").click()
     expect(page.locator("#simulator-replay")).to_contain_text("Illustrative path")
     context.close()
+
+
+def test_predict_then_reveal(live_server, page, console_errors):
+    page.goto(live_server.url + W4)
+    page.get_by_label("Let me predict before I see the answers").check()
+    expect(page.get_by_role("heading", name="Predict first")).to_be_visible()
+    expect(page.locator("#simulator-result")).not_to_contain_text("58,734.94")
+    expect(page.locator("#simulator-details")).to_contain_text("Hidden until you reveal")
+    page.get_by_label(re.compile("Where is position A")).fill("60000")
+    page.get_by_label("Cross only").check()
+    page.get_by_role("button", name="Reveal the answer").click()
+    expect(page.locator(".sim-reveal")).to_contain_text("off by 2.15%")
+    expect(page.locator(".sim-reveal")).to_contain_text("Right.")
+    expect(page.locator("#x-A-liquidation_price")).to_be_attached()
+    assert console_errors == []
+
+
+def test_replay_and_monte_carlo_load_without_a_reload(live_server, page, console_errors):
+    page.goto(live_server.url + "/simulator/?preset=W10")
+    page.evaluate("window.notReloaded = true")
+    page.select_option("#id_event", "crash")
+    page.get_by_role("button", name="Replay").click()
+    replay = page.locator("#simulator-replay")
+    expect(replay).to_contain_text("Sudden crash: Illustrative path")
+    expect(replay.get_by_role("table", name=re.compile("Event log, isolated"))).to_contain_text(
+        "liquidation"
+    )
+    page.locator("#id_paths").fill("300")
+    page.get_by_role("button", name="Run Monte Carlo").click()
+    expect(page.locator("#simulator-monte-carlo")).to_contain_text("chance of a liquidation")
+    assert page.evaluate("window.notReloaded") is True
+    assert console_errors == []
