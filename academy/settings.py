@@ -71,10 +71,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
-    # django-ninja: its API docs page loads Swagger UI from our static files (no CDN)
-    "ninja",
     "simple_history",
     "axes",
+    # django-ninja: its API docs page loads Swagger UI from our static files (no CDN)
+    "ninja",
     "academy",
     "accounts",
     "lessons",

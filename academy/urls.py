@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("simulator/", include("simulator.urls")),
-    path("api/v1/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("learn/", include("lessons.urls")),
+    path("simulator/", include("simulator.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -33,7 +33,14 @@ from simulator.engine import (
     replay,
 )
 from simulator.engine import errors as engine_errors
-from simulator.engine.montecarlo import MAX_PATH_STEPS, MAX_PATHS, run_monte_carlo
+from simulator.engine.montecarlo import (
+    DEFAULT_HORIZON_HOURS,
+    DEFAULT_PATHS,
+    DEFAULT_STEP_MINUTES,
+    MAX_PATH_STEPS,
+    MAX_PATHS,
+    run_monte_carlo,
+)
 
 # Requests are capped so one call stays a fraction of a second: documented in the README.
 MAX_POSITIONS = 8
@@ -165,8 +172,8 @@ EXAMPLE_MONTE_CARLO = {key: value for key, value in EXAMPLE_REQUEST.items() if k
     "volatility": "0.6",
     "correlation": "0.8",
     "horizon_hours": "24",
-    "step_minutes": "5",
-    "paths": 10000,
+    "step_minutes": "15",
+    "paths": 5000,
     "seed": 1,
 }
 
@@ -198,9 +205,9 @@ class MonteCarloIn(AccountIn):
         Decimal("0.6"), description="Annualised, as a fraction; one value or one per symbol."
     )
     correlation: DecimalIn = Field(Decimal("0.8"), description="Between every pair of symbols.")
-    horizon_hours: DecimalIn = Decimal("24")
-    step_minutes: DecimalIn = Decimal("5")
-    paths: int = Field(10_000, ge=1, le=MAX_PATHS)
+    horizon_hours: DecimalIn = DEFAULT_HORIZON_HOURS
+    step_minutes: DecimalIn = DEFAULT_STEP_MINUTES
+    paths: int = Field(DEFAULT_PATHS, ge=1, le=MAX_PATHS)
     seed: int = Field(0, ge=0, le=2**63 - 1)
 
 

@@ -31,7 +31,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
 
 from simulator.engine.errors import (
@@ -462,7 +462,7 @@ def _leg(
 def _plain(value: Decimal) -> str:
     """A Decimal for a message: fixed point, at most 8 decimals, no trailing zeros."""
     if abs(value) < Decimal("1e20"):
-        value = value.quantize(Decimal("0.00000001"))
+        value = value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_EVEN)
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -7,7 +7,7 @@ in, the value, and the concept id of the lesson that teaches it (concepts.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from simulator.engine.errors import UNKNOWN_FIGURE, MarginError
 from simulator.engine.evaluate import AccountResult, PositionResult
@@ -32,7 +32,7 @@ def shown(value: Decimal | None) -> str:
     if value is None:
         return "none"
     if abs(value) < Decimal("1e20"):
-        value = value.quantize(SHOWN_DECIMALS)
+        value = value.quantize(SHOWN_DECIMALS, rounding=ROUND_HALF_EVEN)
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

@@ -86,7 +86,10 @@ def test_cross_is_never_closer_to_entry_than_isolated_with_the_same_margin(
         wallet="100000000",
     )
     margin = evaluate(isolated).positions[0].isolated_margin
-    cross = with_margin_mode(dataclasses.replace(isolated, wallet_balance=margin + extra), "cross")
+    with localcontext() as exact:
+        exact.prec = PRECISION
+        wallet = margin + extra
+    cross = with_margin_mode(dataclasses.replace(isolated, wallet_balance=wallet), "cross")
     lp_isolated = evaluate(isolated).positions[0].liquidation_price
     lp_cross = evaluate(cross).positions[0].liquidation_price
     if lp_isolated is None:
