@@ -555,7 +555,7 @@ def test_a_top_up_on_an_all_cross_setup_is_refused_too(htmx_post):
 def test_every_preset_has_an_embeddable_card(client, preset_id):
     response = client.get(f"/simulator/embed/{preset_id}/")
     assert response.status_code == 200
-    assert f"Open {preset_id} in the simulator" in response.content.decode()
+    assert f"Try {preset_id} with your own numbers" in response.content.decode()
     assert "All isolated" in response.content.decode()
 
 
