@@ -41,6 +41,7 @@ from simulator.engine.montecarlo import (
     run_monte_carlo,
 )
 from simulator.engine.replay import MAX_REPLAY_STEPS, Event, Replay, replay
+from simulator.engine.sizing import max_open_notional
 from simulator.engine.venues import DEFAULT_VENUE, VENUES, Venue
 
 # Bump when any result changes (a table, a formula, a default).
@@ -80,6 +81,7 @@ __all__ = [
     "evaluate",
     "explain",
     "initial_margin_of",
+    "max_open_notional",
     "replay",
     "run_monte_carlo",
     "shock",

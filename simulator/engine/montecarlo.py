@@ -261,7 +261,7 @@ def run_monte_carlo(
     isolated_account = with_margin_mode(account, MarginMode.ISOLATED)
     cross_account = with_margin_mode(account, MarginMode.CROSS)
     isolated_eval = evaluate_legs(isolated_account, rules, opening_rules=True)
-    evaluate_legs(cross_account, rules, opening_rules=True)
+    cross_eval = evaluate_legs(cross_account, rules, opening_rules=True)
     cross_legs, _ = build_legs(cross_account, rules)
     iso_legs, _ = build_legs(isolated_account, rules)
 
@@ -285,9 +285,7 @@ def run_monte_carlo(
         level = math.log(float(price) / start[column[leg.market.symbol]]) if price else None
         barriers.append((leg, level, already))
     cross_float = [_cross_leg(leg, column[leg.market.symbol], rules, reach) for leg in cross_legs]
-    cross_wallet = float(
-        evaluate_legs(cross_account, rules, opening_rules=True).account.cross_wallet_balance
-    )
+    cross_wallet = float(cross_eval.account.cross_wallet_balance)
     free_balance = float(isolated_eval.account.cross_wallet_balance)
 
     # SFC64: the fastest of numpy's bit generators, seeded for reproducible runs
@@ -296,8 +294,9 @@ def run_monte_carlo(
     x = np.zeros((paths, count), dtype=np.float32)
     running_min = np.zeros((paths, count), dtype=np.float32)
     running_max = np.zeros((paths, count), dtype=np.float32)
-    cross_alive = np.ones(paths, dtype=bool)
-    cross_left = np.zeros(paths)  # margin balance kept at cross liquidation
+    # a cross book already at its maintenance margin is liquidated before the first step
+    cross_alive = np.full(paths, not any(p.status == "liquidated" for p in cross_eval.positions))
+    cross_left = np.full(paths, max(0.0, float(cross_eval.account.cross_margin_balance)))
     chunk = max(1, CHUNK_ELEMENTS // (paths * count))
     done = 0
     while done < steps:

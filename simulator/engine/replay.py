@@ -125,7 +125,7 @@ def replay(
     legs, notes = build_legs(account, rules)
     symbols = {leg.market.symbol for leg in legs}
     moves: list[dict[str, Decimal]] = []
-    for step, prices in enumerate(path, start=1):
+    for prices in path:
         parsed = {}
         for symbol, value in prices.items():
             if symbol not in symbols:
@@ -135,7 +135,6 @@ def replay(
                 raise MarginError(NON_POSITIVE_PRICE, field="path")
             parsed[symbol] = price
         moves.append(parsed)
-        del step
 
     cross_wallet = start.account.cross_wallet_balance
     events: list[Event] = []
