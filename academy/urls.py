@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("learn/", include("lessons.urls")),
+    path("simulator/", include("simulator.urls")),
     path("api/v1/", api.urls),
     path("tools/", include("simulator.tools.urls")),
 ]
