@@ -37,7 +37,7 @@ VENUES: dict[str, Venue] = {
     for v in (
         Venue(
             name="binance",
-            label="Binance (USDⓈ-M / COIN-M)",
+            label="Binance (USDT-M / COIN-M)",
             description=(
                 "Maintenance margin on the notional at the mark price, tiered by notional with the "
                 "maintenance amount (cum); the liquidation price is re-solved when it falls in "
