@@ -1,8 +1,8 @@
-"""Monte Carlo: first-passage probabilities against the closed form, caps, seeding, speed."""
+"""Monte Carlo: first-passage probabilities against the closed form, caps, seeding.
+
+Speed is measured by benchmarks/engine_bench.py, not here: a timed test on a shared machine is noise."""
 
 import math
-import time
-from decimal import Decimal
 
 import pytest
 
@@ -123,34 +123,6 @@ def test_bad_monte_carlo_settings_name_their_field(kwargs, field):
     with pytest.raises(MarginError) as caught:
         run_monte_carlo(spec, **kwargs)
     assert caught.value.field == field
-
-
-def best_time(spec, repeats=3) -> float:
-    """The best of a few runs of 10,000 paths x 1,000 steps: the machine is shared."""
-    run_monte_carlo(spec, paths=100, horizon_hours="1", seed=0)  # warm up
-    best = math.inf
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = run_monte_carlo(
-            spec, paths=10_000, horizon_hours=Decimal(5000) / 60, step_minutes="5", seed=0
-        )
-        best = min(best, time.perf_counter() - started)
-    assert result.steps == 1000
-    return best
-
-
-def test_ten_thousand_paths_of_a_thousand_steps_take_under_half_a_second():
-    spec = account(position(entry_price="65000", notional="10000"), wallet="5000")
-    assert best_time(spec) < 0.5  # isolated and cross; about 0.1 s on an idle core
-
-
-def test_two_symbols_stay_within_twice_the_budget():
-    spec = account(
-        position(entry_price="65000", notional="10000"),
-        position(id="B", symbol="ETHUSDT", entry_price="3400", notional="2500", leverage="5"),
-        wallet="5000",
-    )
-    assert best_time(spec) < 1.0  # about 0.25 s on an idle core: twice the random numbers
 
 
 def test_positions_already_past_liquidation_count_as_liquidated_in_both_modes():
