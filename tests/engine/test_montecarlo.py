@@ -1,6 +1,7 @@
 """Monte Carlo: first-passage probabilities against the closed form, caps, seeding.
 
-Speed is measured by benchmarks/engine_bench.py, not here: a timed test on a shared machine is noise."""
+Speed is measured by benchmarks/engine_bench.py: a timed test on a shared machine is noise.
+"""
 
 import math
 
