@@ -5,6 +5,7 @@ Idempotent: run it as often as you like; it never overwrites what an instructor 
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 DEMO_ACCOUNTS = (
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, demo_accounts=False, **options):
+        call_command("load_questions", stdout=self.stdout)
         if settings.DEBUG or demo_accounts:
             self.create_demo_accounts()
 
