@@ -1,0 +1,79 @@
+"""Margin Academy's margin engine: plain Python, exact ``Decimal`` arithmetic, no Django.
+
+The public API (see README "The margin engine") is re-exported here; every figure the site shows
+comes from these functions.
+"""
+
+from simulator.engine.compare import ModeComparison, ModeOutcome, compare_modes
+from simulator.engine.errors import MarginError
+from simulator.engine.evaluate import (
+    AccountResult,
+    Evaluation,
+    LiquidationBasis,
+    PositionResult,
+    evaluate,
+    initial_margin_of,
+)
+from simulator.engine.explain import Step, explain
+from simulator.engine.markets import (
+    BRACKET_TABLES,
+    MARKETS,
+    Bracket,
+    BracketTable,
+    ContractKind,
+    Market,
+    bracket_for,
+)
+from simulator.engine.model import (
+    AccountSpec,
+    MarginMode,
+    PositionSpec,
+    Side,
+    shock,
+    switch_margin_mode,
+    top_up,
+    with_margin_mode,
+)
+from simulator.engine.replay import MAX_REPLAY_STEPS, Event, Replay, replay
+from simulator.engine.venues import DEFAULT_VENUE, VENUES, Venue
+
+# Bump when any result changes (a table, a formula, a default).
+ENGINE_VERSION = "2026.11.1"
+
+__all__ = [
+    "BRACKET_TABLES",
+    "DEFAULT_VENUE",
+    "ENGINE_VERSION",
+    "MARKETS",
+    "MAX_REPLAY_STEPS",
+    "VENUES",
+    "AccountResult",
+    "AccountSpec",
+    "Bracket",
+    "BracketTable",
+    "ContractKind",
+    "Evaluation",
+    "Event",
+    "LiquidationBasis",
+    "MarginError",
+    "MarginMode",
+    "Market",
+    "ModeComparison",
+    "ModeOutcome",
+    "PositionResult",
+    "PositionSpec",
+    "Replay",
+    "Side",
+    "Step",
+    "Venue",
+    "bracket_for",
+    "compare_modes",
+    "evaluate",
+    "explain",
+    "initial_margin_of",
+    "replay",
+    "shock",
+    "switch_margin_mode",
+    "top_up",
+    "with_margin_mode",
+]

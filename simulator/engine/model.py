@@ -1,0 +1,227 @@
+"""Inputs of the engine: positions and accounts, as frozen dataclasses, and what-if transforms.
+
+Money and prices are ``Decimal``. The constructors accept ``str``/``int``/``Decimal`` and refuse
+``float`` (a float has already lost the cents before the engine sees it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from simulator.engine.errors import (
+    BAD_SHOCK,
+    MODE_SWITCH_WITH_OPEN_POSITION,
+    NOT_A_NUMBER,
+    TOP_UP_ON_CROSS,
+    MarginError,
+)
+from simulator.engine.markets import ContractKind
+
+ONE = Decimal("1")
+
+
+class Side(StrEnum):
+    LONG = "long"
+    SHORT = "short"
+
+    @property
+    def sign(self) -> Decimal:
+        """``s`` of the reference: +1 for a long, -1 for a short."""
+        return ONE if self is Side.LONG else -ONE
+
+
+class MarginMode(StrEnum):
+    ISOLATED = "isolated"
+    CROSS = "cross"
+
+
+def to_decimal(value: object, *, field_name: str, position_id: str | None = None) -> Decimal:
+    """``value`` as a finite Decimal; floats are refused because they are already inexact."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool | float):
+        raise TypeError(f"{field_name}: pass a Decimal, str or int, not {type(value).__name__}")
+    elif isinstance(value, int | str):
+        try:
+            result = Decimal(value)
+        except InvalidOperation:
+            raise MarginError(NOT_A_NUMBER, field=field_name, position_id=position_id) from None
+    else:
+        raise TypeError(f"{field_name}: pass a Decimal, str or int, not {type(value).__name__}")
+    if not result.is_finite():
+        raise MarginError(NOT_A_NUMBER, field=field_name, position_id=position_id)
+    return result
+
+
+def _coerce(instance: object, names: tuple[str, ...], position_id: str | None) -> None:
+    for name in names:
+        value = getattr(instance, name)
+        if value is not None:
+            object.__setattr__(
+                instance, name, to_decimal(value, field_name=name, position_id=position_id)
+            )
+
+
+_POSITION_DECIMALS = (
+    "entry_price",
+    "leverage",
+    "quantity",
+    "notional",
+    "contracts",
+    "contract_size",
+    "isolated_margin",
+    "mark_price",
+    "maintenance_margin_rate",
+    "maintenance_amount",
+    "max_leverage",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PositionSpec:
+    """One position as the learner sets it up.
+
+    Size: exactly one of ``quantity`` (base units, e.g. BTC), ``notional`` (value at entry in the
+    quote currency; USD for inverse contracts) or ``contracts`` (times ``contract_size``: base units
+    for linear contracts, USD for inverse ones; default the market's).
+    ``isolated_margin``: None means the initial margin; more is a top-up. Must stay None for cross.
+    ``mark_price``: None means the entry price. ``maintenance_margin_rate`` (fraction) and
+    ``maintenance_amount`` override the bracket table; ``max_leverage`` overrides the bracket's.
+    """
+
+    id: str
+    symbol: str
+    side: Side
+    margin_mode: MarginMode
+    entry_price: Decimal
+    leverage: Decimal
+    quantity: Decimal | None = None
+    notional: Decimal | None = None
+    contracts: Decimal | None = None
+    contract_size: Decimal | None = None
+    contract: ContractKind | None = None
+    isolated_margin: Decimal | None = None
+    mark_price: Decimal | None = None
+    maintenance_margin_rate: Decimal | None = None
+    maintenance_amount: Decimal | None = None
+    max_leverage: Decimal | None = None
+    bracket_table: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", str(self.id))
+        for name, kind in (("side", Side), ("margin_mode", MarginMode)):
+            try:
+                object.__setattr__(self, name, kind(getattr(self, name)))
+            except ValueError:
+                raise MarginError(
+                    f"Choose one of: {', '.join(kind)}.", field=name, position_id=self.id
+                ) from None
+        if self.contract is not None:
+            try:
+                object.__setattr__(self, "contract", ContractKind(self.contract))
+            except ValueError:
+                raise MarginError(
+                    "Choose one of: linear, inverse.", field="contract", position_id=self.id
+                ) from None
+        _coerce(self, _POSITION_DECIMALS, self.id)
+
+    @classmethod
+    def from_notional(cls, *, notional: Decimal | str | int, **fields: object) -> PositionSpec:
+        return cls(notional=notional, **fields)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_contracts(
+        cls,
+        *,
+        contracts: Decimal | str | int,
+        contract_size: Decimal | str | int | None = None,
+        **fields: object,
+    ) -> PositionSpec:
+        return cls(contracts=contracts, contract_size=contract_size, **fields)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountSpec:
+    """An account: its whole collateral ``wallet_balance`` (isolated margins are taken out of it,
+    the rest is the cross wallet), in ``collateral`` ("USDT", or a coin for inverse contracts).
+    ``taker_fee_rate`` (fraction; None: no fee figures) and ``funding_rate`` (fraction per funding
+    interval) are optional."""
+
+    wallet_balance: Decimal
+    collateral: str = "USDT"
+    positions: tuple[PositionSpec, ...] = field(default_factory=tuple)
+    taker_fee_rate: Decimal | None = None
+    funding_rate: Decimal = Decimal("0")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "positions", tuple(self.positions))
+        _coerce(self, ("wallet_balance", "taker_fee_rate", "funding_rate"), None)
+
+
+def with_margin_mode(account: AccountSpec, mode: MarginMode | str) -> AccountSpec:
+    """The same positions, all in ``mode``. To isolated: each keeps an isolated margin it already
+    had, else gets its initial margin. To cross: isolated margins go back to the cross wallet."""
+    mode = MarginMode(mode)
+    positions = tuple(
+        dataclasses.replace(
+            p,
+            margin_mode=mode,
+            isolated_margin=p.isolated_margin if mode is MarginMode.ISOLATED else None,
+        )
+        for p in account.positions
+    )
+    return dataclasses.replace(account, positions=positions)
+
+
+def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
+    """Marks moved by a fraction per symbol: ``{"BTCUSDT": Decimal("-0.12")}`` is a 12% fall from
+    the current mark (the entry price when no mark is set)."""
+    factors: dict[str, Decimal] = {}
+    for symbol, move in moves.items():
+        fraction = to_decimal(move, field_name="shock")
+        if fraction <= -ONE:
+            raise MarginError(BAD_SHOCK, field="shock")
+        factors[symbol] = ONE + fraction
+    positions = tuple(
+        dataclasses.replace(p, mark_price=(p.mark_price or p.entry_price) * factors[p.symbol])
+        if p.symbol in factors
+        else p
+        for p in account.positions
+    )
+    return dataclasses.replace(account, positions=positions)
+
+
+def switch_margin_mode(account: AccountSpec, symbol: str, mode: MarginMode | str) -> AccountSpec:
+    """Exchanges let a symbol change margin mode only while it has no open position (or order):
+    this raises for a symbol with a position and otherwise returns the account unchanged."""
+    MarginMode(mode)
+    for p in account.positions:
+        if p.symbol == symbol:
+            raise MarginError(
+                MODE_SWITCH_WITH_OPEN_POSITION.format(symbol=symbol),
+                field="margin_mode",
+                position_id=p.id,
+            )
+    return account
+
+
+def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSpec:
+    """Add ``amount`` to an isolated position's margin (from the cross wallet). Cross positions
+    have no margin of their own to top up."""
+    amount = to_decimal(amount, field_name="isolated_margin", position_id=position_id)
+    positions = []
+    for p in account.positions:
+        if p.id == position_id:
+            if p.margin_mode is MarginMode.CROSS:
+                raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=p.id)
+            current = p.isolated_margin
+            if current is None:
+                from simulator.engine.evaluate import initial_margin_of
+
+                current = initial_margin_of(p)
+            p = dataclasses.replace(p, isolated_margin=current + amount)
+        positions.append(p)
+    return dataclasses.replace(account, positions=tuple(positions))

@@ -1,0 +1,28 @@
+"""Small builders for engine tests: a position or an account in one line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from simulator.engine import AccountSpec, PositionSpec
+
+
+def position(**fields: object) -> PositionSpec:
+    defaults: dict[str, object] = {
+        "id": "A",
+        "symbol": "BTCUSDT",
+        "side": "long",
+        "margin_mode": "isolated",
+        "leverage": "10",
+    }
+    defaults.update(fields)
+    return PositionSpec(**defaults)  # type: ignore[arg-type]
+
+
+def account(*positions: PositionSpec, wallet: str = "100000000", **fields: object) -> AccountSpec:
+    return AccountSpec(wallet_balance=Decimal(wallet), positions=positions, **fields)  # type: ignore[arg-type]
+
+
+def close_to(value: Decimal | None, expected: str, tolerance: str) -> bool:
+    assert value is not None
+    return abs(value - Decimal(expected)) <= Decimal(tolerance)
