@@ -60,9 +60,18 @@ class QuestionAdmin(admin.ModelAdmin):
         (
             "Numeric and generated questions",
             {
-                "fields": ("answer", "tolerance", "tolerance_mode", "unit", "generator", "parameters"),
+                "fields": (
+                    "answer",
+                    "tolerance",
+                    "tolerance_mode",
+                    "unit",
+                    "generator",
+                    "parameters",
+                ),
                 "description": "Generators: "
-                + "; ".join(f"<code>{g.name}</code> ({g.label})" for g in generators.GENERATORS.values())
+                + "; ".join(
+                    f"<code>{g.name}</code> ({g.label})" for g in generators.GENERATORS.values()
+                )
                 + ". Prompt placeholders: the parameter names plus base, notional, formula, "
                 "maintenance_margin_percent, shock_percent, shock_direction.",
             },
@@ -138,7 +147,11 @@ class QuestionAdmin(admin.ModelAdmin):
             return "Not answered yet."
         share = f"{stats.share_right * 100:.0f}%"
         worst = (
-            format_html("; most-picked wrong choice: “{}” ({}×)", stats.most_picked_wrong, stats.most_picked_wrong_count)
+            format_html(
+                "; most-picked wrong choice: “{}” ({}×)",
+                stats.most_picked_wrong,
+                stats.most_picked_wrong_count,
+            )
             if stats.most_picked_wrong
             else ""
         )
@@ -187,7 +200,9 @@ class QuestionAdmin(admin.ModelAdmin):
             try:
                 text = upload.read().decode("utf-8")
                 report = load_question_entries(
-                    read_yaml(text, upload.name), force=form.cleaned_data["force"], source=upload.name
+                    read_yaml(text, upload.name),
+                    force=form.cleaned_data["force"],
+                    source=upload.name,
                 )
             except (LoadError, UnicodeDecodeError) as error:
                 form.add_error("file", str(error))
@@ -251,7 +266,15 @@ class AttemptItemInline(admin.TabularInline):
     model = AttemptItem
     extra = 0
     can_delete = False
-    fields = ("position", "question", "prompt", "parameters", "expected", "engine_version", "result")
+    fields = (
+        "position",
+        "question",
+        "prompt",
+        "parameters",
+        "expected",
+        "engine_version",
+        "result",
+    )
     readonly_fields = fields
 
     @admin.display(description="answer")
@@ -267,7 +290,15 @@ class AttemptItemInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ("quiz", "learner_key", "number", "started_at", "finished_at", "score", "question_count")
+    list_display = (
+        "quiz",
+        "learner_key",
+        "number",
+        "started_at",
+        "finished_at",
+        "score",
+        "question_count",
+    )
     list_filter = ("quiz",)
     search_fields = ("learner_key", "user__username")
     inlines = [AttemptItemInline]

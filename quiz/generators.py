@@ -15,13 +15,10 @@ generator's defaults. The draw is stored as strings with the attempt, so it can 
 import random
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-try:  # TEMPORARY until the engine branch is merged
-    from simulator import engine
-except ImportError:  # pragma: no cover
-    engine = None
+from simulator import engine
 
 
 class GeneratorError(ValueError):
@@ -48,8 +45,6 @@ class Generator:
     defaults: dict
     compute: Callable[[Mapping[str, str]], Decimal]
     answer_places: int = 2
-    notes: str = ""
-    uses: tuple[str, ...] = field(default=())
 
     def ranges(self, overrides: Mapping | None) -> dict:
         return {**self.defaults, **(overrides or {})}
@@ -62,30 +57,26 @@ def _dec(params: Mapping[str, str], name: str) -> Decimal:
     return Decimal(str(params[name]))
 
 
-def _position(params: Mapping[str, str], *, mode: str, extra_margin: Decimal = Decimal(0)):
-    """One position sized from margin x leverage, with the drawn maintenance rate and no
-    maintenance amount, so a learner can reproduce the figure with pen and paper."""
-    entry_price = _dec(params, "entry_price")
-    leverage = _dec(params, "leverage")
-    if "quantity" in params:
-        quantity = _dec(params, "quantity")
-    else:
-        quantity = _dec(params, "isolated_margin") * leverage / entry_price
-    isolated_margin = None
-    if mode == "isolated":
-        isolated_margin = quantity * entry_price / leverage + extra_margin
+def _position(params: Mapping[str, str], *, mode: str):
+    """One position sized by quantity, or by margin x leverage, with the drawn maintenance rate
+    and no maintenance amount, so a learner can reproduce the figure with pen and paper."""
+    size = (
+        {"quantity": _dec(params, "quantity")}
+        if "quantity" in params
+        else {"notional": _dec(params, "isolated_margin") * _dec(params, "leverage")}
+    )
+    rate = params.get("maintenance_margin_rate")
     return engine.PositionSpec(
         id="quiz",
         symbol=params.get("symbol", "BTCUSDT"),
-        side=engine.Side(params["side"]),
-        margin_mode=engine.MarginMode(mode),
-        entry_price=entry_price,
-        quantity=quantity,
-        leverage=leverage,
-        isolated_margin=isolated_margin,
+        side=params["side"],
+        margin_mode=mode,
+        entry_price=_dec(params, "entry_price"),
+        leverage=_dec(params, "leverage"),
         mark_price=_mark(params),
-        maintenance_margin_rate=_dec(params, "maintenance_margin_rate"),
-        maintenance_amount=Decimal(0),
+        maintenance_margin_rate=Decimal(rate) if rate is not None else None,
+        maintenance_amount=Decimal(0) if rate is not None else None,
+        **size,
     )
 
 
@@ -95,10 +86,16 @@ def _mark(params: Mapping[str, str]) -> Decimal | None:
     return _dec(params, "entry_price") * (1 + _dec(params, "shock"))
 
 
-def _evaluate(params: Mapping[str, str], *, mode: str, extra_margin=Decimal(0)):
-    position = _position(params, mode=mode, extra_margin=extra_margin)
-    wallet_balance = _dec(params, "wallet_balance") if mode == "cross" else Decimal(0)
+def _evaluate(params: Mapping[str, str], *, mode: str, top_up: Decimal = Decimal(0)):
+    position = _position(params, mode=mode)
+    if mode == "cross":
+        wallet_balance = _dec(params, "wallet_balance")
+    else:
+        # The isolated margin is the whole wallet here: nothing else in the account matters.
+        wallet_balance = engine.initial_margin_of(position) + top_up
     account = engine.AccountSpec(wallet_balance=wallet_balance, positions=(position,))
+    if top_up:
+        account = engine.top_up(account, position.id, top_up)
     evaluation = engine.evaluate(account, venue=params.get("venue", "binance"))
     return evaluation.positions[0]
 
@@ -122,7 +119,7 @@ def initial_margin(params: Mapping[str, str]) -> Decimal:
 
 
 def top_up_liquidation_price(params: Mapping[str, str]) -> Decimal:
-    result = _evaluate(params, mode="isolated", extra_margin=_dec(params, "top_up"))
+    result = _evaluate(params, mode="isolated", top_up=_dec(params, "top_up"))
     return _required(result.liquidation_price)
 
 
@@ -141,15 +138,15 @@ def cross_liquidation_price(params: Mapping[str, str]) -> Decimal:
     return _required(_evaluate(params, mode="cross").liquidation_price)
 
 
-COMMON = {
+BASE = {
     "symbol": "BTCUSDT",
     "side": {"choices": ["long", "short"]},
     "entry_price": {"min": "60000", "max": "70000", "step": "50"},
     "leverage": {"choices": [5, 10, 20]},
-    "isolated_margin": {"min": "500", "max": "2000", "step": "100"},
-    "maintenance_margin_rate": {"choices": ["0.005"]},
-    "venue": "binance",
 }
+BY_MARGIN = {**BASE, "isolated_margin": {"min": "500", "max": "2000", "step": "100"}}
+BY_QUANTITY = {**BASE, "quantity": {"choices": ["0.1", "0.25", "0.5", "1", "2"]}}
+MAINTENANCE = {"maintenance_margin_rate": {"choices": ["0.005"]}, "venue": "binance"}
 
 GENERATORS: dict[str, Generator] = {
     g.name: g
@@ -158,42 +155,42 @@ GENERATORS: dict[str, Generator] = {
             "isolated_liquidation_price",
             "Liquidation price of an isolated position",
             "USDT",
-            COMMON,
+            {**BY_MARGIN, **MAINTENANCE},
             isolated_liquidation_price,
         ),
         Generator(
             "bankruptcy_price",
             "Bankruptcy price of an isolated position (margin balance zero)",
             "USDT",
-            COMMON,
+            BY_MARGIN,
             bankruptcy_price,
         ),
         Generator(
             "initial_margin",
             "Initial margin for a position size and leverage",
             "USDT",
-            {**COMMON, "quantity": {"choices": ["0.1", "0.25", "0.5", "1", "2"]}},
+            BY_QUANTITY,
             initial_margin,
         ),
         Generator(
             "top_up_liquidation_price",
             "Liquidation price after a margin top-up",
             "USDT",
-            {**COMMON, "top_up": {"min": "100", "max": "1000", "step": "100"}},
+            {**BY_MARGIN, **MAINTENANCE, "top_up": {"min": "100", "max": "1000", "step": "100"}},
             top_up_liquidation_price,
         ),
         Generator(
             "liquidation_distance_percent",
             "Distance from entry to liquidation, in per cent",
             "%",
-            {**COMMON, "venue": "textbook"},
+            {**BY_MARGIN, **MAINTENANCE, "venue": "textbook"},
             liquidation_distance_percent,
         ),
         Generator(
             "unrealized_pnl",
             "Unrealized PnL after a price move",
             "USDT",
-            {**COMMON, "shock": {"min": "-0.08", "max": "0.08", "step": "0.01"}},
+            {**BY_QUANTITY, "shock": {"min": "-0.08", "max": "0.08", "step": "0.01"}},
             unrealized_pnl,
         ),
         Generator(
@@ -201,9 +198,10 @@ GENERATORS: dict[str, Generator] = {
             "Liquidation price of a single cross position",
             "USDT",
             {
-                **COMMON,
+                **BY_QUANTITY,
+                **MAINTENANCE,
                 "quantity": {"choices": ["0.1", "0.2", "0.5"]},
-                "wallet_balance": {"min": "2000", "max": "8000", "step": "500"},
+                "wallet_balance": {"min": "4000", "max": "8000", "step": "500"},
             },
             cross_liquidation_price,
         ),
@@ -264,7 +262,7 @@ def check_parameter_ranges(generator_name: str, ranges: Mapping | None) -> None:
 def _check_values(params: Mapping[str, str]) -> None:
     if params.get("side") not in SIDES:
         raise GeneratorError("side: use 'long' or 'short'.")
-    if params.get("venue") not in VENUE_WORDING:
+    if "venue" in params and params["venue"] not in VENUE_WORDING:
         raise GeneratorError(f"venue: use one of {', '.join(VENUE_WORDING)}.")
     for name, value in params.items():
         if name in TEXT_PARAMETERS:
@@ -346,7 +344,9 @@ def display_values(params: Mapping[str, str]) -> dict[str, str]:
         notional = Decimal(params["isolated_margin"]) * Decimal(params["leverage"])
         values["notional"] = format_number(notional)
     if {"entry_price", "quantity"} <= params.keys():
-        values["notional"] = format_number(Decimal(params["quantity"]) * Decimal(params["entry_price"]))
+        values["notional"] = format_number(
+            Decimal(params["quantity"]) * Decimal(params["entry_price"])
+        )
     return values
 
 

@@ -21,6 +21,7 @@ from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
 from quiz import generators
 from quiz.models import Answer, Attempt, AttemptItem, Choice, Question, Quiz
 from quiz.scoring import Outcome, score_multiple, score_numeric, score_single
+from simulator.engine import ENGINE_VERSION
 
 SESSION_LEARNER_KEY = "quiz_learner_key"
 SESSION_ATTEMPT_IDS = "quiz_attempt_ids"
@@ -220,7 +221,7 @@ def attempt_start(
     rng = random.Random(seed)
     pool = Question.objects.filter(is_published=True).prefetch_related("choices")
     if question_ids is not None:
-        questions = [q for q in pool.filter(pk__in=question_ids)]
+        questions = list(pool.filter(pk__in=question_ids))
         rng.shuffle(questions)
     else:
         concepts = _quiz_concepts(quiz, learner)
@@ -252,7 +253,7 @@ def attempt_start(
                 retry_of=retry_of,
                 deadline=deadline,
                 question_count=len(items),
-                engine_version=generators.engine.ENGINE_VERSION if generators.engine else "",
+                engine_version=ENGINE_VERSION,
             )
             for item in items:
                 item.attempt = attempt
@@ -457,7 +458,9 @@ def attempt_summary(*, attempt: Attempt) -> Summary:
         for choice in selected_choices(item):
             if choice["correct"] or not choice["misconception"]:
                 continue
-            group = groups.setdefault(choice["misconception"], MisconceptionGroup(choice["misconception"]))
+            group = groups.setdefault(
+                choice["misconception"], MisconceptionGroup(choice["misconception"])
+            )
             group.count += 1
             group.questions.append(item.number)
             if choice["preset"] and choice["preset"] not in dict(group.presets):
@@ -535,7 +538,9 @@ def concept_mastery(
             concept_id,
             concept.title,
             len(recent[concept_id]),
-            (sum(recent[concept_id]) / len(recent[concept_id])) if recent[concept_id] else Decimal(0),
+            (sum(recent[concept_id]) / len(recent[concept_id]))
+            if recent[concept_id]
+            else Decimal(0),
         )
         for concept_id, concept in CONCEPTS.items()
     }
@@ -609,9 +614,9 @@ def question_statistics(question_ids=None) -> dict[int, QuestionStats]:
     wrong_ids = set(
         Choice.objects.filter(is_correct=False).values_list("pk", flat=True)
         if question_ids is None
-        else Choice.objects.filter(is_correct=False, question_id__in=list(question_ids)).values_list(
-            "pk", flat=True
-        )
+        else Choice.objects.filter(
+            is_correct=False, question_id__in=list(question_ids)
+        ).values_list("pk", flat=True)
     )
     for question_id, is_correct, selected in answers.values_list(
         "question_id", "is_correct", "selected"

@@ -211,7 +211,9 @@ def question(request, attempt_id, number):
     position = number - 1
     if position < 0 or position >= attempt.question_count:
         raise Http404("No such question in this attempt.")
-    if position > attempt.answered_count or (attempt.is_finished and position >= attempt.answered_count):
+    if position > attempt.answered_count or (
+        attempt.is_finished and position >= attempt.answered_count
+    ):
         return redirect("quiz:attempt", attempt.id)
     item = _item_at(attempt, position)
     answer = services.item_answer(item)
@@ -269,10 +271,9 @@ def answer(request, attempt_id):
 
 def _refuse(request, attempt, item, error):
     """A refused answer: the attempt is unchanged; show the question as it stands, with why."""
-    if isinstance(error, services.AttemptFinished | services.TimeUp):
-        if not request.htmx:
-            messages.error(request, error.message)
-            return redirect("quiz:summary", attempt.id)
+    if isinstance(error, services.AttemptFinished | services.TimeUp) and not request.htmx:
+        messages.error(request, error.message)
+        return redirect("quiz:summary", attempt.id)
     existing = services.item_answer(item)
     if existing is None:
         item = _item_at(attempt, item.position)  # the other tab's answer, if it just landed
@@ -291,7 +292,9 @@ def _refuse_unknown_position(request, attempt):
         return redirect("quiz:summary", attempt.id)
     item = _item_at(attempt, attempt.answered_count)
     form = AnswerForm(item=item, initial={"position": item.position})
-    return _render(request, _question_context(attempt, item, form=form, message=WRONG_QUESTION), status=422)
+    return _render(
+        request, _question_context(attempt, item, form=form, message=WRONG_QUESTION), status=422
+    )
 
 
 @require_POST
