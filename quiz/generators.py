@@ -25,6 +25,10 @@ class GeneratorError(ValueError):
     """A generator name, range or prompt an instructor must fix (the message says how)."""
 
 
+class NoAnswer(GeneratorError):
+    """This draw has no answer (e.g. no liquidation price); another draw may have one."""
+
+
 TEXT_PARAMETERS = frozenset({"side", "symbol", "venue"})
 SIDES = ("long", "short")
 # The formulas a generated question may ask for, named as the prompt should name them.
@@ -35,6 +39,7 @@ VENUE_WORDING = {
 }
 MAX_STEPS = 1_000_000
 DRAW_RETRIES = 20
+CHECK_DRAWS = 10
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def _evaluate(params: Mapping[str, str], *, mode: str, top_up: Decimal = Decimal
 
 def _required(value: Decimal | None) -> Decimal:
     if value is None:
-        raise GeneratorError("This draw has no liquidation price; narrow the ranges.")
+        raise NoAnswer("This draw has no liquidation price; narrow the ranges.")
     return value
 
 
@@ -253,10 +258,19 @@ def check_parameter_ranges(generator_name: str, ranges: Mapping | None) -> None:
             f"{', '.join(sorted(generator.defaults))}."
         )
     rng = random.Random(0)
-    for _ in range(5):
+    answered = 0
+    for _ in range(CHECK_DRAWS):
         params = draw_parameters(generator_name, ranges, rng)
         _check_values(params)
-        compute_answer(generator_name, params)
+        try:
+            compute_answer(generator_name, params)
+        except NoAnswer:
+            continue
+        answered += 1
+    if not answered:
+        raise NoAnswer(
+            "None of the sample draws has an answer (no liquidation price); narrow the ranges."
+        )
 
 
 def _check_values(params: Mapping[str, str]) -> None:
@@ -302,7 +316,7 @@ def draw_question(
         params = draw_parameters(generator_name, ranges, rng)
         try:
             expected = compute_answer(generator_name, params)
-        except GeneratorError as error:
+        except NoAnswer as error:
             last_error = error
             continue
         return Draw(params, expected, fill_prompt(prompt, params), engine.ENGINE_VERSION)

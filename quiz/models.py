@@ -315,7 +315,8 @@ class AttemptItem(models.Model):
         "misconception, preset). Never rendered before the learner answers.",
     )
     parameters = models.JSONField(default=dict, blank=True, help_text="The generated draw.")
-    expected = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
+    # 8 places: exact to far below a cent, and within the ~15 significant digits SQLite keeps.
+    expected = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
     tolerance = models.DecimalField(max_digits=24, decimal_places=8, default=0)
     tolerance_mode = models.CharField(max_length=8, default=Question.ToleranceMode.ABSOLUTE)
     engine_version = models.CharField(max_length=40, blank=True)
@@ -344,7 +345,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     learner_key = models.CharField(max_length=64, db_index=True)
     selected = models.JSONField(default=list, blank=True, help_text="Ids of the picked choices.")
-    value = models.DecimalField(max_digits=30, decimal_places=12, null=True, blank=True)
+    value = models.DecimalField(max_digits=24, decimal_places=8, null=True, blank=True)
     raw_value = models.CharField(max_length=40, blank=True, help_text="As typed.")
     score = models.DecimalField(max_digits=5, decimal_places=4)
     is_correct = models.BooleanField()

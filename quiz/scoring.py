@@ -23,6 +23,8 @@ NUMBER_NOT_UNDERSTOOD = (
     "Enter a number, such as 58793.97 (commas between thousands, a $ or a % sign are fine)."
 )
 NUMBER_TOO_LONG = "That number is too long."
+NUMBER_TOO_LARGE = "That number is too large for any answer here."
+LARGEST_NUMBER = Decimal("1e15")
 NUMBER_COMMA = (
     "Use a point for decimals (9.5, not 9,5); commas may only separate thousands (58,793.97)."
 )
@@ -58,9 +60,12 @@ def parse_number(raw: str) -> Decimal:
     if not _PLAIN_NUMBER.match(text):
         raise NumberError(NUMBER_NOT_UNDERSTOOD)
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern above already rules these out
         raise NumberError(NUMBER_NOT_UNDERSTOOD) from None
+    if abs(number) >= LARGEST_NUMBER:
+        raise NumberError(NUMBER_TOO_LARGE)
+    return number
 
 
 def allowed_error(expected: Decimal, tolerance: Decimal, tolerance_mode: str) -> Decimal:

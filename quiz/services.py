@@ -32,6 +32,7 @@ MASTERED = Decimal("0.8")
 WEAK_CONCEPTS_DRAWN = 4
 # Answers a few seconds late still count: the request may have been sent in time.
 TIME_LIMIT_GRACE = timedelta(seconds=5)
+EXPECTED_PLACES = Decimal("1e-8")
 
 
 class QuizError(Exception):
@@ -75,7 +76,10 @@ NO_WEAK_CONCEPTS_YET = (
     "found hardest."
 )
 NO_WEAK_CONCEPTS = "No weak concepts right now: every concept you have tried is at 80% or better."
-STARTED_IN_ANOTHER_TAB = "An attempt was started in another tab at the same moment; here it is."
+STARTED_IN_ANOTHER_TAB = (
+    "Another attempt at this quiz was started at the same moment (another tab?); open the quiz "
+    "page and try again."
+)
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def _item_for(question: Question, position: int, rng) -> AttemptItem:
         )
         item.prompt = draw.prompt
         item.parameters = draw.parameters
-        item.expected = draw.expected.quantize(Decimal("1e-12"))
+        item.expected = draw.expected.quantize(EXPECTED_PLACES)
         item.engine_version = draw.engine_version
     return item
 
@@ -369,7 +373,7 @@ def attempt_answer(
                 question_id=item.question_id,
                 learner_key=attempt.learner_key,
                 selected=selected_ids,
-                value=value,
+                value=None if value is None else value.quantize(EXPECTED_PLACES),
                 raw_value=raw_value[:40],
                 score=outcome.score,
                 is_correct=outcome.is_correct,
