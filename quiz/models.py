@@ -244,6 +244,9 @@ class Attempt(models.Model):
     `learner_key` identifies the learner: `user:<pk>` when signed in, else the anonymous key kept
     in the session (see quiz.services). Attempts are numbered per quiz and learner; the unique
     constraint on the number is what makes `max_attempts` hold across tabs.
+
+    Progress is not stored: the answers are the record (one per item, unique), and how many there
+    are says which question is current. So an answer is a single INSERT, and nothing can drift.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -265,8 +268,12 @@ class Attempt(models.Model):
     deadline = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     question_count = models.PositiveSmallIntegerField()
-    answered_count = models.PositiveSmallIntegerField(default=0)
-    score = models.DecimalField(max_digits=8, decimal_places=4, default=0)
+    score = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        default=0,
+        help_text="Sum of the answers' scores, set at finish.",
+    )
     engine_version = models.CharField(
         max_length=40, blank=True, help_text="The margin engine that computed generated answers."
     )

@@ -9,12 +9,14 @@ sign-in, so `attempts_claim(user=..., session=...)` can move anonymous attempts 
 import random
 import secrets
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
@@ -325,11 +327,41 @@ def attempt_expire_if_due(*, attempt: Attempt) -> bool:
 
 
 def attempt_finish(*, attempt: Attempt, at=None) -> None:
-    """Close an attempt; unanswered questions score 0. Finishing twice keeps the first time."""
+    """Close an attempt and fix its score (the sum of its answers; unanswered questions score 0).
+    Finishing twice keeps the first time and score."""
     at = at or timezone.now()
-    Attempt.objects.filter(pk=attempt.pk, finished_at=None).update(finished_at=at)
-    if attempt.finished_at is None:
-        attempt.finished_at = at
+    total = (
+        Answer.objects.filter(attempt_id=OuterRef("pk"))
+        .values("attempt_id")
+        .annotate(total=Sum("score"))
+        .values("total")
+    )
+    Attempt.objects.filter(pk=attempt.pk, finished_at=None).update(
+        finished_at=at, score=Coalesce(Subquery(total), Decimal(0))
+    )
+    # Reload both lazily, on first use (the last answer's feedback needs neither).
+    attempt.__dict__.pop("finished_at", None)
+    attempt.__dict__.pop("score", None)
+
+
+def answered_count(attempt: Attempt) -> int:
+    """How many questions of the attempt are answered (the current one is at this position)."""
+    if getattr(attempt, "answered_count", None) is None:
+        attempt.answered_count = attempt.answers.count()
+    return attempt.answered_count
+
+
+def answered_count_subquery():
+    """For annotating items or attempts with their attempt's number of answers, in one query."""
+    return Coalesce(
+        Subquery(
+            Answer.objects.filter(attempt_id=OuterRef("attempt_id"))
+            .values("attempt_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        0,
+    )
 
 
 def item_answer(item: AttemptItem) -> Answer | None:
@@ -351,22 +383,25 @@ def attempt_answer(
 
     Refusals (QuizError): the attempt is finished, its time is up, the item is already
     answered (also when two tabs race: the unique answer per item decides), or it is not the
-    current item.
+    current item. Recording is one INSERT; the last answer also closes the attempt (and an
+    attempt left with every answer but no finish is closed when next opened).
     """
     if attempt.is_finished:
         raise AttemptFinished(ATTEMPT_FINISHED)
     if attempt_expire_if_due(attempt=attempt):
         raise TimeUp(TIME_IS_UP)
-    if item_answer(item) is not None or item.position < attempt.answered_count:
+    answered = answered_count(attempt)
+    if item_answer(item) is not None or item.position < answered:
         raise AlreadyAnswered(ALREADY_ANSWERED)
-    if item.position != attempt.answered_count:
+    if item.position != answered:
         raise AlreadyAnswered(OUT_OF_ORDER)
     selected_ids = selected_ids or []
     outcome = score_item(item, selected_ids=selected_ids, value=value)
-    now = timezone.now()
-    finishing = attempt.answered_count + 1 >= attempt.question_count
+    # Inside an outer transaction (ATOMIC_REQUESTS, tests) a savepoint keeps it usable after a
+    # refused duplicate; in autocommit the INSERT is atomic on its own.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             answer = Answer.objects.create(
                 item=item,
                 attempt=attempt,
@@ -379,23 +414,24 @@ def attempt_answer(
                 is_correct=outcome.is_correct,
                 engine_version=item.engine_version,
             )
-            updated = Attempt.objects.filter(
-                pk=attempt.pk, answered_count=item.position, finished_at=None
-            ).update(
-                answered_count=F("answered_count") + 1,
-                score=F("score") + outcome.score,
-                finished_at=now if finishing else None,
-            )
-            if not updated:
-                raise AlreadyAnswered(ALREADY_ANSWERED)
     except IntegrityError:
         raise AlreadyAnswered(ALREADY_ANSWERED) from None
-    attempt.answered_count += 1
-    attempt.score += outcome.score
-    if finishing:
-        attempt.finished_at = now
     item.answer = answer
+    attempt.answered_count = answered + 1
+    if attempt.answered_count >= attempt.question_count:
+        attempt_finish(attempt=attempt, at=answer.answered_at)
     return answer
+
+
+def attempt_heal(*, attempt: Attempt) -> None:
+    """Finish an attempt whose time is up, or whose every question is answered."""
+    if attempt.is_finished:
+        return
+    if (
+        not attempt_expire_if_due(attempt=attempt)
+        and answered_count(attempt) >= attempt.question_count
+    ):
+        attempt_finish(attempt=attempt)
 
 
 # --- summaries and mastery ------------------------------------------------------------------

@@ -20,9 +20,12 @@ PARTIAL = "quiz/_question.html"
 
 
 def _owned_attempt(request, attempt_id) -> Attempt:
-    """The attempt if it belongs to this learner; anybody else gets 404 (not 403: an attempt's
-    existence is nobody else's business)."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quiz"), pk=attempt_id)
+    """The attempt (with its number of answers) if it belongs to this learner; anybody else
+    gets 404 (not 403: an attempt's existence is nobody else's business)."""
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz").annotate(answered_count=Count("answers")),
+        pk=attempt_id,
+    )
     if not services.learner_owns(services.learner_for(request), attempt):
         raise Http404("No such attempt.")
     return attempt
@@ -114,7 +117,7 @@ def _question_context(attempt, item, *, form=None, message="", answer=None):
         "choices": _choice_rows(item, answer, reveal, form),
         "multiple": question.kind == Question.Kind.MULTIPLE,
         "is_numeric": question.kind in Question.NUMERIC_KINDS,
-        "progress_percent": int(attempt.answered_count * 100 / attempt.question_count),
+        "progress_percent": int(services.answered_count(attempt) * 100 / attempt.question_count),
         "next_url": (
             reverse("quiz:summary", args=[attempt.id])
             if last
@@ -194,7 +197,7 @@ def start(request, slug):
 def attempt_detail(request, attempt_id):
     """The current question of an attempt; a finished attempt shows its summary."""
     attempt = _owned_attempt(request, attempt_id)
-    services.attempt_expire_if_due(attempt=attempt)
+    services.attempt_heal(attempt=attempt)
     if attempt.is_finished:
         return redirect("quiz:summary", attempt.id)
     item = _item_at(attempt, attempt.answered_count)
@@ -207,7 +210,7 @@ def question(request, attempt_id, number):
     """One question by number: answered ones show their feedback (as the reveal setting allows),
     the current one its form; later ones are not open yet."""
     attempt = _owned_attempt(request, attempt_id)
-    services.attempt_expire_if_due(attempt=attempt)
+    services.attempt_heal(attempt=attempt)
     position = number - 1
     if position < 0 or position >= attempt.question_count:
         raise Http404("No such question in this attempt.")
@@ -237,6 +240,7 @@ def answer(request, attempt_id):
     position = _posted_position(request)
     item = (
         AttemptItem.objects.select_related("attempt__quiz", "question", "answer")
+        .annotate(answered_count=services.answered_count_subquery())
         .filter(attempt_id=attempt_id, position=position)
         .first()
         if position is not None
@@ -246,6 +250,7 @@ def answer(request, attempt_id):
         attempt = _owned_attempt(request, attempt_id)
         return _refuse_unknown_position(request, attempt)
     attempt = item.attempt
+    attempt.answered_count = item.answered_count
     if not services.learner_owns(learner, attempt):
         raise Http404("No such attempt.")
     form = AnswerForm(request.POST, item=item)
@@ -280,7 +285,7 @@ def _refuse(request, attempt, item, error):
         existing = services.item_answer(item)
     form = None
     if existing is None and not attempt.is_finished:
-        current = _item_at(attempt, attempt.answered_count)
+        current = _item_at(attempt, services.answered_count(attempt))
         item, form = current, AnswerForm(item=current, initial={"position": current.position})
     context = _question_context(attempt, item, form=form, answer=existing, message=error.message)
     return _render(request, context, status=error.status)
@@ -290,7 +295,7 @@ def _refuse_unknown_position(request, attempt):
     if attempt.is_finished:
         messages.error(request, services.ATTEMPT_FINISHED)
         return redirect("quiz:summary", attempt.id)
-    item = _item_at(attempt, attempt.answered_count)
+    item = _item_at(attempt, services.answered_count(attempt))
     form = AnswerForm(item=item, initial={"position": item.position})
     return _render(
         request, _question_context(attempt, item, form=form, message=WRONG_QUESTION), status=422
@@ -307,7 +312,7 @@ def finish(request, attempt_id):
 @require_safe
 def summary(request, attempt_id):
     attempt = _owned_attempt(request, attempt_id)
-    services.attempt_expire_if_due(attempt=attempt)
+    services.attempt_heal(attempt=attempt)
     if not attempt.is_finished:
         return redirect("quiz:attempt", attempt.id)
     result = services.attempt_summary(attempt=attempt)

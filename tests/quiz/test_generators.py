@@ -131,7 +131,9 @@ def test_the_same_seed_draws_the_same_parameters():
 def test_ranges_draw_only_whole_steps_between_min_and_max():
     rng = random.Random(3)
     values = {
-        Decimal(generators.draw_parameters("initial_margin", {"entry_price": spec}, rng)["entry_price"])
+        Decimal(
+            generators.draw_parameters("initial_margin", {"entry_price": spec}, rng)["entry_price"]
+        )
         for spec in [{"min": "100", "max": "102", "step": "0.5"}] * 200
     }
     assert values == {Decimal(v) for v in ("100", "100.5", "101", "101.5", "102")}

@@ -77,7 +77,8 @@ def test_presets_and_concepts_named_in_the_bank_exist(bank):
     presets |= set(Choice.objects.exclude(preset_id="").values_list("preset_id", flat=True))
     assert presets <= set(WORKED_EXAMPLES)
     for question in Question.objects.all():
-        assert question.concepts and set(question.concepts) <= set(CONCEPTS), question.slug
+        assert question.concepts, question.slug
+        assert set(question.concepts) <= set(CONCEPTS), question.slug
         assert question.explanation, question.slug
 
 
@@ -165,7 +166,11 @@ def test_a_changed_entry_updates_the_row_and_its_choices():
         ],
     }
     load_question_entries([entry])
-    entry = {**entry, "prompt": "New?", "choices": [entry["choices"][0], {"key": "c", "text": "Maybe"}]}
+    entry = {
+        **entry,
+        "prompt": "New?",
+        "choices": [entry["choices"][0], {"key": "c", "text": "Maybe"}],
+    }
     report = load_question_entries([entry])
     question = Question.objects.get(slug="sample")
     assert report.updated == ["sample"]

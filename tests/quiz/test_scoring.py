@@ -112,7 +112,8 @@ def test_zero_tolerance_needs_the_exact_value():
         tolerance_mode="absolute",
         value=Decimal("8.0001"),
     )
-    assert exact.is_correct and not off.is_correct
+    assert exact.is_correct
+    assert not off.is_correct
 
 
 def test_single_choice_scores_one_only_for_the_correct_choice():

@@ -30,7 +30,9 @@ def wrong_ids(item):
 def answer_item(attempt, item, *, right=True):
     if item.question.kind in Question.NUMERIC_KINDS:
         value = item.expected if right else item.expected + 1000
-        return services.attempt_answer(attempt=attempt, item=item, value=value, raw_value=str(value))
+        return services.attempt_answer(
+            attempt=attempt, item=item, value=value, raw_value=str(value)
+        )
     ids = correct_ids(item) if right else wrong_ids(item)
     return services.attempt_answer(attempt=attempt, item=item, selected_ids=ids)
 
@@ -68,7 +70,10 @@ def test_questions_and_choices_are_shuffled_per_attempt_and_the_order_is_stored(
     orders = set()
     for seed in range(20):
         rng_attempt = services.attempt_start(
-            quiz=quiz, learner=Learner(f"anon:{seed}"), seed=seed, question_ids=[choice_item.question_id]
+            quiz=quiz,
+            learner=Learner(f"anon:{seed}"),
+            seed=seed,
+            question_ids=[choice_item.question_id],
         )
         orders.add(tuple(c["id"] for c in rng_attempt.items.get().choices))
     assert len(orders) > 1
@@ -144,7 +149,7 @@ def test_answers_are_scored_on_the_server_and_finish_the_attempt(bank):
         answer_item(attempt, item, right=number % 2 == 0)
     attempt.refresh_from_db()
     assert attempt.is_finished
-    assert attempt.answered_count == len(items)
+    assert services.answered_count(attempt) == len(items)
     assert attempt.score == sum(a.score for a in Answer.objects.filter(attempt=attempt))
     assert attempt.score == Decimal((len(items) + 1) // 2)
 
@@ -158,7 +163,7 @@ def test_a_second_answer_to_the_same_question_is_refused(bank):
     with pytest.raises(services.AlreadyAnswered):
         answer_item(Attempt.objects.get(pk=attempt.pk), stale, right=True)
     assert Answer.objects.get().is_correct is False
-    assert Attempt.objects.get(pk=attempt.pk).answered_count == 1
+    assert services.answered_count(Attempt.objects.get(pk=attempt.pk)) == 1
 
 
 def test_a_racing_second_answer_is_stopped_by_the_unique_constraint(bank):
@@ -170,7 +175,7 @@ def test_a_racing_second_answer_is_stopped_by_the_unique_constraint(bank):
     with pytest.raises(services.AlreadyAnswered):
         answer_item(attempt_two, tab_two)  # this tab loaded before the first answer landed
     assert Answer.objects.count() == 1
-    assert Attempt.objects.get(pk=attempt.pk).score == 1
+    assert Answer.objects.get().score == 1
 
 
 def test_a_finished_attempt_is_read_only(bank):
@@ -215,12 +220,18 @@ def test_summary_groups_mistakes_by_misconception_and_scores_concepts(bank):
     questions = Question.objects.filter(
         slug__in=["c09-top-up-long", "e2-top-up-raises-liquidation", "c02-initial-margin-10x"]
     )
-    attempt = services.attempt_start(quiz=quiz, learner=ANNE, question_ids=[q.pk for q in questions])
+    attempt = services.attempt_start(
+        quiz=quiz, learner=ANNE, question_ids=[q.pk for q in questions]
+    )
     for item in items_of(attempt):
         if item.question.slug == "c02-initial-margin-10x":
             answer_item(attempt, item, right=True)
             continue
-        raises = [c["id"] for c in item.choices if c["misconception"] == "a top-up raises the liquidation price"]
+        raises = [
+            c["id"]
+            for c in item.choices
+            if c["misconception"] == "a top-up raises the liquidation price"
+        ]
         services.attempt_answer(attempt=attempt, item=item, selected_ids=raises)
     summary = services.attempt_summary(attempt=attempt)
     assert [(g.label, g.count) for g in summary.misconceptions] == [
@@ -248,7 +259,9 @@ def test_retry_missed_draws_only_the_missed_questions(bank):
 def test_mastery_uses_the_last_answers_per_concept(make_question):
     quiz = Quiz.objects.create(slug="q", title="Q", question_count=10)
     questions = [make_question(concepts="C04") for _ in range(7)]
-    attempt = services.attempt_start(quiz=quiz, learner=ANNE, question_ids=[q.pk for q in questions])
+    attempt = services.attempt_start(
+        quiz=quiz, learner=ANNE, question_ids=[q.pk for q in questions]
+    )
     items = sorted(items_of(attempt), key=lambda i: i.position)
     # two wrong first, then five right: the last five decide
     for number, item in enumerate(items):
@@ -268,7 +281,9 @@ def test_weak_concept_practice_draws_from_the_weakest_concepts(bank):
         services.attempt_start(quiz=weak_quiz, learner=ANNE)
     c10 = list(Question.objects.filter(concept_ids="C10"))
     c17 = list(Question.objects.filter(concept_ids="C17"))
-    attempt = services.attempt_start(quiz=course, learner=ANNE, question_ids=[q.pk for q in c10 + c17])
+    attempt = services.attempt_start(
+        quiz=course, learner=ANNE, question_ids=[q.pk for q in c10 + c17]
+    )
     for item in items_of(attempt):
         answer_item(attempt, item, right="C17" in item.question.concepts)
     practice = services.attempt_start(quiz=weak_quiz, learner=ANNE)
