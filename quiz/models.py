@@ -56,7 +56,14 @@ class Question(models.Model):
     slug = models.SlugField(
         max_length=80, unique=True, help_text="Stable id; the YAML bank uses it to find the row."
     )
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.SINGLE,
+        help_text="Scoring: single and true/false 1 or 0; multiple choice gives partial credit "
+        "max(0, (right picks - wrong picks) / right choices), full marks only for exactly the "
+        "right set; numeric answers count within the tolerance (edges included).",
+    )
     prompt = models.TextField(
         help_text="For generated questions, placeholders such as {entry_price} are filled from "
         "the draw; the preview on this page shows a sample."
