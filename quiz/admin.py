@@ -79,6 +79,16 @@ class QuestionAdmin(admin.ModelAdmin):
         ("Preview and statistics", {"fields": ("preview", "statistics", "edited_in_admin")}),
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "generator":
+            choices = [("", "---------")] + [
+                (g.name, f"{g.name}: {g.label}") for g in generators.GENERATORS.values()
+            ]
+            return forms.ChoiceField(
+                choices=choices, required=False, help_text=db_field.help_text, label="Generator"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request):
         return (
             super()

@@ -139,6 +139,31 @@ def unrealized_pnl(params: Mapping[str, str]) -> Decimal:
     return _evaluate(params, mode="isolated").unrealized_pnl
 
 
+# The engine's figure behind each generator, for "how the engine got it".
+EXPLAINED_FIGURE = {
+    "isolated_liquidation_price": "liquidation_price",
+    "bankruptcy_price": "bankruptcy_price",
+    "initial_margin": "initial_margin",
+    "top_up_liquidation_price": "liquidation_price",
+    "liquidation_distance_percent": "liquidation_price",
+    "unrealized_pnl": "unrealized_pnl",
+    "cross_liquidation_price": "liquidation_price",
+}
+
+
+def explain_draw(generator_name: str, params: Mapping[str, str]) -> list:
+    """The engine's derivation of a drawn answer (engine.Step list; empty if unavailable)."""
+    if generator_name == "cross_liquidation_price":
+        mode, top_up = "cross", Decimal(0)
+    else:
+        mode, top_up = "isolated", Decimal(params.get("top_up", "0"))
+    try:
+        result = _evaluate(params, mode=mode, top_up=top_up)
+        return engine.explain(result, EXPLAINED_FIGURE[generator_name])
+    except (engine.MarginError, KeyError, ArithmeticError):
+        return []
+
+
 def cross_liquidation_price(params: Mapping[str, str]) -> Decimal:
     return _required(_evaluate(params, mode="cross").liquidation_price)
 

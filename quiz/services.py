@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -564,8 +564,12 @@ def concept_mastery(
     key = learner_key or learner_key_for(user=user, session=session)
     recent: dict[str, list[Decimal]] = defaultdict(list)
     if key:
+        # An unfinished attempt that reveals answers only at the end must not leak them here.
+        revealed = Q(attempt__finished_at__isnull=False) | Q(
+            attempt__quiz__reveal=Quiz.Reveal.AFTER_EACH
+        )
         rows = (
-            Answer.objects.filter(learner_key=key)
+            Answer.objects.filter(revealed, learner_key=key)
             .order_by("-answered_at", "-pk")
             .values_list("question__concept_ids", "score")[:MASTERY_SCAN]
         )

@@ -12,7 +12,7 @@ from django_htmx.http import push_url
 from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
 from quiz import services
 from quiz.forms import WRONG_QUESTION, AnswerForm
-from quiz.generators import GENERATORS, fill_prompt, format_number
+from quiz.generators import GENERATORS, explain_draw, fill_prompt, format_number
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 from quiz.scoring import allowed_error
 
@@ -84,6 +84,16 @@ def _numeric_context(item: AttemptItem, answer, reveal: bool) -> dict:
         "unit": unit,
         "tolerance_text": _tolerance_text(item, unit),
     }
+    if reveal and question.generator and item.parameters:
+        context["engine_steps"] = [
+            {
+                "label": step.label,
+                "formula": step.formula,
+                "substituted": step.substituted,
+                "value": "" if step.value is None else format_number(step.value, 8),
+            }
+            for step in explain_draw(question.generator, item.parameters)
+        ]
     if reveal:
         context["expected_text"] = format_number(item.expected, places)
         context["allowed_text"] = format_number(

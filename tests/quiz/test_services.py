@@ -331,3 +331,12 @@ def test_an_expired_attempt_is_finished_when_next_looked_at(bank):
     attempt.refresh_from_db()
     assert services.attempt_expire_if_due(attempt=attempt) is True
     assert services.attempt_in_progress(quiz=quiz, learner=ANNE) is None
+
+
+def test_mastery_ignores_unrevealed_answers_until_the_attempt_ends(bank):
+    exam = Quiz.objects.get(slug="final-exam")  # reveals at the end
+    attempt = services.attempt_start(quiz=exam, learner=ANNE)
+    answer_item(attempt, items_of(attempt)[0], right=False)
+    assert not any(m.answered for m in services.concept_mastery(learner_key=ANNE.key).values())
+    services.attempt_finish(attempt=attempt)
+    assert any(m.answered for m in services.concept_mastery(learner_key=ANNE.key).values())

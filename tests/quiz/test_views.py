@@ -412,3 +412,33 @@ def test_unknown_attempt_ids_are_404(client):
     url = reverse("quiz:attempt", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(url).status_code == 404
     assert client.get("/quiz/attempts/not-a-uuid/").status_code == 404
+
+
+def test_a_generated_question_hides_its_answer_then_shows_the_engines_working(client, make_quiz):
+    from quiz.loader import load_bank
+
+    load_bank()
+    question = Question.objects.get(slug="g-isolated-liquidation-binance")
+    session = client.session
+    session[services.SESSION_LEARNER_KEY] = "anon:tester"
+    session.save()
+    attempt = services.attempt_start(
+        quiz=make_quiz(slug="gen", question_count=1),
+        learner=services.Learner("anon:tester"),
+        question_ids=[question.pk],
+    )
+    item = attempt.items.get()
+    expected = f"{item.expected:,.2f}"
+    before = client.get(reverse("quiz:attempt", args=[attempt.id])).content.decode()
+    assert item.prompt.split("(a ")[0] in before
+    assert expected not in before
+    assert expected.replace(",", "") not in before
+    assert "How the engine got it" not in before
+    after = client.post(
+        answer_url(attempt), {"position": 0, "value": str(item.expected)}, **HTMX
+    ).content.decode()
+    assert "Right!" in after
+    assert expected in after
+    assert "How the engine got it" in after
+    assert "(WB - TMM1 + UPNL1 + cum - s x Q x E) / (Q x MMR - s x Q)" in after
+    assert f"margin engine {item.engine_version}" in after
