@@ -371,6 +371,19 @@ def item_answer(item: AttemptItem) -> Answer | None:
         return None
 
 
+def check_answerable(*, attempt: Attempt, item: AttemptItem) -> None:
+    """Raise the QuizError that refuses an answer to `item` now, if any (no input needed)."""
+    if attempt.is_finished:
+        raise AttemptFinished(ATTEMPT_FINISHED)
+    if attempt_expire_if_due(attempt=attempt):
+        raise TimeUp(TIME_IS_UP)
+    answered = answered_count(attempt)
+    if item_answer(item) is not None or item.position < answered:
+        raise AlreadyAnswered(ALREADY_ANSWERED)
+    if item.position != answered:
+        raise AlreadyAnswered(OUT_OF_ORDER)
+
+
 def attempt_answer(
     *,
     attempt: Attempt,
@@ -386,15 +399,8 @@ def attempt_answer(
     current item. Recording is one INSERT; the last answer also closes the attempt (and an
     attempt left with every answer but no finish is closed when next opened).
     """
-    if attempt.is_finished:
-        raise AttemptFinished(ATTEMPT_FINISHED)
-    if attempt_expire_if_due(attempt=attempt):
-        raise TimeUp(TIME_IS_UP)
+    check_answerable(attempt=attempt, item=item)
     answered = answered_count(attempt)
-    if item_answer(item) is not None or item.position < answered:
-        raise AlreadyAnswered(ALREADY_ANSWERED)
-    if item.position != answered:
-        raise AlreadyAnswered(OUT_OF_ORDER)
     selected_ids = selected_ids or []
     outcome = score_item(item, selected_ids=selected_ids, value=value)
     # Inside an outer transaction (ATOMIC_REQUESTS, tests) a savepoint keeps it usable after a

@@ -263,11 +263,13 @@ def answer(request, attempt_id):
     attempt.answered_count = item.answered_count
     if not services.learner_owns(learner, attempt):
         raise Http404("No such attempt.")
+    try:
+        services.check_answerable(attempt=attempt, item=item)
+    except services.QuizError as error:
+        return _refuse(request, attempt, item, error)
     form = AnswerForm(request.POST, item=item)
     if not form.is_valid():
-        existing = services.item_answer(item)
-        context = _question_context(attempt, item, form=None if existing else form, answer=existing)
-        return _render(request, context, status=422)
+        return _render(request, _question_context(attempt, item, form=form), status=422)
     try:
         recorded = services.attempt_answer(
             attempt=attempt,

@@ -442,3 +442,13 @@ def test_a_generated_question_hides_its_answer_then_shows_the_engines_working(cl
     assert "How the engine got it" in after
     assert "(WB - TMM1 + UPNL1 + cum - s x Q x E) / (Q x MMR - s x Q)" in after
     assert f"margin engine {item.engine_version}" in after
+
+
+def test_bad_input_for_an_answered_question_says_it_is_already_answered(client, quiz):
+    attempt = start(client, quiz)
+    item = current_item(attempt)
+    client.post(answer_url(attempt), right_answer(item))
+    response = client.post(answer_url(attempt), {"position": item.position}, **HTMX)
+    assert response.status_code == 409
+    assert services.ALREADY_ANSWERED in response.content.decode()
+    assert Answer.objects.count() == 1
