@@ -27,9 +27,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, demo_accounts=False, **options):
-        call_command("load_questions", stdout=self.stdout)
         if settings.DEBUG or demo_accounts:
             self.create_demo_accounts()
+        call_command("load_questions", stdout=self.stdout)
 
     def create_demo_accounts(self):
         user_model = get_user_model()
