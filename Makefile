@@ -26,11 +26,12 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # Front-end packages come from the npm registry and are served by Django from static/vendor/.
-static/vendor/.copied: node_modules/.installed
+# Source maps come along: collectstatic's manifest storage checks every file a script refers to.
+static/vendor/.copied: node_modules/.installed Makefile
 	mkdir -p static/vendor/htmx static/vendor/bootstrap
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	touch $@
 
 seed: setup ## migrate and load the course, the question bank and the demo accounts

@@ -1,0 +1,158 @@
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST, require_safe
+
+from academy.concepts import ALL_IDS
+from lessons.forms import SearchForm
+from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
+from lessons.progress import progress_completed_ids, progress_set_complete
+from lessons.search import search_glossary, search_lessons
+
+
+def _can_see_drafts(user) -> bool:
+    return user.is_staff
+
+
+def _visible_lessons(request):
+    lessons = Lesson.objects.all() if _can_see_drafts(request.user) else Lesson.objects.published()
+    return lessons.in_course_order()
+
+
+@require_safe
+def index(request):
+    course = Course.objects.order_by("id").first()
+    modules = []
+    if course is not None:
+        lessons = _visible_lessons(request).only(
+            "id", "slug", "title", "summary", "reading_minutes", "published", "module_id"
+        )
+        modules = [
+            module
+            for module in Module.objects.filter(course=course).prefetch_related(
+                Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
+            )
+            if module.visible_lessons
+        ]
+    completed = progress_completed_ids(request=request)
+    lesson_ids = {lesson.pk for module in modules for lesson in module.visible_lessons}
+    return render(
+        request,
+        "lessons/index.html",
+        {
+            "course": course,
+            "modules": modules,
+            "completed_ids": completed,
+            "completed_count": len(completed & lesson_ids),
+            "lesson_count": len(lesson_ids),
+        },
+    )
+
+
+def _outline(request, course_id):
+    """Every visible lesson of the course in order, light fields, with completion: one query."""
+    outline = (
+        _visible_lessons(request)
+        .filter(module__course_id=course_id)
+        .select_related("module")
+        .only("id", "slug", "title", "published", "module__slug", "module__title", "module__order")
+    )
+    if request.user.is_authenticated:
+        outline = outline.annotate(
+            completed=Exists(
+                LessonCompletion.objects.filter(user=request.user, lesson=OuterRef("pk"))
+            )
+        )
+        return list(outline)
+    completed = progress_completed_ids(request=request)
+    outline = list(outline)
+    for item in outline:
+        item.completed = item.pk in completed
+    return outline
+
+
+@require_safe
+def lesson_detail(request, module_slug, lesson_slug):
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module__course"), module__slug=module_slug, slug=lesson_slug
+    )
+    if not lesson.published and not _can_see_drafts(request.user):
+        raise Http404("No such lesson.")
+    outline = _outline(request, lesson.module.course_id)
+    position = next(i for i, item in enumerate(outline) if item.pk == lesson.pk)
+    return render(
+        request,
+        "lessons/lesson.html",
+        {
+            "lesson": lesson,
+            "module_lessons": [item for item in outline if item.module_id == lesson.module_id],
+            "previous_lesson": outline[position - 1] if position > 0 else None,
+            "next_lesson": outline[position + 1] if position + 1 < len(outline) else None,
+            "completed": outline[position].completed,
+            "position": position + 1,
+            "lesson_count": len(outline),
+        },
+    )
+
+
+@require_POST
+def lesson_complete(request, module_slug, lesson_slug):
+    """Mark a lesson complete (complete=1) or not (complete=0): htmx gets the button back."""
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module"), module__slug=module_slug, slug=lesson_slug
+    )
+    if not lesson.published and not _can_see_drafts(request.user):
+        raise Http404("No such lesson.")
+    complete = request.POST.get("complete", "1") != "0"
+    progress_set_complete(request=request, lesson=lesson, complete=complete)
+    if request.htmx:
+        response = render(
+            request,
+            "lessons/_completion.html",
+            {"lesson": lesson, "completed": complete, "just_changed": True},
+        )
+    else:
+        response = redirect(lesson)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_safe
+def concept_lesson(request, concept_id):
+    """Redirect to the published lesson that teaches a concept (or worked example, or erratum)."""
+    if concept_id not in ALL_IDS:
+        raise Http404("Unknown concept id.")
+    candidates = [
+        lesson
+        for lesson in Lesson.objects.published()
+        .in_course_order()
+        .select_related("module")
+        .only("slug", "concepts", "module__slug")
+        if concept_id in lesson.concepts
+    ]
+    if not candidates:
+        raise Http404("No published lesson teaches this concept yet.")
+    # A lesson that names the id first is about it; otherwise the first mention in course order.
+    main = next((lesson for lesson in candidates if lesson.concepts[0] == concept_id), None)
+    return redirect(main or candidates[0])
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET or None)
+    lessons, terms = [], []
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        lessons = search_lessons(query, include_drafts=_can_see_drafts(request.user))
+        terms = search_glossary(query)
+    return render(
+        request,
+        "lessons/search.html",
+        {"form": form, "lessons": lessons, "terms": terms, "searched": form.is_valid()},
+    )
+
+
+@require_safe
+def glossary(request):
+    return render(request, "lessons/glossary.html", {"terms": GlossaryTerm.objects.all()})

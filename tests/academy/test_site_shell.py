@@ -70,3 +70,10 @@ def test_static_files_are_served_locally(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_health_check_answers_ok_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok\n"

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from lessons.instructors import grant_instructor_permissions
+
 DEMO_ACCOUNTS = (
     # username, password, is_staff, is_superuser
     ("learner", "learn-margin-2026", False, False),
@@ -27,9 +29,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, demo_accounts=False, **options):
+        call_command("load_lessons", stdout=self.stdout)
+        call_command("load_questions", stdout=self.stdout)
         if settings.DEBUG or demo_accounts:
             self.create_demo_accounts()
-        call_command("load_questions", stdout=self.stdout)
 
     def create_demo_accounts(self):
         user_model = get_user_model()
@@ -41,6 +44,9 @@ class Command(BaseCommand):
             if created:
                 user.set_password(password)
                 user.save(update_fields=["password"])
+            if username == "instructor":
+                # Also grants quiz permissions once the quiz app has models.
+                user.groups.add(grant_instructor_permissions())
             self.stdout.write(
                 f"Demo {username}: username {username!r}, password {password!r}"
                 + ("" if created else " (already there, password unchanged)")

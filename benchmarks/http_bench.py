@@ -1,0 +1,311 @@
+"""HTTP benchmark: the site in production mode on loopback, driven by wrk, reported as ratios.
+
+    .venv/bin/python -m benchmarks.http_bench                  # gunicorn and granian, 3 rounds
+    .venv/bin/python -m benchmarks.http_bench --servers gunicorn --rounds 3 --duration 5
+
+What it does, so a noisy 2-core machine does not fool us:
+- builds a throw-away SQLite database (migrate + seed) and collects static files, then starts the
+  site with DEBUG off and whitenoise serving the static files;
+- warms every target up, then runs `rounds` interleaved rounds: in each round every target is loaded
+  in turn at each concurrency, so slow drift of the machine hits all targets alike;
+- prints for each target the median over the rounds of requests/s, p50/p95/p99 latency and non-2xx
+  count, and its throughput as a ratio to the baseline view measured in the same rounds.
+The baseline is `/healthz/`: the same middleware, a tiny template, no database.
+
+wrk runs on the same machine as the server (loopback only), with a fixed duration per run; the load
+stops by itself.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.machine import describe_machine, median, tool_version
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d,'
+    .. ' "p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Target:
+    """One thing to load. `requests` rotates through (path, body) pairs when each request must be
+    different (e.g. answers that may be saved once); otherwise every request is the same."""
+
+    name: str
+    path: str
+    method: str = "GET"
+    body: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+
+    def lua(self) -> str:
+        lines = [f'wrk.method = "{self.method}"']
+        if self.body:
+            lines.append(f"wrk.body = {json.dumps(self.body)}")
+        for name, value in self.headers.items():
+            lines.append(f'wrk.headers["{name}"] = {json.dumps(value)}')
+        if self.requests:
+            pairs = ", ".join(f"{{{json.dumps(p)}, {json.dumps(b)}}}" for p, b in self.requests)
+            lines += [
+                f"local pairs = {{{pairs}}}",
+                "local i = 0",
+                "request = function()",
+                "  i = i % #pairs + 1",
+                "  return wrk.format(nil, pairs[i][1], nil, pairs[i][2])",
+                "end",
+            ]
+        return "\n".join(lines) + WRK_REPORT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(database_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="academy.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="benchmark-only-secret-key-" + "x" * 40,
+        DJANGO_STATIC_MANIFEST="1",
+        # Loopback has no TLS: no redirect to https, cookies without the Secure flag.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_LOG_LEVEL="WARNING",
+        DATABASE_URL=f"sqlite:///{database_path}",
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def prepare_site(env: dict[str, str]) -> None:
+    manage = [PYTHON, "manage.py"]
+    for command in (["migrate", "--no-input"], ["seed", "--demo-accounts"]):
+        subprocess.run(
+            manage + command + ["-v", "0"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    subprocess.run(
+        manage + ["collectstatic", "--no-input", "-v", "0"], cwd=PROJECT_ROOT, env=env, check=True
+    )
+
+
+SERVERS = {
+    # Sync workers: one request at a time per process; 2 x cores keeps both cores busy while one
+    # worker waits on the database.
+    "gunicorn": lambda port: [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "academy.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--workers=4",
+        "--worker-class=sync",
+        "--log-level=warning",
+    ],
+    "granian": lambda port: [
+        str(Path(PYTHON).parent / "granian"),
+        "--interface=wsgi",
+        f"--port={port}",
+        "--host=127.0.0.1",
+        "--workers=2",
+        "--blocking-threads=2",
+        "--log-level=warning",
+        "academy.wsgi:application",
+    ],
+}
+
+
+def start_server(name: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        SERVERS[name](port), cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz/", timeout=2) as response:
+                if response.status == 200:
+                    return process, base_url
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{name} did not answer on {base_url}/healthz/ within 30 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+class Browser:
+    """A cookie-keeping client: fetches a CSRF token and a session as a learner's browser would."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base_url + path, timeout=10) as response:
+            return response.read().decode()
+
+    def cookie(self, name: str) -> str:
+        return next(c.value for c in self.jar if c.name == name)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def form_post_headers(self, *, htmx: bool) -> dict[str, str]:
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": self.cookie_header(),
+            "X-CSRFToken": self.cookie("csrftoken"),
+            "Referer": self.base_url + "/",
+        }
+        if htmx:
+            headers["HX-Request"] = "true"
+        return headers
+
+
+def build_targets(base_url: str, env: dict[str, str]) -> list[Target]:
+    """The pages and endpoints to load; each app contributes its own through `bench_targets`."""
+    targets = [Target("baseline /healthz/", "/healthz/"), Target("home page", "/")]
+    for module_name in ("lessons.bench", "simulator.bench", "quiz.bench"):
+        spec_path = PROJECT_ROOT / (module_name.replace(".", "/") + ".py")
+        if spec_path.exists():
+            module = __import__(module_name, fromlist=["bench_targets"])
+            targets += module.bench_targets(Browser, base_url, env)
+    return targets
+
+
+def run_wrk(base_url: str, target: Target, *, connections: int, duration: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(target.lua())
+    try:
+        result = subprocess.run(
+            [
+                "wrk",
+                f"--threads={min(2, connections)}",
+                f"--connections={connections}",
+                f"--duration={duration}s",
+                "--timeout=10s",
+                f"--script={script.name}",
+                base_url + target.path,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(script.name)
+    line = next(ln for ln in result.stdout.splitlines() if ln.startswith("WRK_JSON "))
+    stats = json.loads(line.removeprefix("WRK_JSON "))
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    return stats
+
+
+def measure(server: str, args, env) -> dict:
+    process, base_url = start_server(server, env)
+    try:
+        targets = build_targets(base_url, env)
+        for target in targets:  # warm-up: imports, caches, connections, compiled templates
+            run_wrk(base_url, target, connections=8, duration=args.warmup)
+        samples: dict[tuple[str, int], list[dict]] = {}
+        for _ in range(args.rounds):
+            for connections in args.concurrency:
+                for target in targets:
+                    stats = run_wrk(
+                        base_url, target, connections=connections, duration=args.duration
+                    )
+                    samples.setdefault((target.name, connections), []).append(stats)
+        return {"targets": [t.name for t in targets], "samples": samples}
+    finally:
+        stop_server(process)
+
+
+def summarise(server: str, result: dict, concurrency: list[int]) -> str:
+    rows = [
+        f"\n### {server}\n",
+        "| target | clients | req/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for connections in concurrency:
+        baseline_rps = median(
+            [s["rps"] for s in result["samples"][(result["targets"][0], connections)]]
+        )
+        for name in result["targets"]:
+            runs = result["samples"][(name, connections)]
+            rps = median([s["rps"] for s in runs])
+            rows.append(
+                f"| {name} | {connections} | {rps:,.0f} | {rps / baseline_rps:.2f}x"
+                f" | {median([s['p50_us'] for s in runs]) / 1000:.1f}"
+                f" | {median([s['p95_us'] for s in runs]) / 1000:.1f}"
+                f" | {median([s['p99_us'] for s in runs]) / 1000:.1f}"
+                f" | {sum(s['non2xx'] + s['socket_errors'] for s in runs)} |"
+            )
+    return "\n".join(rows)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--servers", nargs="+", default=["gunicorn", "granian"], choices=SERVERS)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median of them)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    args = parser.parse_args(argv)
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="academy-bench-"))
+    env = production_env(workdir / "bench.sqlite3")
+    prepare_site(env)
+    # The apps' target builders read the same database (e.g. a published lesson's URL).
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    print(
+        describe_machine(
+            rounds=args.rounds,
+            duration_s=args.duration,
+            clients=args.concurrency,
+            wrk=tool_version("wrk", "--version").split(" Copyright")[0],
+        )
+    )
+    for server in args.servers:
+        print(summarise(server, measure(server, args, env), args.concurrency), flush=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Lessons as Markdown files with YAML front matter: the repo's content format and the admin's
+import/export format are the same.
+
+    ---
+    title: Initial margin
+    slug: initial-margin          # optional in the repo: taken from the file name
+    module: foundations           # optional in the repo: taken from the folder (course.yaml)
+    summary: One line for the course index.
+    concepts: [C02, E3]
+    order: 2                      # optional in the repo: the file name's number prefix
+    published: true
+    ---
+    The Markdown body...
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from django.utils.text import slugify
+
+from academy.concepts import ALL_IDS
+from lessons.models import normalize_body
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
+FILE_NAME = re.compile(r"^(?:(\d+)[-_])?(.+?)\.md$")
+
+
+class LessonFileError(ValueError):
+    """A lesson file cannot be read; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class LessonSource:
+    slug: str
+    title: str
+    body: str
+    summary: str = ""
+    concepts: list[str] = field(default_factory=list)
+    order: int = 0
+    published: bool = True
+    module: str | None = None
+
+
+def parse_lesson_markdown(
+    text: str, *, filename: str, default_published: bool = True
+) -> LessonSource:
+    match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
+    if not match:
+        raise LessonFileError(f"{filename}: no front matter (the file must start with ---).")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise LessonFileError(
+            f"{filename}: the front matter is not valid YAML ({error})."
+        ) from None
+    if not isinstance(meta, dict):
+        raise LessonFileError(f"{filename}: the front matter must be key: value lines.")
+    name_match = FILE_NAME.match(filename.rsplit("/", 1)[-1])
+    name_order, name_slug = name_match.groups() if name_match else (None, "")
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        raise LessonFileError(f"{filename}: the front matter needs a title.")
+    slug = slugify(str(meta.get("slug") or name_slug))
+    if not slug:
+        raise LessonFileError(f"{filename}: no slug in the front matter or the file name.")
+    concepts = meta.get("concepts") or []
+    if not isinstance(concepts, list):
+        raise LessonFileError(f"{filename}: concepts must be a list, e.g. [C02, W1].")
+    concepts = [str(item).strip() for item in concepts]
+    unknown = sorted(set(concepts) - ALL_IDS)
+    if unknown:
+        raise LessonFileError(f"{filename}: unknown concept ids {', '.join(unknown)}.")
+    try:
+        order = int(meta.get("order", name_order or 0))
+    except (TypeError, ValueError):
+        raise LessonFileError(f"{filename}: order must be a whole number.") from None
+    published = meta.get("published", default_published)
+    if not isinstance(published, bool):
+        raise LessonFileError(f"{filename}: published must be true or false.")
+    module = meta.get("module")
+    return LessonSource(
+        slug=slug,
+        title=title,
+        body=normalize_body(match.group(2)),
+        summary=str(meta.get("summary") or "").strip(),
+        concepts=concepts,
+        order=order,
+        published=published,
+        module=slugify(str(module)) if module else None,
+    )
+
+
+def lesson_to_markdown(lesson) -> str:
+    """The export format: what parse_lesson_markdown reads back to the same lesson."""
+    meta = {
+        "title": lesson.title,
+        "slug": lesson.slug,
+        "module": lesson.module.slug,
+        "summary": lesson.summary,
+        "concepts": list(lesson.concepts),
+        "order": lesson.order,
+        "published": lesson.published,
+    }
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100).strip()
+    return f"---\n{front}\n---\n{lesson.body.strip()}\n"

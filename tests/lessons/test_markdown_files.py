@@ -1,0 +1,62 @@
+import pytest
+
+from lessons.markdown_files import LessonFileError, lesson_to_markdown, parse_lesson_markdown
+
+GOOD = """---
+title: Initial margin
+summary: Size over leverage.
+concepts: [C02, E3]
+---
+Body **text**.
+"""
+
+
+def test_front_matter_and_file_name_give_slug_order_and_fields():
+    source = parse_lesson_markdown(GOOD, filename="content/01-foundations/02-initial-margin.md")
+    assert source.slug == "initial-margin"
+    assert source.order == 2
+    assert source.title == "Initial margin"
+    assert source.concepts == ["C02", "E3"]
+    assert source.published is True
+    assert source.module is None
+    assert source.body == "Body **text**.\n"
+
+
+def test_imports_default_to_unpublished():
+    source = parse_lesson_markdown(GOOD, filename="x.md", default_published=False)
+    assert source.published is False
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("no front matter", "no front matter"),
+        ("---\ntitle: [unclosed\n---\nx", "not valid YAML"),
+        ("---\n- a list\n---\nx", "key: value"),
+        ("---\nsummary: s\n---\nx", "needs a title"),
+        ("---\ntitle: T\nconcepts: C01\n---\nx", "must be a list"),
+        ("---\ntitle: T\nconcepts: [C99]\n---\nx", "unknown concept ids C99"),
+        ("---\ntitle: T\norder: first\n---\nx", "whole number"),
+        ("---\ntitle: T\npublished: maybe\n---\nx", "true or false"),
+    ],
+)
+def test_bad_files_raise_a_message_naming_the_problem(text, message):
+    with pytest.raises(LessonFileError, match=message):
+        parse_lesson_markdown(text, filename="lesson.md")
+
+
+@pytest.mark.django_db
+def test_export_reads_back_to_the_same_lesson(make_lesson):
+    lesson = make_lesson(
+        "gap-risk", title="Gap: risk", body="# x\n\ntext", concepts=["C15"], order=4
+    )
+    source = parse_lesson_markdown(lesson_to_markdown(lesson), filename="whatever.md")
+    assert (source.slug, source.title, source.module, source.order) == (
+        "gap-risk",
+        "Gap: risk",
+        "basics",
+        4,
+    )
+    assert source.concepts == ["C15"]
+    assert source.body == lesson.body
+    assert source.published is True
