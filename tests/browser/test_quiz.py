@@ -76,7 +76,7 @@ def test_a_short_quiz_end_to_end_with_feedback_summary_and_retry(
 ):
     page.goto(live_server.url + "/quiz/")
     page.get_by_role("button", name="Start Short quiz").click()
-    expect(page.get_by_text("Question 1 of 2")).to_be_visible()
+    expect(page.get_by_text("Question 1 of 2", exact=True)).to_be_visible()
     # The correct answer is nowhere in the page before answering.
     assert "About isolated margin." not in page.content()
     assert "ring-fences" not in page.content()
@@ -101,14 +101,14 @@ def test_a_short_quiz_end_to_end_with_feedback_summary_and_retry(
         expect(next_button).to_be_focused()
         page.keyboard.press("Enter")  # keyboard only: Next / See your results
         if number == 0:
-            expect(page.get_by_text("Question 2 of 2")).to_be_visible()
+            expect(page.get_by_text("Question 2 of 2", exact=True)).to_be_visible()
             expect(page).to_have_url(re.compile(r"/questions/2/$"))
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Short quiz")
     expect(page.locator(".quiz-score")).to_contain_text("50%")
     expect(page.get_by_text("“cross margin is always safer”")).to_be_visible()
     page.get_by_role("button", name="Retry the 1 question I missed").click()
-    expect(page.get_by_text("Question 1 of 1")).to_be_visible()
+    expect(page.get_by_text("Question 1 of 1", exact=True)).to_be_visible()
     assert page.locator(".quiz-prompt").inner_text() == missed_prompt
     answer_current_question(page, right=True)
     expect(page.locator("#quiz-verdict")).to_have_text("Right!")

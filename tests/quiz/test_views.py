@@ -452,3 +452,16 @@ def test_bad_input_for_an_answered_question_says_it_is_already_answered(client, 
     assert response.status_code == 409
     assert services.ALREADY_ANSWERED in response.content.decode()
     assert Answer.objects.count() == 1
+
+
+def test_signing_in_moves_anonymous_attempts_into_the_account(client, quiz):
+    attempt = start(client, quiz)
+    client.post(answer_url(attempt), right_answer(current_item(attempt)))
+    user = get_user_model().objects.create_user("learner", password="pw-123-abc")
+    client.force_login(user)
+    attempt.refresh_from_db()
+    assert attempt.user == user
+    assert attempt.learner_key == f"user:{user.pk}"
+    assert client.get(reverse("quiz:attempt", args=[attempt.id])).status_code == 200
+    progress = client.get(reverse("quiz:progress")).content.decode()
+    assert "Practice #1" in progress
