@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.scoring import (
     NUMBER_COMMA,
@@ -146,3 +148,30 @@ def test_multiple_choice_partial_credit_rule(selected, score, is_correct):
 def test_multiple_choice_partial_credit_is_rounded_to_four_places():
     outcome = score_multiple(correct_ids={1, 2, 3}, selected_ids=[1])
     assert outcome.score == Decimal("0.3333")
+
+
+@given(
+    correct=st.sets(st.integers(1, 8), min_size=1),
+    picked=st.lists(st.integers(1, 8), unique=True),
+)
+def test_multiple_choice_scores_stay_between_zero_and_one_and_only_the_exact_set_is_right(
+    correct, picked
+):
+    outcome = score_multiple(correct_ids=correct, selected_ids=picked)
+    assert Decimal(0) <= outcome.score <= Decimal(1)
+    assert outcome.is_correct == (set(picked) == correct)
+    assert (outcome.score == 1) == outcome.is_correct
+
+
+@given(
+    expected=st.decimals(min_value=-100000, max_value=100000, places=2),
+    tolerance=st.decimals(min_value=0, max_value=100, places=2),
+    offset=st.decimals(min_value=-200, max_value=200, places=2),
+)
+def test_a_numeric_answer_is_right_exactly_when_it_is_within_the_tolerance(
+    expected, tolerance, offset
+):
+    outcome = score_numeric(
+        expected=expected, tolerance=tolerance, tolerance_mode="absolute", value=expected + offset
+    )
+    assert outcome.is_correct == (abs(offset) <= tolerance)
