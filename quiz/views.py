@@ -282,7 +282,9 @@ def answer(request, attempt_id):
         return _refuse(request, attempt, item, error)
     url = reverse("quiz:question", args=[attempt.id, item.number])
     if not request.htmx:
-        return redirect(url)
+        response = redirect(url)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
     return _render(request, _question_context(attempt, item, answer=recorded), push=url)
 
 
