@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    # django-ninja: its API docs page loads Swagger UI from our static files (no CDN)
+    "ninja",
     "academy",
     "accounts",
     "lessons",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from academy import views
+from simulator.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,5 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("learn/", include("lessons.urls")),
+    path("simulator/", include("simulator.urls")),
+    path("api/v1/", api.urls),
+    path("tools/", include("simulator.tools.urls")),
     path("quiz/", include("quiz.urls")),
 ]

@@ -34,7 +34,14 @@ from simulator.engine.model import (
     top_up,
     with_margin_mode,
 )
+from simulator.engine.montecarlo import (
+    MAX_PATH_STEPS,
+    ModeRisk,
+    MonteCarloResult,
+    run_monte_carlo,
+)
 from simulator.engine.replay import MAX_REPLAY_STEPS, Event, Replay, replay
+from simulator.engine.sizing import max_open_notional
 from simulator.engine.venues import DEFAULT_VENUE, VENUES, Venue
 
 # Bump when any result changes (a table, a formula, a default).
@@ -45,6 +52,7 @@ __all__ = [
     "DEFAULT_VENUE",
     "ENGINE_VERSION",
     "MARKETS",
+    "MAX_PATH_STEPS",
     "MAX_REPLAY_STEPS",
     "VENUES",
     "AccountResult",
@@ -60,6 +68,8 @@ __all__ = [
     "Market",
     "ModeComparison",
     "ModeOutcome",
+    "ModeRisk",
+    "MonteCarloResult",
     "PositionResult",
     "PositionSpec",
     "Replay",
@@ -71,7 +81,9 @@ __all__ = [
     "evaluate",
     "explain",
     "initial_margin_of",
+    "max_open_notional",
     "replay",
+    "run_monte_carlo",
     "shock",
     "switch_margin_mode",
     "top_up",

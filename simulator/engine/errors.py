@@ -19,6 +19,7 @@ MODE_SWITCH_WITH_OPEN_POSITION = (
 )
 MIXED_MODES_ON_SYMBOL = "All positions on {symbol} must use the same margin mode."
 CONFLICTING_MARKS = "Positions on {symbol} give different mark prices."
+DUPLICATE_ID = "Another position already uses the id {position_id!r}."
 UNKNOWN_SYMBOL = "Unknown symbol {symbol!r}."
 UNKNOWN_VENUE = "Unknown venue {venue!r}."
 UNKNOWN_BRACKET_TABLE = "Unknown bracket table {name!r}."

@@ -27,15 +27,17 @@ unique on each side of the mark; the nearest one is the liquidation price.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
 
 from simulator.engine.errors import (
     CONFLICTING_MARKS,
     CROSS_MARGIN_EXCEEDS_WALLET,
+    DUPLICATE_ID,
     FEE_RATE_OUT_OF_RANGE,
     FUNDING_RATE_OUT_OF_RANGE,
     ISOLATED_MARGIN_BELOW_INITIAL,
@@ -55,7 +57,13 @@ from simulator.engine.errors import (
     WRONG_CONTRACT_KIND,
     MarginError,
 )
-from simulator.engine.markets import ContractKind, Market, market_for, table_named
+from simulator.engine.markets import (
+    BracketTable,
+    ContractKind,
+    Market,
+    market_for,
+    table_named,
+)
 from simulator.engine.model import AccountSpec, MarginMode, PositionSpec, Side
 from simulator.engine.venues import DEFAULT_VENUE, MaintenanceBasis, Venue, venue_named
 
@@ -205,6 +213,7 @@ class Leg:
     tiers: tuple[Tier, ...]  # maintenance by notional at mark; empty when fixed_maintenance
     fixed_maintenance: Decimal | None  # maintenance on entry value (Bybit, textbook)
     table_name: str | None
+    leverage_table: str | None = None  # the table whose brackets cap the leverage, if any
 
     @property
     def id(self) -> str:
@@ -318,11 +327,15 @@ def initial_margin_of(spec: PositionSpec) -> Decimal:
         return _size_of(spec, market)[2] / spec.leverage
 
 
+def _table_of(spec: PositionSpec, market: Market) -> BracketTable:
+    return table_named(spec.bracket_table) if spec.bracket_table else market.table
+
+
 def _schedule(
     spec: PositionSpec, market: Market, venue: Venue, entry_value: Decimal, fee: Decimal
 ) -> tuple[tuple[Tier, ...], Decimal | None, Decimal, str | None]:
     """(tiers, fixed maintenance, max leverage, table name) for a position on a venue."""
-    table = table_named(spec.bracket_table) if spec.bracket_table else market.table
+    table = _table_of(spec, market)
     entry_bracket = table.bracket_for(entry_value)
     if spec.max_leverage is not None:
         max_leverage = spec.max_leverage
@@ -372,11 +385,7 @@ def _leg(
     spec: PositionSpec, venue: Venue, collateral: str, fee: Decimal, *, opening_rules: bool
 ) -> Leg:
     pid = spec.id
-    try:
-        market = market_for(spec.symbol)
-    except MarginError as error:
-        error.position_id = pid
-        raise
+    market = market_for(spec.symbol)
     if spec.contract is not None and spec.contract is not market.kind:
         raise MarginError(
             WRONG_CONTRACT_KIND.format(symbol=market.symbol, kind=market.kind.value),
@@ -442,24 +451,39 @@ def _leg(
         tiers=tiers,
         fixed_maintenance=fixed,
         table_name=table_name,
+        leverage_table=(
+            None
+            if spec.max_leverage is not None or venue.rate_from_max_leverage
+            else _table_of(spec, market).name
+        ),
     )
 
 
 def _plain(value: Decimal) -> str:
     """A Decimal for a message: fixed point, at most 8 decimals, no trailing zeros."""
     if abs(value) < Decimal("1e20"):
-        value = value.quantize(Decimal("0.00000001"))
+        value = value.quantize(Decimal("0.00000001"), rounding=ROUND_HALF_EVEN)
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _merge(legs: list[Leg], venue: Venue) -> Leg:
+def _merge(legs: list[Leg]) -> Leg:
     """Positions on one symbol and side are one position on the exchange: quantities add, the
-    entry is quantity-weighted (entry value / quantity), margins add."""
+    entry is quantity-weighted (entry value / quantity), margins add. The merged position's
+    leverage must still fit the bracket of its larger size."""
     first = legs[0]
     size = sum((leg.size for leg in legs), ZERO)
     entry_value = sum((leg.entry_value for leg in legs), ZERO)
     initial_margin = sum((leg.initial_margin for leg in legs), ZERO)
+    leverage = entry_value / initial_margin
+    if first.leverage_table is not None:
+        maximum = table_named(first.leverage_table).bracket_for(entry_value).max_leverage
+        if leverage > maximum:
+            raise MarginError(
+                LEVERAGE_ABOVE_MAXIMUM.format(leverage=_plain(leverage), maximum=_plain(maximum)),
+                field="leverage",
+                position_id=legs[-1].id,
+            )
     entry_price = size / entry_value if first.inverse else entry_value / size
     isolated = None
     if first.margin_mode is MarginMode.ISOLATED:
@@ -477,12 +501,13 @@ def _merge(legs: list[Leg], venue: Venue) -> Leg:
         size=size,
         quantity=sum((leg.quantity for leg in legs), ZERO),
         entry_value=entry_value,
-        leverage=entry_value / initial_margin,
+        leverage=leverage,
         initial_margin=initial_margin,
         isolated_margin=isolated,
         tiers=first.tiers,
         fixed_maintenance=fixed,
         table_name=first.table_name,
+        leverage_table=first.leverage_table,
     )
 
 
@@ -491,10 +516,20 @@ def build_legs(
 ) -> tuple[list[Leg], list[str]]:
     """Validate every position, merge same symbol and side, check per-symbol rules."""
     fee = account.taker_fee_rate or ZERO
-    raw = [
-        _leg(spec, venue, account.collateral, fee, opening_rules=opening_rules)
-        for spec in account.positions
-    ]
+    seen: set[str] = set()
+    for spec in account.positions:
+        if spec.id in seen:
+            raise MarginError(
+                DUPLICATE_ID.format(position_id=spec.id), field="id", position_id=spec.id
+            )
+        seen.add(spec.id)
+    raw = []
+    for spec in account.positions:
+        try:
+            raw.append(_leg(spec, venue, account.collateral, fee, opening_rules=opening_rules))
+        except MarginError as error:
+            error.position_id = error.position_id or spec.id
+            raise
     notes: list[str] = []
     modes: dict[str, Leg] = {}
     marks: dict[str, Leg] = {}
@@ -527,25 +562,24 @@ def build_legs(
                     symbol=symbol, side=side.value, ids=", ".join(g.id for g in group)
                 )
             )
-            legs.append(_merge(group, venue))
+            legs.append(_merge(group))
         else:
             legs.append(group[0])
     return legs, notes
 
 
 def _with_mark(leg: Leg, mark: Decimal) -> Leg:
-    from dataclasses import replace
-
-    return replace(leg, mark_price=mark)
+    return dataclasses.replace(leg, mark_price=mark)
 
 
 # --- the solver --------------------------------------------------------------------------------
 
 
 def _coefficients(
-    legs: list[Leg], base: Decimal, lo: Decimal, hi: Decimal | None, *, with_maintenance: bool
+    legs: list[Leg], base: Decimal, probe: Decimal, *, with_maintenance: bool
 ) -> tuple[Decimal, Decimal, list[Tier]]:
-    """``f(u) = A*u + B`` on the segment ``(lo, hi]`` of ``u``, with the tier each leg is in."""
+    """``f(u) = A*u + B`` on the segment holding ``probe`` (a point strictly inside it, so that
+    rounding at a boundary cannot pick the neighbouring bracket), with each leg's tier."""
     a_total, b_total = ZERO, base
     tiers = []
     for leg in legs:
@@ -557,12 +591,7 @@ def _coefficients(
             b_total -= leg.fixed_maintenance
             tiers.append(leg.tiers[0])
             continue
-        if hi is not None:
-            tier = leg.tier_at(leg.b * hi)
-        else:
-            tier = next(
-                (t for t in leg.tiers if t.cap is None or leg.b * lo < t.cap), leg.tiers[-1]
-            )
+        tier = leg.tier_at(leg.b * probe)
         a_total -= leg.b * tier.rate
         b_total += tier.amount
         tiers.append(tier)
@@ -574,7 +603,12 @@ def solve_price(
 ) -> tuple[Decimal | None, list[Tier]]:
     """The price nearest the mark at which ``base + sum(uPnL - maintenance) = 0`` for ``legs``
     (all on one symbol), with the tiers in force there. None when no positive price solves it.
-    ``with_maintenance=False`` solves ``margin balance = 0``: the bankruptcy price."""
+    ``with_maintenance=False`` solves ``margin balance = 0``: the bankruptcy price.
+
+    The walk goes segment by segment (bracket boundaries of every leg) outward from the mark in
+    both directions; inside a segment ``f`` is linear and its root is Binance's formula with that
+    segment's brackets. Where brackets have no maintenance amount (OKX) ``f`` can jump at a
+    boundary: a sign change across the jump puts the price at the boundary."""
     leg0 = legs[0]
     u_mark = leg0.u_of(leg0.mark_price)
     breaks: set[Decimal] = set()
@@ -584,55 +618,41 @@ def solve_price(
                 breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
     best: tuple[Decimal, Decimal, list[Tier]] | None = None
     for direction in (-1, 1):
-        points: list[Decimal | None]
+        ends: list[Decimal | None]
         if direction < 0:
-            points = [b for b in sorted(breaks, reverse=True) if b < u_mark]
-            points.append(ZERO)
+            ends = [b for b in sorted(breaks, reverse=True) if b < u_mark] + [ZERO]
         else:
-            points = [b for b in sorted(breaks) if b > u_mark]
-            points.append(None)
-        previous = u_mark
-        for point in points:
-            lo, hi = (point, previous) if direction < 0 else (previous, point)
-            assert lo is not None
+            ends = [b for b in sorted(breaks) if b > u_mark] + [None]
+        near, previous_value = u_mark, None
+        for far in ends:
+            probe = near * TWO + ONE if far is None else (near + far) / TWO
             a_total, b_total, tiers = _coefficients(
-                legs, base, lo, hi, with_maintenance=with_maintenance
+                legs, base, probe, with_maintenance=with_maintenance
             )
             root = None
-            if a_total != 0:
+            if previous_value is not None and (previous_value > 0) != (
+                a_total * near + b_total > 0
+            ):
+                root = near  # the sign changed across a jump at the boundary
+            elif a_total != 0:
                 candidate = -b_total / a_total
-                if candidate > 0 and candidate >= lo and (hi is None or candidate <= hi):
+                low, high = (far, near) if direction < 0 else (near, far)
+                assert low is not None
+                if candidate > 0 and candidate >= low and (high is None or candidate <= high):
                     root = candidate
-            if root is None and point is not None and point > 0:
-                # a jump in maintenance (tiers without cum) can cross zero at the boundary
-                a_next, b_next, next_tiers = _next_segment(
-                    legs, base, point, direction, with_maintenance
-                )
-                here = a_total * point + b_total
-                there = a_next * point + b_next
-                if (here > 0) != (there > 0):
-                    root, tiers = point, next_tiers
             if root is not None:
                 price = leg0.price_of(root)
                 distance = abs(price - leg0.mark_price)
                 if best is None or distance < best[0]:
                     best = (distance, price, tiers)
                 break
-            if point is None:
+            if far is None or far == 0:
                 break
-            previous = point
+            previous_value = a_total * far + b_total
+            near = far
     if best is None:
         return None, []
     return best[1], best[2]
-
-
-def _next_segment(
-    legs: list[Leg], base: Decimal, point: Decimal, direction: int, with_maintenance: bool
-) -> tuple[Decimal, Decimal, list[Tier]]:
-    """Coefficients of the segment just beyond ``point`` in ``direction``."""
-    if direction < 0:
-        return _coefficients(legs, base, ZERO, point, with_maintenance=with_maintenance)
-    return _coefficients(legs, base, point, None, with_maintenance=with_maintenance)
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -668,6 +688,10 @@ def evaluate_legs(
     if legs is None:
         legs, notes = build_legs(account, venue, opening_rules=opening_rules)
     notes = list(notes or [])
+    # Sums run in one canonical order, so that reordering the positions cannot change even the
+    # last digit of a result.
+    shown_order = [leg.id for leg in legs]
+    legs = sorted(legs, key=lambda leg: leg.id)
     isolated_total = sum((leg.isolated_margin or ZERO for leg in legs), ZERO)
     if cross_wallet is None:
         cross_wallet = account.wallet_balance - isolated_total
@@ -774,6 +798,8 @@ def evaluate_legs(
                 liquidation_basis=basis,
             )
         )
+    position_of = {result.id: result for result in results}
+    results = [position_of[position_id] for position_id in shown_order]
     if cross:
         notes.insert(0, CROSS_NOTE)
     for leg in legs:

@@ -7,7 +7,7 @@ in, the value, and the concept id of the lesson that teaches it (concepts.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from simulator.engine.errors import UNKNOWN_FIGURE, MarginError
 from simulator.engine.evaluate import AccountResult, PositionResult
@@ -32,11 +32,18 @@ def shown(value: Decimal | None) -> str:
     if value is None:
         return "none"
     if abs(value) < Decimal("1e20"):
-        value = value.quantize(SHOWN_DECIMALS)
+        value = value.quantize(SHOWN_DECIMALS, rounding=ROUND_HALF_EVEN)
     text = f"{value:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def signed(value: Decimal | None) -> str:
+    """``+ 5`` or ``- 5``: a term to add in a substituted formula."""
+    if value is None:
+        return "+ none"
+    return f"- {shown(-value)}" if value < 0 else f"+ {shown(value)}"
 
 
 def _position_steps(p: PositionResult, figure: str) -> list[Step]:
@@ -194,42 +201,46 @@ def _price_steps(p: PositionResult, figure: str) -> list[Step]:
         )
     s = "1" if p.side is Side.LONG else "-1"
     q, e = shown(p.quantity), shown(p.entry_price)
+    tmm1, upnl1 = basis.other_maintenance_margin, basis.other_unrealized_pnl
     if figure == "bankruptcy_price":
         if p.contract is ContractKind.INVERSE:
             formula = "price where margin balance = 0"
             substituted = f"WB = {wb}"
         else:
             formula = "(WB + UPNL1 - s x Q x E) / (-s x Q)"
-            substituted = (
-                f"({wb} + {shown(basis.other_unrealized_pnl)} - {s} x {q} x {e}) / (-{s} x {q})"
-            )
+            substituted = f"({wb} {signed(upnl1)} - {s} x {q} x {e}) / (-{s} x {q})"
+        if basis.shared_with:
+            formula, substituted = "margin balance = 0 for the long and short together", "-"
         steps.append(Step("Bankruptcy price", formula, substituted, p.bankruptcy_price, "C15"))
         return steps
     mmr, cum = shown(basis.maintenance_margin_rate), shown(basis.maintenance_amount)
     venue = venue_named(p.venue)
-    if p.contract is ContractKind.INVERSE:
+    if basis.shared_with:
+        formula = (
+            "(WB - TMM1 + UPNL1 + cumL + cumS - QL x EL + QS x ES) / "
+            "(QL x MMRL + QS x MMRS - QL + QS)"
+        )
+        substituted = "with both legs of the hedge (see the other position's figures)"
+    elif p.contract is ContractKind.INVERSE:
         n = shown(p.notional * p.mark_price)
+        # cross: the other positions' balance counts as wallet, held at their marks
+        effective = shown(basis.wallet_balance - tmm1 + upnl1)
         if p.side is Side.LONG:
-            formula, substituted = (
-                "N x (1 + MMR) / (WB + cum + N/E)",
-                f"{n} x (1 + {mmr}) / ({wb} + {cum} + {n}/{e})",
-            )
+            formula = "N x (1 + MMR) / (WB - TMM1 + UPNL1 + cum + N/E)"
+            substituted = f"{n} x (1 + {mmr}) / ({effective} + {cum} + {n} / {e})"
         else:
-            formula, substituted = (
-                "N x (1 - MMR) / (N/E - WB - cum)",
-                f"{n} x (1 - {mmr}) / ({n}/{e} - {wb} - {cum})",
-            )
+            formula = "N x (1 - MMR) / (N/E - (WB - TMM1 + UPNL1) - cum)"
+            substituted = f"{n} x (1 - {mmr}) / ({n} / {e} - {effective} - {cum})"
     elif venue.maintenance_basis == MaintenanceBasis.ENTRY:
         formula = "E - s x (WB - TMM1 + UPNL1 - MM) / Q, MM on the entry value"
         substituted = (
-            f"{e} - {s} x ({wb} - {shown(basis.other_maintenance_margin)} + "
-            f"{shown(basis.other_unrealized_pnl)} - {shown(p.maintenance_margin)}) / {q}"
+            f"{e} - {s} x ({wb} - {shown(tmm1)} {signed(upnl1)} - "
+            f"{shown(p.maintenance_margin)}) / {q}"
         )
     else:
         formula = "(WB - TMM1 + UPNL1 + cum - s x Q x E) / (Q x MMR - s x Q)"
         substituted = (
-            f"({wb} - {shown(basis.other_maintenance_margin)} + "
-            f"{shown(basis.other_unrealized_pnl)} + {cum} - {s} x {q} x {e}) / "
+            f"({wb} - {shown(tmm1)} {signed(upnl1)} + {cum} - {s} x {q} x {e}) / "
             f"({q} x {mmr} - {s} x {q})"
         )
     steps.append(

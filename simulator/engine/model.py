@@ -219,6 +219,7 @@ def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSp
                 raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=p.id)
             current = p.isolated_margin
             if current is None:
+                # evaluate imports this module: import at call time to keep the graph acyclic
                 from simulator.engine.evaluate import initial_margin_of
 
                 current = initial_margin_of(p)

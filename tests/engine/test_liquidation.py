@@ -157,3 +157,21 @@ def test_every_shipped_table_keeps_maintenance_continuous():
         for lower, upper in zip(table.brackets, table.brackets[1:], strict=False):
             at_floor = upper.floor
             assert lower.maintenance_margin(at_floor) == upper.maintenance_margin(at_floor)
+
+
+def test_without_cum_a_jump_in_maintenance_can_put_the_liquidation_price_on_a_boundary():
+    # OKX-style tiers without a maintenance amount: at 60,606.06 the short's notional crosses
+    # 600,000 and its maintenance jumps from 0.5% to 0.65%, from 500 above to 400 below zero.
+    spec = account(
+        position(
+            side="short",
+            entry_price="60000",
+            quantity="9.9",
+            leverage="100",
+            isolated_margin="9500",
+        ),
+    )
+    okx = evaluate(spec, venue="okx").positions[0]
+    assert close_to(okx.liquidation_price, str(Decimal("600000") / Decimal("9.9")), "1e-20")
+    binance = evaluate(spec).positions[0]
+    assert binance.liquidation_price > okx.liquidation_price  # cum keeps it continuous

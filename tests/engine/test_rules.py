@@ -136,3 +136,14 @@ def test_an_unknown_venue_is_refused():
 def test_floats_are_refused_before_they_reach_decimal():
     with pytest.raises(TypeError):
         position(entry_price=60000.0, quantity="1")
+
+
+def test_merged_positions_must_fit_the_bracket_of_their_combined_size():
+    # each 9 BTC at 60,000 (540,000) allows 100x; together (1,080,000) only 75x
+    error = raised(
+        account(
+            position(id="A", entry_price="60000", quantity="9", leverage="100"),
+            position(id="B", entry_price="60000", quantity="9", leverage="100"),
+        )
+    )
+    assert (error.field, error.position_id) == ("leverage", "B")

@@ -1,0 +1,535 @@
+"""The engine's JSON API, ``/api/v1/`` (django-ninja).
+
+Stable for other parts of the site and outside users: field names are binding (issue 3). Numbers
+travel as decimal strings (accepted as strings or JSON numbers; JSON numbers are read as decimals,
+never through a float). Every bad input answers 422 with the path of the bad field:
+``{"detail": [{"loc": ["body", "positions", 0, "leverage"], "msg": "...", "type": "..."}]}``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from simulator.engine import (
+    ENGINE_VERSION,
+    MARKETS,
+    VENUES,
+    AccountResult,
+    AccountSpec,
+    Evaluation,
+    MarginError,
+    PositionResult,
+    PositionSpec,
+    evaluate,
+    replay,
+)
+from simulator.engine import errors as engine_errors
+from simulator.engine.montecarlo import (
+    DEFAULT_HORIZON_HOURS,
+    DEFAULT_PATHS,
+    DEFAULT_STEP_MINUTES,
+    MAX_PATH_STEPS,
+    MAX_PATHS,
+    run_monte_carlo,
+)
+
+# Requests are capped so one call stays a fraction of a second: documented in the README.
+MAX_POSITIONS = 8
+MAX_PATH_LENGTH = 1_000
+# Inputs beyond these are refused with a message rather than computed.
+MAX_ABSOLUTE = Decimal("1e15")
+MAX_DECIMAL_PLACES = 18
+# Responses: decimal strings rounded half-even to this many places, trailing zeros dropped.
+RESPONSE_PLACES = Decimal("1e-12")
+
+MALFORMED_JSON = "The request body is not valid JSON."
+TOO_MANY_DECIMALS = f"Use at most {MAX_DECIMAL_PLACES} decimal places."
+UNEXPECTED_ARITHMETIC = "These numbers cannot be computed together; check the sizes and prices."
+
+
+class DecimalJSONParser(Parser):
+    """JSON with numbers read as Decimal (no float on the way) and NaN/Infinity refused."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        def refuse(constant: str) -> None:
+            raise ValueError(f"{constant} is not a number")
+
+        return json.loads(request.body, parse_float=Decimal, parse_constant=refuse)
+
+
+def _to_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise PydanticCustomError("decimal_type", engine_errors.NOT_A_NUMBER)
+    if isinstance(value, float):  # only reachable from Python callers, not from JSON
+        value = repr(value)
+    if isinstance(value, str):
+        value = value.strip().replace("_", "x")  # Decimal would accept "1_000"
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER) from None
+    if not number.is_finite():
+        raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER)
+    if abs(number) >= MAX_ABSOLUTE:
+        raise PydanticCustomError("decimal_too_large", engine_errors.NUMBER_TOO_LARGE)
+    places = -number.normalize().as_tuple().exponent  # type: ignore[operator]
+    if number != 0 and places > MAX_DECIMAL_PLACES:
+        raise PydanticCustomError("decimal_max_places", TOO_MANY_DECIMALS)
+    return number
+
+
+DecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}],
+            "description": "A decimal number, as a string (preferred) or a JSON number.",
+        }
+    ),
+]
+DecimalOut = Annotated[
+    str | None, WithJsonSchema({"type": ["string", "null"], "examples": ["58793.969849246231"]})
+]
+Symbol = Literal[tuple(MARKETS)]  # type: ignore[valid-type]
+VenueName = Literal[tuple(VENUES)]  # type: ignore[valid-type]
+
+
+def _out(value: Decimal | None) -> str | None:
+    """A result as a decimal string: exact to 12 decimal places, no exponent, no trailing zeros."""
+    if value is None:
+        return None
+    text = f"{value.quantize(RESPONSE_PLACES, rounding=ROUND_HALF_EVEN):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _estimate_out(value: float, places: str = "1e-8") -> str | None:
+    """A Monte Carlo estimate (a float) as a decimal string with ``places``."""
+    return _out(Decimal(repr(float(value))).quantize(Decimal(places), rounding=ROUND_HALF_EVEN))
+
+
+# --- request -----------------------------------------------------------------------------------
+
+
+class PositionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, max_length=40, description="Default: the position's number.")
+    symbol: Symbol
+    contract: Literal["linear", "inverse"] | None = None
+    side: Literal["long", "short"]
+    margin_mode: Literal["isolated", "cross"]
+    entry_price: DecimalIn | None = Field(None, description="Default: the market's price.")
+    quantity: DecimalIn | None = Field(None, description="Base units (e.g. BTC).")
+    notional: DecimalIn | None = Field(None, description="Value at entry, quote currency.")
+    contracts: DecimalIn | None = None
+    contract_size: DecimalIn | None = Field(None, description="Default: the market's.")
+    leverage: DecimalIn
+    isolated_margin: DecimalIn | None = Field(None, description="Default: the initial margin.")
+    mark_price: DecimalIn | None = Field(None, description="Default: the entry price.")
+    maintenance_margin_rate: DecimalIn | None = Field(None, description="Fraction; overrides.")
+    maintenance_amount: DecimalIn | None = None
+    max_leverage: DecimalIn | None = None
+    bracket_table: str | None = Field(None, max_length=60)
+
+
+EXAMPLE_REQUEST = {
+    "venue": "binance",
+    "collateral": "USDT",
+    "wallet_balance": "5000",
+    "taker_fee_rate": "0",
+    "funding_rate": "0",
+    "positions": [
+        {
+            "id": "A",
+            "symbol": "BTCUSDT",
+            "contract": "linear",
+            "side": "long",
+            "margin_mode": "isolated",
+            "entry_price": "65000",
+            "notional": "10000",
+            "leverage": "10",
+            "isolated_margin": "1000",
+            "maintenance_margin_rate": "0.005",
+        }
+    ],
+    "path": [{"BTCUSDT": "60000"}, {"BTCUSDT": "57200"}],
+}
+
+
+EXAMPLE_MONTE_CARLO = {key: value for key, value in EXAMPLE_REQUEST.items() if key != "path"} | {
+    "volatility": "0.6",
+    "correlation": "0.8",
+    "horizon_hours": "24",
+    "step_minutes": "15",
+    "paths": 5000,
+    "seed": 1,
+}
+
+
+class AccountIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    venue: VenueName = "binance"
+    collateral: str = Field("USDT", min_length=2, max_length=10)
+    wallet_balance: DecimalIn
+    taker_fee_rate: DecimalIn | None = None
+    funding_rate: DecimalIn = Decimal("0")
+    positions: list[PositionIn] = Field(min_length=1, max_length=MAX_POSITIONS)
+
+
+class SimulateIn(AccountIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
+
+    funding_every: int | None = Field(None, ge=1, description="Steps between funding payments.")
+    path: list[dict[Symbol, DecimalIn]] = Field(  # type: ignore[valid-type]
+        default_factory=list, max_length=MAX_PATH_LENGTH
+    )
+
+
+class MonteCarloIn(AccountIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_MONTE_CARLO]})
+
+    volatility: DecimalIn | dict[Symbol, DecimalIn] = Field(  # type: ignore[valid-type]
+        Decimal("0.6"), description="Annualised, as a fraction; one value or one per symbol."
+    )
+    correlation: DecimalIn = Field(Decimal("0.8"), description="Between every pair of symbols.")
+    horizon_hours: DecimalIn = DEFAULT_HORIZON_HOURS
+    step_minutes: DecimalIn = DEFAULT_STEP_MINUTES
+    paths: int = Field(DEFAULT_PATHS, ge=1, le=MAX_PATHS)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+
+
+# --- response ----------------------------------------------------------------------------------
+
+
+class PositionOut(Schema):
+    id: str
+    symbol: str
+    side: str
+    margin_mode: str
+    contract: str
+    collateral: str
+    quantity: DecimalOut
+    notional: DecimalOut
+    entry_price: DecimalOut
+    mark_price: DecimalOut
+    leverage: DecimalOut
+    initial_margin: DecimalOut
+    isolated_margin: DecimalOut
+    maintenance_margin: DecimalOut
+    maintenance_margin_rate: DecimalOut
+    maintenance_amount: DecimalOut
+    unrealized_pnl: DecimalOut
+    margin_balance: DecimalOut
+    margin_ratio: DecimalOut
+    liquidation_price: DecimalOut
+    bankruptcy_price: DecimalOut
+    distance_to_liquidation: DecimalOut
+    open_fee: DecimalOut
+    order_cost: DecimalOut
+    status: Literal["open", "liquidated"]
+
+
+class AccountOut(Schema):
+    collateral: str
+    wallet_balance: DecimalOut
+    cross_wallet_balance: DecimalOut
+    margin_balance: DecimalOut
+    cross_margin_balance: DecimalOut
+    total_maintenance_margin: DecimalOut
+    available_balance: DecimalOut
+    margin_ratio: DecimalOut
+
+
+class EventOut(Schema):
+    step: int
+    type: str
+    position: str | None
+    price: DecimalOut
+    loss: DecimalOut
+    insurance_fund: DecimalOut
+
+
+class FinalOut(Schema):
+    positions: list[PositionOut]
+    account: AccountOut
+    equity: list[DecimalOut]
+    insurance_fund: DecimalOut
+
+
+class SimulateOut(Schema):
+    engine_version: str
+    venue: str
+    notes: list[str]
+    positions: list[PositionOut]
+    account: AccountOut
+    events: list[EventOut]
+    final: FinalOut
+
+
+class ErrorItem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+class ModeRiskOut(Schema):
+    probability_of_liquidation: DecimalOut
+    positions: dict[str, DecimalOut]
+    final_equity_percentiles: dict[str, DecimalOut]
+    mean_final_equity: DecimalOut
+
+
+class MonteCarloOut(Schema):
+    engine_version: str
+    venue: str
+    paths: int
+    steps: int
+    seed: int
+    isolated: ModeRiskOut
+    cross: ModeRiskOut
+    notes: list[str]
+
+
+# --- conversion --------------------------------------------------------------------------------
+
+
+def _position_out(p: PositionResult) -> dict[str, Any]:
+    money = [
+        "quantity",
+        "notional",
+        "entry_price",
+        "mark_price",
+        "leverage",
+        "initial_margin",
+        "isolated_margin",
+        "maintenance_margin",
+        "maintenance_margin_rate",
+        "maintenance_amount",
+        "unrealized_pnl",
+        "margin_balance",
+        "margin_ratio",
+        "liquidation_price",
+        "bankruptcy_price",
+        "distance_to_liquidation",
+        "open_fee",
+        "order_cost",
+    ]
+    out: dict[str, Any] = {name: _out(getattr(p, name)) for name in money}
+    out.update(
+        id=p.id,
+        symbol=p.symbol,
+        side=p.side.value,
+        margin_mode=p.margin_mode.value,
+        contract=p.contract.value,
+        collateral=p.collateral,
+        status=p.status,
+    )
+    return out
+
+
+def _account_out(a: AccountResult) -> dict[str, Any]:
+    names = [
+        "wallet_balance",
+        "cross_wallet_balance",
+        "margin_balance",
+        "cross_margin_balance",
+        "total_maintenance_margin",
+        "available_balance",
+        "margin_ratio",
+    ]
+    return {"collateral": a.collateral} | {name: _out(getattr(a, name)) for name in names}
+
+
+def _position_ids(payload: AccountIn) -> list[str]:
+    """The request's position ids; a position without one is called by its number."""
+    return [p.id or str(index + 1) for index, p in enumerate(payload.positions)]
+
+
+def _account_spec(payload: AccountIn, ids: list[str]) -> AccountSpec:
+    positions = []
+    for position_id, p in zip(ids, payload.positions, strict=True):
+        fields = p.model_dump(exclude_none=True, exclude={"id"})
+        fields.setdefault("entry_price", MARKETS[p.symbol].default_price)
+        positions.append(PositionSpec(id=position_id, **fields))
+    return AccountSpec(
+        wallet_balance=payload.wallet_balance,
+        collateral=payload.collateral,
+        positions=tuple(positions),
+        taker_fee_rate=payload.taker_fee_rate,
+        funding_rate=payload.funding_rate,
+    )
+
+
+def _margin_error_response(
+    request: HttpRequest, error: MarginError, ids: list[str]
+) -> HttpResponse:
+    loc: list[str | int] = ["body"]
+    if error.position_id is not None and error.position_id in ids:
+        index = ids.index(error.position_id)
+        if error.field == "id":  # a duplicate: point at the second use
+            index = ids.index(error.position_id, index + 1)
+        loc += ["positions", index]
+    if error.field:
+        loc.append(error.field)
+    item = {"loc": loc, "msg": error.message, "type": "margin_error"}
+    return api.create_response(request, {"detail": [item]}, status=422)
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+api = NinjaAPI(
+    title="Margin Academy engine",
+    version="1",
+    description=(
+        "Isolated and cross margin figures, liquidation prices, replays and Monte Carlo, "
+        "computed by the academy's margin engine. Numbers are decimal strings."
+    ),
+    urls_namespace="api-v1",
+    parser=DecimalJSONParser(),
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with the path of each bad field, without ninja's parameter name in the path."""
+    detail = []
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        if len(loc) > 1 and loc[0] == "body" and loc[1] == "payload":
+            del loc[1]
+        detail.append({"loc": loc, "msg": str(error.get("msg", "")), "type": error.get("type")})
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        item = {"loc": ["body"], "msg": MALFORMED_JSON, "type": "json_invalid"}
+        return api.create_response(request, {"detail": [item]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def _guarded(request: HttpRequest, ids: list[str], compute: Any) -> Any:
+    try:
+        return compute()
+    except MarginError as error:
+        return _margin_error_response(request, error, ids)
+    except ArithmeticError:
+        item = {"loc": ["body"], "msg": UNEXPECTED_ARITHMETIC, "type": "arithmetic"}
+        return api.create_response(request, {"detail": [item]}, status=422)
+
+
+@api.post(
+    "/simulate",
+    response={200: SimulateOut, 422: ErrorOut},
+    tags=["engine"],
+    summary="Evaluate an account and replay it along a price path",
+    url_name="simulate",
+)
+def simulate(request: HttpRequest, payload: SimulateIn) -> Any:
+    """Figures of every position and of the account at the marks, then the replay of ``path``
+    (one ``{symbol: mark}`` per step): liquidations, funding, fees, insurance fund, and the
+    ``final`` state. At most 8 positions and 1,000 path steps."""
+    ids = _position_ids(payload)
+
+    def compute() -> dict[str, Any]:
+        account = _account_spec(payload, ids)
+        start: Evaluation = evaluate(account, venue=payload.venue)
+        result = replay(
+            account, payload.path, venue=payload.venue, funding_every=payload.funding_every
+        )
+        return {
+            "engine_version": ENGINE_VERSION,
+            "venue": start.venue,
+            "notes": list(start.notes),
+            "positions": [_position_out(p) for p in start.positions],
+            "account": _account_out(start.account),
+            "events": [
+                {
+                    "step": e.step,
+                    "type": e.type,
+                    "position": e.position,
+                    "price": _out(e.price),
+                    "loss": _out(e.loss),
+                    "insurance_fund": _out(e.insurance_fund),
+                }
+                for e in result.events
+            ],
+            "final": {
+                "positions": [_position_out(p) for p in result.final.positions],
+                "account": _account_out(result.final.account),
+                "equity": [_out(v) for v in result.equity],
+                "insurance_fund": _out(result.insurance_fund),
+            },
+        }
+
+    return _guarded(request, ids, compute)
+
+
+@api.post(
+    "/monte-carlo",
+    response={200: MonteCarloOut, 422: ErrorOut},
+    tags=["engine"],
+    summary="Probability of liquidation under simulated prices, isolated vs cross",
+    description=(
+        "Correlated geometric Brownian paths (seeded) for the account's symbols; the probability "
+        "that each position, and the account, is liquidated within the horizon, isolated vs "
+        f"cross, and percentiles of the final equity. paths x steps is capped at "
+        f"{MAX_PATH_STEPS:,}; at most {MAX_POSITIONS} positions."
+    ),
+    url_name="monte-carlo",
+)
+def monte_carlo(request: HttpRequest, payload: MonteCarloIn) -> Any:
+    ids = _position_ids(payload)
+
+    def compute() -> dict[str, Any]:
+        result = run_monte_carlo(
+            _account_spec(payload, ids),
+            volatility=payload.volatility,
+            correlation=payload.correlation,
+            horizon_hours=payload.horizon_hours,
+            step_minutes=payload.step_minutes,
+            paths=payload.paths,
+            seed=payload.seed,
+            venue=payload.venue,
+        )
+
+        def mode(risk: Any) -> dict[str, Any]:
+            return {
+                "probability_of_liquidation": _estimate_out(risk.account_probability),
+                "positions": {k: _estimate_out(v) for k, v in risk.position_probability.items()},
+                "final_equity_percentiles": {
+                    str(k): _estimate_out(v) for k, v in risk.final_equity_percentiles.items()
+                },
+                "mean_final_equity": _estimate_out(risk.mean_final_equity),
+            }
+
+        return {
+            "engine_version": ENGINE_VERSION,
+            "venue": result.venue,
+            "paths": result.paths,
+            "steps": result.steps,
+            "seed": result.seed,
+            "isolated": mode(result.isolated),
+            "cross": mode(result.cross),
+            "notes": list(result.notes),
+        }
+
+    return _guarded(request, ids, compute)

@@ -1,0 +1,457 @@
+"""The simulator's secondary regions: charts, venue rule sets, funding and fees, explanations,
+event replays, Monte Carlo and predictions. Each is built from engine calls on the same setup;
+they are requested separately from the main recalculation so that one stays small and fast.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from academy.concepts import CONCEPTS, concept_lesson_url
+from simulator.charts import LineChart, Marker, Rule, Series
+from simulator.engine import (
+    MARKETS,
+    VENUES,
+    MarginError,
+    MarginMode,
+    evaluate,
+    explain,
+    replay,
+    shock,
+    with_margin_mode,
+)
+from simulator.engine.montecarlo import run_monte_carlo
+from simulator.results import FIGURES, MODE_LABELS, money, percent, price
+
+HUNDRED = Decimal(100)
+FUNDING_INTERVAL_HOURS = 8
+MARKET_MOVE_STEP = Decimal("0.02")
+MARKET_MOVE_LIMIT = Decimal("0.40")
+PNL_POINTS = 12
+MONTE_CARLO_STEP_MINUTES = 15
+MONTE_CARLO_SEED = 2026  # fixed, so the same inputs give the same answer (and cache entry)
+FIGURE_LABELS = {
+    "initial_margin": "Initial margin",
+    "maintenance_margin": "Maintenance margin",
+    "liquidation_price": "Liquidation price",
+    "bankruptcy_price": "Bankruptcy price",
+    "distance_to_liquidation": "Distance to liquidation",
+    "margin_ratio": "Margin ratio",
+}
+
+
+def build(setup, result) -> dict:
+    account = result.account
+    venue = result.venue
+    return {
+        "equity_chart": equity_chart(account, venue),
+        "pnl_charts": pnl_charts(account, venue, result.base),
+        "venues": venue_comparison(account, venue),
+        "funding": funding_and_fees(setup, account, venue),
+        "explanations": explanations(result),
+        "share_url": "",
+    }
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def _market_path(account, moves: list[Decimal]) -> list[dict]:
+    starts = {}
+    for position in account.positions:
+        starts.setdefault(position.symbol, position.mark_price or position.entry_price)
+    return [{s: start * (1 + move) for s, start in starts.items()} for move in moves]
+
+
+def equity_chart(account, venue) -> LineChart:
+    """Equity against a market-wide move (every symbol by the same %), isolated vs cross.
+
+    Each direction is a replay from today's prices outwards, so a position liquidated on the way
+    stays liquidated, as on an exchange.
+    """
+    steps = int(MARKET_MOVE_LIMIT / MARKET_MOVE_STEP)
+    down = [-MARKET_MOVE_STEP * k for k in range(1, steps + 1)]
+    up = [MARKET_MOVE_STEP * k for k in range(1, steps + 1)]
+    series, markers = [], []
+    for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
+        converted = with_margin_mode(account, mode)
+        points: dict[Decimal, Decimal] = {}
+        for moves in (down, up):
+            run = replay(converted, _market_path(account, moves), venue=venue)
+            points[Decimal(0)] = run.equity[0]
+            for move, equity in zip(moves, run.equity[1:], strict=True):
+                points[move] = equity
+            for event in run.events:
+                if event.type == "liquidation" and event.step:
+                    move = moves[event.step - 1]
+                    markers.append(
+                        Marker(
+                            move * HUNDRED,
+                            run.equity[event.step],
+                            f"{event.position} ({MODE_LABELS[mode][:3].lower()}.)",
+                            css_class=f"marker {mode}",
+                        )
+                    )
+        ordered = sorted(points.items())
+        series.append(
+            Series(
+                MODE_LABELS[mode],
+                tuple((m * HUNDRED, e) for m, e in ordered),
+                css_class=str(mode),
+                dashed=mode is MarginMode.CROSS,
+            )
+        )
+    liquidations = ", ".join(m.label for m in markers) or "none"
+    return LineChart(
+        id="chart-equity",
+        title="Account equity as every market moves together",
+        description=(
+            "Equity (y) against a market-wide price move in per cent (x), for all positions "
+            f"isolated and all cross. Liquidations marked: {liquidations}."
+        ),
+        x_label="Market move (%)",
+        y_label=f"Equity ({account.collateral})",
+        series=tuple(series),
+        markers=tuple(markers),
+        rules=(Rule(0, "now", css_class="rule zero"),),
+        x_format="{:+.0f}",
+        table_x_heading="Move (%)",
+    )
+
+
+def pnl_charts(account, venue, base) -> list[LineChart]:
+    """Each position's PnL against its price, with its liquidation and bankruptcy prices."""
+    distances = [p.distance_to_liquidation for p in base.positions if p.distance_to_liquidation]
+    reach = min(max([Decimal("0.15"), *(d * Decimal("1.3") for d in distances)]), Decimal("0.9"))
+    moves = [reach * (Decimal(2 * k) / PNL_POINTS - 1) for k in range(PNL_POINTS + 1)]
+    symbols = {p.symbol for p in account.positions}
+    pnl: dict[str, list[tuple[Decimal, Decimal]]] = {p.id: [] for p in account.positions}
+    for move in moves:
+        moved = evaluate(shock(account, dict.fromkeys(symbols, move)), venue=venue)
+        for p in moved.positions:
+            pnl[p.id].append((p.mark_price, p.unrealized_pnl))
+    charts = []
+    for p in base.positions:
+        rules = []
+        if p.liquidation_price is not None:
+            rules.append(Rule(p.liquidation_price, "liquidation", css_class="rule"))
+        if p.bankruptcy_price is not None:
+            rules.append(Rule(p.bankruptcy_price, "bankruptcy", css_class="rule bankruptcy"))
+        if p.isolated_margin is not None:
+            rules.append(
+                Rule(-p.isolated_margin, "isolated margin lost", axis="y", css_class="rule")
+            )
+        base_asset = MARKETS[p.symbol].base
+        charts.append(
+            LineChart(
+                id=f"chart-pnl-{p.id}",
+                title=f"Position {p.id}: PnL against the {base_asset} price",
+                description=(
+                    f"Unrealized PnL of position {p.id} ({base_asset} {p.side}, {p.margin_mode}) "
+                    f"as the price moves; liquidation at {price(p.liquidation_price)}, "
+                    f"bankruptcy at {price(p.bankruptcy_price)}."
+                ),
+                x_label=f"{base_asset} price",
+                y_label=f"PnL ({account.collateral})",
+                series=(Series("PnL", tuple(pnl[p.id]), css_class="pnl"),),
+                rules=tuple(rules),
+                x_format="{:,.2f}" if p.entry_price < 100 else "{:,.0f}",
+                table_x_heading="Price",
+                width=420,
+                height=260,
+            )
+        )
+    return charts
+
+
+# --- venues, funding ------------------------------------------------------------------------
+
+
+def venue_comparison(account, chosen: str) -> dict:
+    """Each venue rule set's liquidation price for every position, and its gap to the chosen.
+
+    A rule set may refuse the setup (Hyperliquid caps leverage lower, for one): its row says why.
+    """
+    reference = evaluate(account, venue=chosen)
+    rows = []
+    for name, venue in VENUES.items():
+        try:
+            evaluation = evaluate(account, venue=name)
+        except MarginError as error:
+            rows.append({"name": name, "venue": venue, "cells": [], "refused": error.message})
+            continue
+        cells = []
+        for mine, theirs in zip(reference.positions, evaluation.positions, strict=True):
+            gap = None
+            if mine.liquidation_price is not None and theirs.liquidation_price is not None:
+                gap = theirs.liquidation_price - mine.liquidation_price
+            cells.append(
+                {
+                    "price": price(theirs.liquidation_price),
+                    "gap": "" if gap is None or name == chosen else f"{gap:+,.2f}",
+                }
+            )
+        rows.append({"name": name, "venue": venue, "cells": cells, "chosen": name == chosen})
+    return {"rows": rows, "position_ids": [p.id for p in reference.positions]}
+
+
+def funding_and_fees(setup, account, venue) -> dict | None:
+    """Hold the positions at their entry prices for the holding period, paying funding every
+    8 hours and the taker fee to open: what it costs and how each mode's liquidation prices move.
+    """
+    data = setup.account_form.cleaned_data
+    hours = data.get("holding_hours") or 0
+    intervals = hours // FUNDING_INTERVAL_HOURS
+    if not intervals and not account.taker_fee_rate:
+        return None
+    flat = _market_path(account, [Decimal(0)] * max(intervals, 1))
+    modes = []
+    for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
+        converted = with_margin_mode(account, mode)
+        start = evaluate(converted, venue=venue)
+        held = replay(converted, flat, venue=venue, funding_every=1 if intervals else None)
+        modes.append(
+            {
+                "label": MODE_LABELS[mode],
+                "funding": money(held.funding, account.collateral),
+                "fees": money(held.fees, account.collateral),
+                "equity": money(held.final_equity, account.collateral),
+                "moves": [
+                    {
+                        "id": before.id,
+                        "before": price(before.liquidation_price),
+                        "after": price(after.liquidation_price),
+                    }
+                    for before, after in zip(start.positions, held.final.positions, strict=True)
+                ],
+            }
+        )
+    return {
+        "hours": hours,
+        "intervals": intervals,
+        "rate": percent(account.funding_rate, 4),
+        "fee_rate": percent(account.taker_fee_rate or Decimal(0), 3),
+        "modes": modes,
+    }
+
+
+# --- explanations ---------------------------------------------------------------------------
+
+
+def _steps(result, figure) -> list[dict]:
+    steps = []
+    for step in explain(result, figure):
+        concept = CONCEPTS.get(step.concept_id)
+        steps.append(
+            {
+                "label": step.label,
+                "formula": step.formula,
+                "substituted": step.substituted,
+                "value": "none" if step.value is None else _plain(step.value),
+                "concept": concept.title if concept else "",
+                "url": concept_lesson_url(step.concept_id) if concept else "",
+            }
+        )
+    return steps
+
+
+def _plain(value: Decimal) -> str:
+    if abs(value) >= 1:
+        return f"{value.quantize(Decimal('0.0001')):,f}".rstrip("0").rstrip(".")
+    return f"{value.quantize(Decimal('0.00000001')):f}".rstrip("0").rstrip(".") or "0"
+
+
+def explanations(result) -> list[dict]:
+    """Every figure of the results panel with its derivation in the learner's own numbers."""
+    items = []
+    for position in result.base.positions:
+        for figure in FIGURES:
+            if figure == "margin_ratio":
+                continue
+            items.append(
+                {
+                    "id": f"x-{position.id}-{figure}",
+                    "title": f"{FIGURE_LABELS[figure]} of position {position.id}",
+                    "steps": _steps(position, figure),
+                }
+            )
+    final_account = result.outcome.final.account
+    items.append(
+        {
+            "id": "x-account-margin_ratio",
+            "title": "Margin ratio of the account (after the shocks)",
+            "steps": _steps(final_account, "margin_ratio"),
+        }
+    )
+    return items
+
+
+# --- replays --------------------------------------------------------------------------------
+
+
+def replay_event(setup, event) -> dict:
+    """Replay a named market event through the setup in both modes, with the event log."""
+    account = setup.account_spec()
+    venue = setup.venue
+    starts = {}
+    for position in account.positions:
+        starts.setdefault(position.symbol, position.entry_price)
+    bases = {symbol: MARKETS[symbol].base for symbol in starts}
+    path = event.path(starts, bases)
+    series, logs, markers = [], [], []
+    for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
+        run = replay(with_margin_mode(account, mode), path, venue=venue)
+        markers += [
+            Marker(
+                e.step,
+                run.equity[e.step],
+                f"{e.position} ({MODE_LABELS[mode][:3].lower()}.)",
+                css_class=f"marker {mode}",
+            )
+            for e in run.events
+            if e.type == "liquidation"
+        ]
+        series.append(
+            Series(
+                MODE_LABELS[mode],
+                tuple((step, equity) for step, equity in enumerate(run.equity)),
+                css_class=str(mode),
+                dashed=mode is MarginMode.CROSS,
+            )
+        )
+        logs.append(
+            {
+                "label": MODE_LABELS[mode],
+                "final_equity": money(run.final_equity, account.collateral),
+                "insurance_fund": money(run.insurance_fund, account.collateral),
+                "events": [
+                    {
+                        "step": e.step,
+                        "type": e.type,
+                        "position": e.position or "",
+                        "price": price(e.price),
+                        "loss": money(e.loss, account.collateral),
+                        "insurance_fund": money(e.insurance_fund, account.collateral),
+                    }
+                    for e in run.events
+                    if e.type != "fee"
+                ],
+            }
+        )
+    chart = LineChart(
+        id="chart-replay",
+        title=f"Equity through the {event.title.lower()}",
+        description=(
+            f"Account equity at each step ({event.step} per step) of the illustrative "
+            f"{event.title.lower()}, all positions isolated vs all cross."
+        ),
+        x_label=f"Step ({event.step} each)",
+        y_label=f"Equity ({account.collateral})",
+        series=tuple(series),
+        markers=tuple(markers),
+        table_x_heading="Step",
+    )
+    prices = [
+        {"step": step, "prices": [price(p) for p in prices.values()]}
+        for step, prices in enumerate(path, start=1)
+    ]
+    return {
+        "event": event,
+        "chart": chart,
+        "logs": logs,
+        "symbols": list(starts),
+        "prices": prices,
+    }
+
+
+# --- Monte Carlo ----------------------------------------------------------------------------
+
+
+def monte_carlo(setup, *, volatility, correlation, horizon_hours, paths) -> dict:
+    """Probability of liquidation within the horizon, isolated vs cross, on the same paths."""
+    account = setup.account_spec()
+    outcome = run_monte_carlo(
+        account,
+        volatility=volatility / HUNDRED,
+        correlation=correlation,
+        horizon_hours=horizon_hours,
+        step_minutes=MONTE_CARLO_STEP_MINUTES,
+        paths=paths,
+        seed=MONTE_CARLO_SEED,
+        venue=setup.venue,
+    )
+    currency = account.collateral
+    modes = []
+    for mode, risk in ((MarginMode.ISOLATED, outcome.isolated), (MarginMode.CROSS, outcome.cross)):
+        modes.append(
+            {
+                "label": MODE_LABELS[mode],
+                "css": str(mode)[:3],
+                "probability": _probability(risk.account_probability),
+                "error": _probability(1.96 * risk.standard_error(outcome.paths)),
+                "positions": [
+                    (position_id, _probability(p))
+                    for position_id, p in risk.position_probability.items()
+                ],
+                "median": money(_decimal(risk.final_equity_percentiles.get(50)), currency),
+                "p5": money(_decimal(risk.final_equity_percentiles.get(5)), currency),
+                "mean": money(_decimal(risk.mean_final_equity), currency),
+            }
+        )
+    return {
+        "modes": modes,
+        "paths": f"{outcome.paths:,}",
+        "steps": f"{outcome.steps:,}",
+        "step_minutes": MONTE_CARLO_STEP_MINUTES,
+        "horizon_hours": horizon_hours,
+        "volatility": volatility,
+        "notes": outcome.notes,
+    }
+
+
+def _probability(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    # Monte Carlo works in floats (numpy); round-trip through str for display only.
+    return None if value is None else Decimal(str(value))
+
+
+# --- predictions ----------------------------------------------------------------------------
+
+
+def compare_prediction(
+    result, *, target_id, predicted_price, predicted_survivor, survivor_labels
+) -> dict:
+    figures = result.base.position(target_id)
+    iso, cro = result.comparison.isolated, result.comparison.cross
+    survivors = {
+        (False, False): "both",
+        (False, True): "isolated",
+        (True, False): "cross",
+        (True, True): "neither",
+    }[(bool(iso.liquidated), bool(cro.liquidated))]
+    reveal = {
+        "position": target_id,
+        "survivor_label": survivor_labels.get(predicted_survivor, predicted_survivor),
+        "actual_survivor_label": survivor_labels[survivors],
+        "survivor_correct": predicted_survivor == survivors,
+        "price": "",
+    }
+    error = None
+    if predicted_price is not None and figures.liquidation_price is not None:
+        error = (predicted_price - figures.liquidation_price) / figures.liquidation_price
+        reveal |= {
+            "price": price(predicted_price),
+            "actual_price": price(figures.liquidation_price),
+            "price_verdict": (
+                "spot on." if abs(error) < Decimal("0.005") else f"off by {percent(abs(error))}."
+            ),
+        }
+    reveal["record"] = {
+        "concepts": ["C06", "C04", "C05"],
+        "survivor_correct": reveal["survivor_correct"],
+        "price_error": None if error is None else str(abs(error)),
+    }
+    return reveal

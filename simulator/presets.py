@@ -1,0 +1,294 @@
+"""The worked examples W1-W10 of the source material as simulator presets.
+
+A preset is the form data of a setup (so it goes through exactly the same validation and engine
+call as anything a learner types) plus two sentences: what the source material claims, and what
+the engine finds. The second is a template filled with the engine's own figures when the preset is
+shown (placeholders such as ``{A_liquidation_price}`` are listed in ``simulator.results.facts``),
+so it can never drift from what the engine computes.
+
+Entry prices follow the source material's own example (BTC $65,000, ETH $3,400, SOL $185) so that
+the presets reproduce its arithmetic; the market table's default prices are used everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from academy.concepts import ERRATA, WORKED_EXAMPLES
+
+BTC_PRICE = "65000"
+ETH_PRICE = "3400"
+SOL_PRICE = "185"
+
+
+@dataclass(frozen=True)
+class PresetPosition:
+    symbol: str
+    side: str
+    margin_mode: str
+    entry_price: str
+    size: str  # notional in the quote currency
+    leverage: str
+    isolated_margin: str = ""
+    maintenance_margin_rate: str = ""  # per cent; blank: the venue's bracket
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    wallet_balance: str
+    positions: tuple[PresetPosition, ...]
+    shocks: dict[str, str]  # symbol -> per cent
+    seed_claims: str
+    engine_finds: str
+    collateral: str = "USDT"
+    venue: str = "binance"
+    errata: tuple[str, ...] = ()
+    concept_ids: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return WORKED_EXAMPLES[self.id]
+
+    @property
+    def errata_text(self) -> list[tuple[str, str]]:
+        return [(erratum, ERRATA[erratum]) for erratum in self.errata]
+
+    def form_data(self) -> dict[str, str]:
+        """The setup as the simulator form's fields (the same keys a shared URL carries)."""
+        data = {
+            "wallet_balance": self.wallet_balance,
+            "collateral": self.collateral,
+            "venue": self.venue,
+            "preset": self.id,
+            "pos-TOTAL_FORMS": str(len(self.positions)),
+            "pos-INITIAL_FORMS": "0",
+            **self.extra,
+        }
+        for index, position in enumerate(self.positions):
+            prefix = f"pos-{index}-"
+            data |= {
+                prefix + "symbol": position.symbol,
+                prefix + "side": position.side,
+                prefix + "margin_mode": position.margin_mode,
+                prefix + "entry_price": position.entry_price,
+                prefix + "size_by": "notional",
+                prefix + "size": position.size,
+                prefix + "leverage": position.leverage,
+                prefix + "isolated_margin": position.isolated_margin,
+                prefix + "maintenance_margin_rate": position.maintenance_margin_rate,
+            }
+        for symbol, percent in self.shocks.items():
+            data[f"shock-{symbol}"] = percent
+        return data
+
+
+def _long(symbol, mode, price, size, leverage, **extra) -> PresetPosition:
+    return PresetPosition(symbol, "long", mode, price, size, leverage, **extra)
+
+
+def _short(symbol, mode, price, size, leverage, **extra) -> PresetPosition:
+    return PresetPosition(symbol, "short", mode, price, size, leverage, **extra)
+
+
+PRESETS: dict[str, Preset] = {
+    preset.id: preset
+    for preset in (
+        Preset(
+            id="W1",
+            wallet_balance="5000",
+            positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "25000", "5"),),
+            shocks={"BTCUSDT": "-20"},
+            seed_claims=(
+                "With $5,000 at 5:1 you hold $25,000 of bitcoin: a 20% rise earns $5,000 (100% on "
+                "your cash) and a 20% fall wipes out the whole $5,000."
+            ),
+            engine_finds=(
+                "The engine liquidates the position at {A_liquidation_price}, {A_distance} below "
+                "entry, so the $5,000 is gone just before the fall reaches 20%: equity after the "
+                "fall is {equity}. Move the shock to +20% to see the $5,000 gain."
+            ),
+            concept_ids=("C01", "C02", "C03"),
+        ),
+        Preset(
+            id="W2",
+            wallet_balance="10",
+            collateral="BTC",
+            positions=(_long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2"),),
+            shocks={"BTCUSD": "-25"},
+            seed_claims=(
+                "A 10 BTC account puts 2 BTC of isolated margin behind a leveraged ETH trade: the "
+                "worst case loses those 2 BTC and the other 8 BTC are untouched."
+            ),
+            engine_finds=(
+                "The engine's coin-margined contracts are margined in their own coin, so this "
+                "preset backs a BTCUSD trade instead of an ETH one. A 25% fall liquidates it at "
+                "{A_liquidation_price} ({liquidated}) and the account keeps {equity}: the 2 BTC "
+                "of isolated margin is all it loses."
+            ),
+            concept_ids=("C20", "C04"),
+        ),
+        Preset(
+            id="W3",
+            wallet_balance="5000",
+            positions=(
+                _long("ETHUSDT", "isolated", ETH_PRICE, "5000", "10", isolated_margin="500"),
+            ),
+            shocks={"ETHUSDT": "-10"},
+            seed_claims=(
+                "A $5,000 ETH long at 10x backed by $500 of isolated margin: liquidation costs "
+                "exactly the $500 and the other $4,500 is untouched."
+            ),
+            engine_finds=(
+                "Liquidation comes at {A_liquidation_price}, {A_distance} below entry; after a "
+                "10% fall the account holds {equity}, exactly $500 less than before."
+            ),
+            concept_ids=("C04", "C06"),
+        ),
+        Preset(
+            id="W4",
+            wallet_balance="5000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
+                _long("ETHUSDT", "isolated", ETH_PRICE, "2500", "5"),
+            ),
+            shocks={"BTCUSDT": "-12", "ETHUSDT": "0"},
+            seed_claims=(
+                "Two isolated longs, A on BTC ($1,000 at 10x) and B on ETH ($500 at 5x), $3,500 "
+                "free. When BTC crashes 12%, A is liquidated for -$1,000, B runs on and the "
+                "account is left with $4,000."
+            ),
+            engine_finds=(
+                "A is liquidated at {A_liquidation_price}, only {A_distance} below entry: before "
+                "the fall reaches 12% (erratum E5). The account is left with {isolated_equity}. "
+                "The same positions under cross survive the 12% fall with {cross_equity}."
+            ),
+            errata=("E5",),
+            concept_ids=("C04", "C06", "C08"),
+        ),
+        Preset(
+            id="W5",
+            wallet_balance="5000",
+            positions=(
+                _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10"),
+                _long("ETHUSDT", "cross", ETH_PRICE, "2500", "5"),
+            ),
+            shocks={"BTCUSDT": "-12", "ETHUSDT": "0"},
+            seed_claims=(
+                "The same two positions under cross margin, all $5,000 backing both: the 12% BTC "
+                "fall costs $1,200, which the account absorbs, and nothing is liquidated. Deeper "
+                "falls liquidate everything."
+            ),
+            engine_finds=(
+                "Under cross the 12% fall liquidates {cross_liquidated}; equity is "
+                "{cross_equity}. A's cross liquidation price is {A_liquidation_price}, "
+                "{A_distance} below entry, much further than under isolated."
+            ),
+            concept_ids=("C05", "C06", "C11"),
+        ),
+        Preset(
+            id="W6",
+            wallet_balance="5000",
+            positions=(
+                _long(
+                    "BTCUSDT",
+                    "isolated",
+                    BTC_PRICE,
+                    "10000",
+                    "10",
+                    isolated_margin="1000",
+                    maintenance_margin_rate="0.5",
+                ),
+            ),
+            shocks={"BTCUSDT": "-10"},
+            seed_claims=(
+                "A 10x BTC long at $65,000 with $1,000 of isolated margin and a 0.5% maintenance "
+                "rate is liquidated at approximately $58,465, after a 10% adverse move."
+            ),
+            engine_finds=(
+                "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall "
+                "(erratum E1); the seed's own simple formula gives $58,825, a 9.5% fall. Compare "
+                "the venue rule sets below."
+            ),
+            errata=("E1",),
+            concept_ids=("C03", "C06"),
+        ),
+        Preset(
+            id="W7",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
+                _short("ETHUSDT", "isolated", ETH_PRICE, "5000", "10"),
+                _long("SOLUSDT", "isolated", SOL_PRICE, "2000", "5"),
+            ),
+            shocks={"BTCUSDT": "0", "ETHUSDT": "12", "SOLUSDT": "0"},
+            seed_claims=(
+                "Three isolated positions: long BTC at $65,000, short ETH at $3,400, long SOL at "
+                "$185. An ETH rally liquidates the short, and only its margin is lost."
+            ),
+            engine_finds=(
+                "B is liquidated at {B_liquidation_price}, {B_distance} above entry; the account "
+                "keeps {equity}: only B's {B_initial_margin} is gone, A and C run on."
+            ),
+            concept_ids=("C04", "C08"),
+        ),
+        Preset(
+            id="W8",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "15000", "5"),
+                _long("ETHUSDT", "cross", ETH_PRICE, "14000", "5"),
+                _short("SOLUSDT", "cross", SOL_PRICE, "14000", "5"),
+            ),
+            shocks={"BTCUSDT": "-20", "ETHUSDT": "-8", "SOLUSDT": "-8"},
+            seed_claims=(
+                "Mix the modes: about 30% of the capital in an isolated conviction trade, the "
+                "other 70% in cross for hedged positions."
+            ),
+            engine_finds=(
+                "A 20% BTC fall liquidates the isolated long ({liquidated}) at a cost of its "
+                "{A_initial_margin}; the ETH/SOL hedge in cross offsets itself and the account "
+                "keeps {equity}."
+            ),
+            concept_ids=("C13", "C12", "C17"),
+        ),
+        Preset(
+            id="W9",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", isolated_margin="1000"),
+            ),
+            shocks={"BTCUSDT": "-15"},
+            seed_claims=(
+                'In a $10,000 account, "a $1,000 position with 10x leverage" puts only that '
+                "$1,000 at risk."
+            ),
+            engine_finds=(
+                "A position at 10x with $1,000 of margin is a $10,000 position (erratum E3). It "
+                "is liquidated at {A_liquidation_price}; after a 15% fall the account keeps "
+                "{equity}: the $1,000 margin is all it lost."
+            ),
+            errata=("E3",),
+            concept_ids=("C04", "C02"),
+        ),
+        Preset(
+            id="W10",
+            wallet_balance="5000",
+            positions=(
+                _long("BTCUSDT", "cross", BTC_PRICE, "20000", "10"),
+                _short("ETHUSDT", "cross", ETH_PRICE, "20000", "10"),
+            ),
+            shocks={"BTCUSDT": "-12", "ETHUSDT": "-12"},
+            seed_claims=(
+                "A long BTC / short ETH hedge: when both assets fall together, cross margin "
+                "survives where isolated margin liquidates the long."
+            ),
+            engine_finds=(
+                "After both fall 12%: isolated liquidates {isolated_liquidated} and leaves "
+                "{isolated_equity}; cross liquidates {cross_liquidated} and leaves {cross_equity}."
+            ),
+            concept_ids=("C12", "C05", "C17"),
+        ),
+    )
+}

@@ -1,0 +1,62 @@
+"""The engine stays plain Python and exact: no Django, no float reaching a Decimal."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ENGINE = Path(__file__).resolve().parents[2] / "simulator" / "engine"
+# Monte Carlo estimates probabilities in numpy floats by design; nothing there becomes a Decimal.
+FLOAT_MODULES = {"montecarlo.py"}
+
+
+def test_the_engine_imports_without_django():
+    code = (
+        "import sys; import simulator.engine; import simulator.engine.montecarlo; "
+        "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ENGINE.parents[1],
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def float_literals(tree: ast.AST) -> list[ast.Constant]:
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, float)
+    ]
+
+
+def test_no_float_literal_appears_in_the_exact_engine():
+    offenders = []
+    for path in sorted(ENGINE.glob("*.py")):
+        if path.name in FLOAT_MODULES:
+            continue
+        for node in float_literals(ast.parse(path.read_text())):
+            offenders.append(f"{path.name}:{node.lineno}: {node.value!r}")
+    assert offenders == []
+
+
+def test_no_decimal_is_ever_built_from_a_float_literal():
+    offenders = []
+    sources = [*ENGINE.glob("*.py"), ENGINE.parent / "api.py"]
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Decimal"
+                and any(float_literals(arg) for arg in node.args)
+            ):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_scan_would_catch_a_float_literal():
+    tree = ast.parse("from decimal import Decimal\nrate = Decimal(0.005)\n")
+    assert [node.value for node in float_literals(tree)] == [0.005]

@@ -1,0 +1,116 @@
+from decimal import Decimal
+from urllib.parse import parse_qsl
+
+import pytest
+
+from simulator.engine import MarginError
+from simulator.forms import MAX_POSITIONS, Setup, next_row, simulator_url
+from simulator.presets import PRESETS
+
+
+def test_percentages_reach_the_engine_as_fractions():
+    data = PRESETS["W6"].form_data() | {"taker_fee_rate": "0.05", "funding_rate": "0.01"}
+    setup = Setup(data)
+    assert setup.is_valid()
+    account = setup.account_spec()
+    assert account.taker_fee_rate == Decimal("0.0005")
+    assert account.funding_rate == Decimal("0.0001")
+    assert account.positions[0].maintenance_margin_rate == Decimal("0.005")
+    assert setup.shocks() == {"BTCUSDT": Decimal("-0.1")}
+
+
+def test_size_as_margin_times_leverage_gives_the_same_notional():
+    data = PRESETS["W9"].form_data() | {"pos-0-size_by": "margin", "pos-0-size": "1000"}
+    setup = Setup(data)
+    assert setup.is_valid()
+    assert setup.account_spec().positions[0].notional == Decimal("10000")
+
+
+def test_an_empty_entry_price_means_the_market_price():
+    data = PRESETS["W9"].form_data() | {"pos-0-entry_price": ""}
+    setup = Setup(data)
+    assert setup.is_valid()
+    assert setup.account_spec().positions[0].entry_price == Decimal("68424")
+
+
+def test_positions_are_lettered_a_to_h():
+    setup = Setup(PRESETS["W7"].form_data())
+    assert setup.is_valid()
+    assert [p.id for p in setup.account_spec().positions] == ["A", "B", "C"]
+
+
+@pytest.mark.parametrize("preset_id", PRESETS)
+def test_the_query_string_round_trips_every_preset(preset_id):
+    setup = Setup(PRESETS[preset_id].form_data())
+    assert setup.is_valid()
+    again = Setup(dict(parse_qsl(setup.query_string())))
+    assert again.is_valid()
+    assert again.account_spec() == setup.account_spec()
+    assert again.shocks() == setup.shocks()
+    assert again.query_string() == setup.query_string()
+
+
+def test_the_query_string_leaves_out_empty_fields_and_slider_bookkeeping():
+    query = Setup(PRESETS["W4"].form_data()).query_string()
+    assert "isolated_margin" not in query
+    assert "_slider" not in query
+    assert "_was" not in query
+
+
+def test_an_engine_rule_lands_on_the_field_it_names():
+    setup = Setup(PRESETS["W4"].form_data())
+    assert setup.is_valid()
+    setup.add_engine_error(MarginError("too high", field="leverage", position_id="B"))
+    errors = setup.field_errors()
+    assert errors == [
+        {"id": "id_pos-1-leverage", "label": "Position B: Leverage (x)", "message": "too high"}
+    ]
+
+
+def test_an_engine_rule_on_a_quantity_lands_on_the_size_box():
+    setup = Setup(PRESETS["W4"].form_data())
+    assert setup.is_valid()
+    setup.add_engine_error(MarginError("too small", field="quantity", position_id="A"))
+    assert setup.field_errors()[0]["id"] == "id_pos-0-size"
+
+
+def test_an_engine_rule_about_nothing_in_the_form_is_a_general_message():
+    setup = Setup(PRESETS["W4"].form_data())
+    assert setup.is_valid()
+    setup.add_engine_error(MarginError("the path is too long", field="path"))
+    assert "the path is too long" in setup.form_errors()
+
+
+def test_an_added_row_picks_a_market_not_yet_held_and_its_price():
+    row = next_row([{"symbol": "BTCUSDT"}, {"symbol": "ETHUSDT"}])
+    assert row["symbol"] == "SOLUSDT"
+    assert row["entry_price"] == "85.13"
+
+
+def test_rows_beyond_the_maximum_are_never_built():
+    data = PRESETS["W4"].form_data() | {"pos-TOTAL_FORMS": "1000"}
+    setup = Setup(data)
+    assert len(setup.formset.forms) == MAX_POSITIONS
+    assert not setup.is_valid()
+
+
+@pytest.mark.django_db
+def test_other_pages_can_build_a_link_that_opens_a_setup(client):
+    url = simulator_url(
+        wallet_balance="5000",
+        positions=[
+            {
+                "symbol": "BTCUSDT",
+                "side": "long",
+                "margin_mode": "isolated",
+                "entry_price": "65000",
+                "size": "10000",
+                "leverage": "10",
+            }
+        ],
+        shocks={"BTCUSDT": "-12"},
+    )
+    assert url.startswith("/simulator/?wallet_balance=5000&")
+    html = client.get(url).content.decode()
+    assert "A liquidated" in html
+    assert "58,734.94" in html
