@@ -465,3 +465,26 @@ def test_signing_in_moves_anonymous_attempts_into_the_account(client, quiz):
     assert client.get(reverse("quiz:attempt", args=[attempt.id])).status_code == 200
     progress = client.get(reverse("quiz:progress")).content.decode()
     assert "Practice #1" in progress
+
+
+def test_wrong_methods_are_refused_with_405(client, quiz):
+    attempt = start(client, quiz)
+    for name in ("answer", "finish", "retry"):
+        assert client.get(reverse(f"quiz:{name}", args=[attempt.id])).status_code == 405
+    assert client.post(reverse("quiz:attempt", args=[attempt.id])).status_code == 405
+    assert client.post(reverse("quiz:summary", args=[attempt.id])).status_code == 405
+    assert client.post(reverse("quiz:index")).status_code == 405
+
+
+def test_unknown_or_unpublished_quizzes_cannot_be_started(client, make_quiz):
+    hidden = make_quiz(slug="hidden", is_published=False)
+    assert client.post(reverse("quiz:start", args=["nope"])).status_code == 404
+    assert client.post(reverse("quiz:start", args=[hidden.slug])).status_code == 404
+    assert not Attempt.objects.exists()
+
+
+def test_a_quiz_without_questions_explains_itself(client, make_quiz):
+    quiz = make_quiz(slug="empty")
+    response = client.post(reverse("quiz:start", args=[quiz.slug]), follow=True)
+    assert services.NO_QUESTIONS in response.content.decode()
+    assert not Attempt.objects.exists()
