@@ -13,4 +13,5 @@ urlpatterns = [
     path("simulator/", include("simulator.urls")),
     path("api/v1/", api.urls),
     path("tools/", include("simulator.tools.urls")),
+    path("quiz/", include("quiz.urls")),
 ]

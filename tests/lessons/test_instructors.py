@@ -24,10 +24,11 @@ def test_the_migration_creates_the_instructors_group_with_content_permissions_on
 
 
 def test_quiz_content_permissions_are_granted_but_not_learner_data():
-    question = ContentType.objects.create(app_label="quiz", model="question")
-    attempt = ContentType.objects.create(app_label="quiz", model="attempt")
-    Permission.objects.create(codename="change_question", name="q", content_type=question)
-    Permission.objects.create(codename="change_attempt", name="a", content_type=attempt)
+    # get_or_create: once the quiz app has models, these content types and permissions exist.
+    question, _ = ContentType.objects.get_or_create(app_label="quiz", model="question")
+    attempt, _ = ContentType.objects.get_or_create(app_label="quiz", model="attempt")
+    Permission.objects.get_or_create(codename="change_question", content_type=question)
+    Permission.objects.get_or_create(codename="change_attempt", content_type=attempt)
     grant_instructor_permissions()
     codenames = group_codenames()
     assert "change_question" in codenames

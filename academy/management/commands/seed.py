@@ -30,6 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo_accounts=False, **options):
         call_command("load_lessons", stdout=self.stdout)
+        call_command("load_questions", stdout=self.stdout)
         if settings.DEBUG or demo_accounts:
             self.create_demo_accounts()
 

@@ -1,0 +1,167 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from quiz import services
+from quiz.loader import load_bank
+from quiz.models import Question, Quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bank():
+    load_bank()
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_question_list_shows_answer_statistics_columns(staff_client, bank):
+    response = staff_client.get(reverse("admin:quiz_question_changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Share right" in html
+    assert "Import YAML" in html
+    assert "Statistics" in html
+
+
+def test_a_generated_question_previews_a_sample_draw_with_the_engine_answer(staff_client, bank):
+    question = Question.objects.get(slug="g-isolated-liquidation-binance")
+    html = staff_client.get(reverse("admin:quiz_question_change", args=[question.pk])).content
+    html = html.decode()
+    assert "Answer: <strong>" in html
+    assert "margin engine 20" in html
+    assert "entry_price=" in html
+    assert "{leverage}" not in html.split("Preview")[-1].split("Drawn")[0]
+
+
+def test_a_choice_question_previews_its_choices_with_the_right_one_marked(staff_client, bank):
+    question = Question.objects.get(slug="c09-top-up-long")
+    html = staff_client.get(reverse("admin:quiz_question_change", args=[question.pk])).content
+    assert "It moves down, further away from the current price ✔" in html.decode()
+
+
+def test_saving_in_the_admin_marks_the_question_as_edited(staff_client, make_question):
+    question = make_question()
+    url = reverse("admin:quiz_question_change", args=[question.pk])
+    choices = list(question.choices.all())
+    data = {
+        "slug": question.slug,
+        "kind": question.kind,
+        "concept_ids": "C04 C05",
+        "difficulty": 2,
+        "is_published": "on",
+        "prompt": "Edited prompt?",
+        "explanation": "Edited.",
+        "erratum_id": "",
+        "preset_id": "",
+        "answer": "",
+        "tolerance": "0",
+        "tolerance_mode": "absolute",
+        "unit": "",
+        "generator": "",
+        "parameters": "{}",
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": len(choices),
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for index, choice in enumerate(choices):
+        data |= {
+            f"choices-{index}-id": choice.pk,
+            f"choices-{index}-question": question.pk,
+            f"choices-{index}-position": index,
+            f"choices-{index}-key": choice.key,
+            f"choices-{index}-text": choice.text + " (edited)",
+            f"choices-{index}-is_correct": "on" if choice.is_correct else "",
+            f"choices-{index}-feedback": choice.feedback,
+            f"choices-{index}-misconception": choice.misconception,
+            f"choices-{index}-preset_id": choice.preset_id,
+        }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert question.edited_in_admin is True
+    assert question.prompt == "Edited prompt?"
+    assert question.choices.first().text.endswith("(edited)")
+
+
+def test_bad_generator_ranges_are_refused_in_the_admin_with_a_message(staff_client, bank):
+    question = Question.objects.get(slug="g-initial-margin")
+    url = reverse("admin:quiz_question_change", args=[question.pk])
+    data = {
+        "slug": question.slug,
+        "kind": "generated",
+        "concept_ids": "C02",
+        "difficulty": 1,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "tolerance": "0.01",
+        "tolerance_mode": "absolute",
+        "generator": "initial_margin",
+        "parameters": '{"leverage": {"min": "10", "max": "5"}}',
+        "choices-TOTAL_FORMS": 0,
+        "choices-INITIAL_FORMS": 0,
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "leverage: need min &lt;= max and a positive step." in response.content.decode()
+
+
+def test_export_action_downloads_yaml_that_the_import_page_reads_back(staff_client, bank):
+    question = Question.objects.get(slug="c04-isolated-caps-the-loss")
+    response = staff_client.post(
+        reverse("admin:quiz_question_changelist"),
+        {"action": "export_yaml", "_selected_action": [question.pk]},
+    )
+    assert response["Content-Type"] == "application/yaml"
+    exported = response.content
+    assert b"id: c04-isolated-caps-the-loss" in exported
+    Question.objects.filter(pk=question.pk).update(prompt="broken", edited_in_admin=True)
+    upload = SimpleUploadedFile("questions.yaml", exported, content_type="application/yaml")
+    kept = staff_client.post(
+        reverse("admin:quiz_question_import"), {"file": upload}, follow=True
+    ).content.decode()
+    assert "1 kept as edited in the admin" in kept
+    upload = SimpleUploadedFile("questions.yaml", exported, content_type="application/yaml")
+    staff_client.post(reverse("admin:quiz_question_import"), {"file": upload, "force": "on"})
+    question.refresh_from_db()
+    assert question.prompt.startswith("Your account holds $5,000")
+
+
+def test_importing_a_broken_file_shows_the_error_beside_the_field(staff_client):
+    upload = SimpleUploadedFile("bad.yaml", b"- id: x\n  kind: single\n", content_type="text/yaml")
+    response = staff_client.post(reverse("admin:quiz_question_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "at least two choices" in response.content.decode()
+    assert Question.objects.count() == 0
+
+
+def test_statistics_page_names_the_most_picked_wrong_choice(staff_client, make_question):
+    question = make_question(slug="trap", choices=(("Right", True), ("Trap", False)))
+    quiz = Quiz.objects.create(slug="q", title="Q", question_count=1)
+    for number in range(3):
+        learner = services.Learner(f"anon:{number}")
+        attempt = services.attempt_start(quiz=quiz, learner=learner, question_ids=[question.pk])
+        item = attempt.items.get()
+        trap = [c["id"] for c in item.choices if c["text"] == "Trap"]
+        services.attempt_answer(attempt=attempt, item=item, selected_ids=trap)
+    html = staff_client.get(reverse("admin:quiz_question_statistics")).content.decode()
+    assert "trap" in html
+    assert "Trap (3×)" in html
+    assert "0%" in html
+    change = staff_client.get(reverse("admin:quiz_question_change", args=[question.pk]))
+    assert "most-picked wrong choice: “Trap” (3×)" in change.content.decode()
+
+
+def test_learners_cannot_reach_the_import_page(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("learner", password="x"))
+    response = client.get(reverse("admin:quiz_question_import"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
