@@ -113,8 +113,8 @@ def _quizzes() -> list[dict]:
         .values("quiz__title", "quiz__position")
         .annotate(
             attempts=Count("pk"),
-            score=Sum("score"),
-            questions=Sum("question_count"),
+            total_score=Sum("score"),
+            total_questions=Sum("question_count"),
             passed=Count("pk", filter=passed),
         )
         .order_by("quiz__position", "quiz__title")
@@ -123,7 +123,11 @@ def _quizzes() -> list[dict]:
         {
             "title": row["quiz__title"],
             "attempts": row["attempts"],
-            "percent": int(row["score"] * 100 / row["questions"]) if row["questions"] else 0,
+            "percent": (
+                int(row["total_score"] * 100 / row["total_questions"])
+                if row["total_questions"]
+                else 0
+            ),
             "passed": row["passed"],
         }
         for row in rows
@@ -155,11 +159,11 @@ def _concepts() -> tuple[list[ConceptStats], int]:
     total = 0
     rows = (
         Answer.objects.values("question__concept_ids")
-        .annotate(n=Count("pk"), score=Sum("score"))
+        .annotate(n=Count("pk"), total_score=Sum("score"))
         .order_by()
     )
     for concept_ids, answered, score in (
-        (row["question__concept_ids"], row["n"], row["score"]) for row in rows
+        (row["question__concept_ids"], row["n"], row["total_score"]) for row in rows
     ):
         total += answered
         for concept_id in concept_ids.replace(",", " ").split():
