@@ -31,8 +31,13 @@ def lessons(db):
     cross = Module.objects.create(course=course, slug="cross", title="Cross margin", order=2)
     made = [
         Lesson.objects.create(
-            module=module, slug=slug, title=title, body="Text.", concepts=concepts,
-            order=order, published=True,
+            module=module,
+            slug=slug,
+            title=title,
+            body="Text.",
+            concepts=concepts,
+            order=order,
+            published=True,
         )  # fmt: skip
         for module, slug, title, concepts, order in (
             (basics, "leverage", "Leverage", ["C01"], 1),

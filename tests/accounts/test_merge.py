@@ -105,9 +105,9 @@ def test_simulator_predictions_in_the_session_move_into_the_account(client, lear
     session.save()
     sign_in(client)
     assert list(
-        Prediction.objects.filter(user=learner).order_by("pk").values_list(
-            "survivor_correct", flat=True
-        )
+        Prediction.objects.filter(user=learner)
+        .order_by("pk")
+        .values_list("survivor_correct", flat=True)
     ) == [True, False]
     assert "simulator_predictions" not in client.session
     sign_in(client)

@@ -58,12 +58,16 @@ def test_course_and_module_completion_count_published_lessons_only(client, learn
     assert "Draft" not in html
 
 
-def test_a_missed_concept_suggests_its_lesson_then_weak_concept_practice(client, learner, quiz, lessons):
+def test_a_missed_concept_suggests_its_lesson_then_weak_concept_practice(
+    client, learner, quiz, lessons
+):
     client.force_login(learner)
     take_quiz(client, quiz, right=False)
     html = page(client)
     # C04 and C07 are both at 0 %; C07's own lesson is the one that names it first.
-    assert "You keep missing C04 Isolated margin (0%): read “Isolated margin”, then practise." in html
+    assert (
+        "You keep missing C04 Isolated margin (0%): read “Isolated margin”, then practise." in html
+    )
     assert f'href="{lessons[1].get_absolute_url()}"' in html
     assert f'action="{reverse("quiz:start", args=["weak-concepts"])}"' in html
     assert "Practise my weak concepts" in html
