@@ -65,7 +65,8 @@ def test_the_export_holds_nobody_else_s_data(client, history, other_learner, qui
     take_quiz(client, quiz, right=True)
     _, data = export(client)
     assert data["profile"]["username"] == "bob"
-    assert data["completed_lessons"] == [] and data["simulator_predictions"] == []
+    assert data["completed_lessons"] == []
+    assert data["simulator_predictions"] == []
     assert len(data["quiz_attempts"]) == 1
 
 
