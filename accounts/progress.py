@@ -50,7 +50,7 @@ class ModuleProgress:
 class NextStep:
     """What to do next: a sentence, a lesson to read, and whether to offer weak-concept practice."""
 
-    kind: str  # "weak-concept", "continue", "quiz", "practise", "done"
+    kind: str  # "weak-concept", "continue", "quiz" or "done"
     text: str
     concept: quiz_services.ConceptMastery | None = None
     lesson: Lesson | None = None
