@@ -4,6 +4,7 @@ Speed is measured by benchmarks/engine_bench.py: a timed test on a shared machin
 """
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -154,3 +155,21 @@ def test_the_cross_screen_only_skips_paths_that_cannot_be_liquidated(monkeypatch
     )
     unscreened = run_monte_carlo(spec, volatility="0.8", horizon_hours="72", paths=3000, seed=4)
     assert unscreened.cross == screened.cross
+
+
+def test_the_largest_run_allowed_stays_within_a_bounded_amount_of_memory():
+    """paths x steps at the cap (here 100,000 paths x 100 steps, two symbols) is worked in
+    chunks: numpy's allocations peak at tens of megabytes, not the 8 GB of whole paths."""
+    spec = account(
+        position(entry_price="65000", notional="10000"),
+        position(id="B", symbol="ETHUSDT", entry_price="3400", notional="2500", leverage="5"),
+        wallet="5000",
+    )
+    tracemalloc.start()
+    try:
+        result = run_monte_carlo(spec, paths=100_000, horizon_hours="25", step_minutes="15", seed=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.paths * result.steps == MAX_PATH_STEPS
+    assert peak < 64 * 2**20
