@@ -262,9 +262,12 @@ def _cross_health_lower_bound(
     return bound
 
 
-def _standard_normals(rng: np.random.Generator, normals: np.ndarray) -> np.ndarray:
-    """Fill ``normals`` (steps, count, width) with standard normals by the Box-Muller transform
-    in float32: about three times faster than numpy's ziggurat, which was the bulk of a run.
+def _standard_normals(
+    rng: np.random.Generator, normals: np.ndarray, scale: float = 1.0
+) -> np.ndarray:
+    """Fill ``normals`` (steps, count, width) with normals of standard deviation ``scale`` by
+    the Box-Muller transform in float32: about three times faster than numpy's ziggurat, which
+    was the bulk of a run.
 
     Uniforms come straight from the generator's 64-bit words, two per word: 23 random bits
     under the exponent of 1.0 make a float32 in [1, 2) without a conversion pass. Each row of
@@ -279,7 +282,7 @@ def _standard_normals(rng: np.random.Generator, normals: np.ndarray) -> np.ndarr
     radius, angle = uniforms[:, :, 0, :], uniforms[:, :, 1, :]
     np.subtract(np.float32(2), radius, out=radius)  # (0, 1]: the log is finite
     np.log(radius, out=radius)
-    radius *= np.float32(-2)
+    radius *= np.float32(-2 * scale * scale)  # the scale for free: sqrt(-2 s**2 ln u) = s * r
     np.sqrt(radius, out=radius)
     angle *= np.float32(2 * math.pi)  # 2*pi*(u + 1): the same cosine and sine as 2*pi*u
     np.cos(angle, out=normals[:, :, :half])
@@ -290,7 +293,7 @@ def _standard_normals(rng: np.random.Generator, normals: np.ndarray) -> np.ndarr
 
 
 def _log_moves(
-    normals: np.ndarray, factor: np.ndarray, drift: np.ndarray, scratch: np.ndarray | None
+    normals: np.ndarray, factor: np.ndarray, drift: np.ndarray, scratch: np.ndarray
 ) -> None:
     """Turn independent normals into correlated log-price steps in place: row k becomes
     ``drift[k] + sum_j factor[k, j] * normals[j]`` (``factor``: the Cholesky factor scaled by
@@ -384,8 +387,12 @@ def run_monte_carlo(
     done = 0
     while done < steps:
         size = min(chunk, steps - done)
-        moves = _standard_normals(rng, normals[:size])
-        _log_moves(moves, factor, drift, scratch[:size] if scratch is not None else None)
+        if count == 1:  # no correlation to apply: the normals come out scaled, add the drift
+            moves = _standard_normals(rng, normals[:size], scale=float(factor[0, 0]))
+            moves += drift[0]
+        else:
+            moves = _standard_normals(rng, normals[:size])
+            _log_moves(moves, factor, drift, scratch[:size])
         # a row-by-row running sum: several times faster than np.cumsum along the first axis
         moves[0] += x
         for row in range(1, size):
