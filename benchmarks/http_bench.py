@@ -29,6 +29,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from benchmarks.machine import describe_machine, median, tool_version
@@ -384,6 +385,7 @@ def main(argv=None) -> int:
             duration_s=args.duration,
             clients=args.concurrency,
             wrk=tool_version("wrk", "--version").split(" Copyright")[0],
+            **{server: metadata.version(server) for server in args.servers},
         )
     )
     for server in args.servers:
