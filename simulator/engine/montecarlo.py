@@ -35,6 +35,7 @@ rest. What remains per step is drawing the normals, a running sum and the runnin
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -262,6 +263,22 @@ def _cross_health_lower_bound(
     return bound
 
 
+_scratch = threading.local()
+
+
+def _scratch_float32(shape: tuple[int, ...]) -> np.ndarray:
+    """A float32 array of ``shape`` on this thread's reusable scratch memory (at most
+    ``CHUNK_ELEMENTS`` floats, 8 MB, or one step of the widest run allowed). A fresh
+    multi-megabyte array pays a page fault per page on first touch: that made the normals of a
+    default-size API request 2.5 times slower than on memory already used. One run per thread
+    at a time uses it, and nothing of it outlives the run."""
+    size = math.prod(shape)
+    buffer = getattr(_scratch, "buffer", None)
+    if buffer is None or buffer.size < size:
+        buffer = _scratch.buffer = np.empty(size, dtype=np.float32)
+    return buffer[:size].reshape(shape)
+
+
 def _standard_normals(
     rng: np.random.Generator, normals: np.ndarray, scale: float = 1.0
 ) -> np.ndarray:
@@ -382,7 +399,7 @@ def run_monte_carlo(
         * (abs(cross_wallet) + sum(abs(leg.entry_value) for leg in cross_float))
     )
     chunk = min(steps, max(1, CHUNK_ELEMENTS // (width * count)))
-    normals = np.empty((chunk, count, width), dtype=np.float32)
+    normals = _scratch_float32((chunk, count, width))
     scratch = np.empty((chunk, width), dtype=np.float32) if count > 1 else None
     done = 0
     while done < steps:
