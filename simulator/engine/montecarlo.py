@@ -266,16 +266,17 @@ def _cross_health_lower_bound(
 _scratch = threading.local()
 
 
-def _scratch_float32(shape: tuple[int, ...]) -> np.ndarray:
-    """A float32 array of ``shape`` on this thread's reusable scratch memory (at most
-    ``CHUNK_ELEMENTS`` floats, 8 MB, or one step of the widest run allowed). A fresh
+def _scratch_float32(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A float32 array of ``shape`` on this thread's reusable scratch memory called ``name``
+    (at most ``CHUNK_ELEMENTS`` floats, 8 MB, or one step of the widest run allowed). A fresh
     multi-megabyte array pays a page fault per page on first touch: that made the normals of a
     default-size API request 2.5 times slower than on memory already used. One run per thread
     at a time uses it, and nothing of it outlives the run."""
     size = math.prod(shape)
-    buffer = getattr(_scratch, "buffer", None)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(name)
     if buffer is None or buffer.size < size:
-        buffer = _scratch.buffer = np.empty(size, dtype=np.float32)
+        buffer = buffers[name] = np.empty(size, dtype=np.float32)
     return buffer[:size].reshape(shape)
 
 
@@ -399,8 +400,8 @@ def run_monte_carlo(
         * (abs(cross_wallet) + sum(abs(leg.entry_value) for leg in cross_float))
     )
     chunk = min(steps, max(1, CHUNK_ELEMENTS // (width * count)))
-    normals = _scratch_float32((chunk, count, width))
-    scratch = np.empty((chunk, width), dtype=np.float32) if count > 1 else None
+    normals = _scratch_float32("normals", (chunk, count, width))
+    scratch = _scratch_float32("correlation", (chunk if count > 1 else 0, width))
     done = 0
     while done < steps:
         size = min(chunk, steps - done)
