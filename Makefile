@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-browser lint seed serve-prod lock clean-venv
+.PHONY: run setup test test-fast test-browser lint seed serve-prod bench-engine bench-http lock clean-venv
 
 run: setup seed ## set up everything, then serve on http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -51,10 +51,17 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-serve-prod: setup ## production mode: DEBUG off, collectstatic, gunicorn + whitenoise
+serve-prod: setup ## production mode: DEBUG off, collectstatic, granian + whitenoise (README: Performance)
 	DJANGO_DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=0 $(MANAGE) migrate --no-input
-	DJANGO_DEBUG=0 $(BIN)/gunicorn academy.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	DJANGO_DEBUG=0 $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) \
+		--workers 2 --blocking-threads 2 --access-log academy.wsgi:application
+
+bench-engine: setup ## engine per-call costs and Monte Carlo speed, one core (about 30 s)
+	$(BIN)/python -m benchmarks.engine_bench
+
+bench-http: setup ## pages and endpoints under wrk, gunicorn vs granian, loopback (about 8 min)
+	$(BIN)/python -m benchmarks.http_bench
 
 lock: ## re-pin Python dependencies after editing pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock --quiet

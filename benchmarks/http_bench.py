@@ -26,30 +26,47 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from benchmarks.machine import describe_machine, median, tool_version
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Requests/s no write endpoint reaches on the 2-core machine (measured: a few hundred).
+MAX_UNIQUE_RATE = 1_200
 PYTHON = sys.executable
 WRK_REPORT = """
 done = function(summary, latency, requests)
   local e = summary.errors
+  local used = 0  -- pairs taken from a rotating list: the highest index any thread reached
+  for _, thread in ipairs(threads) do
+    local count = thread:get("counter") or 0
+    if count > 0 then
+      used = math.max(used, thread:get("offset") + (count - 1) * #threads + 1)
+    end
+  end
   io.write(string.format(
     'WRK_JSON {"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d,'
-    .. ' "p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
+    .. ' "p50_us": %d, "p95_us": %d, "p99_us": %d, "used": %d}\\n',
     summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), used))
 end
 """
 
 
 @dataclass
 class Target:
-    """One thing to load. `requests` rotates through (path, body) pairs when each request must be
-    different (e.g. answers that may be saved once); otherwise every request is the same."""
+    """One thing to load. `requests` lists (path, body) pairs when each request must be different
+    (e.g. answers that may be saved once): every wrk run takes fresh pairs from where the previous
+    run stopped, and wrk's threads take alternate pairs, so no pair is sent twice while the list
+    lasts (a repeat shows up as non-2xx). Otherwise every request is the same.
+
+    `expect` is a piece of text every real response contains and `refuse` one it must not
+    contain (e.g. `<html` for a partial): the target is checked once before the load, so a
+    benchmark of an error page or of the wrong template cannot pass for the real one."""
 
     name: str
     path: str
@@ -57,24 +74,43 @@ class Target:
     body: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    expect: str = ""
+    refuse: str = ""
+    next_request: int = 0
 
-    def lua(self) -> str:
+    def lua(self, *, threads: int) -> str:
         lines = [f'wrk.method = "{self.method}"']
         if self.body:
             lines.append(f"wrk.body = {json.dumps(self.body)}")
         for name, value in self.headers.items():
             lines.append(f'wrk.headers["{name}"] = {json.dumps(value)}')
         if self.requests:
-            pairs = ", ".join(f"{{{json.dumps(p)}, {json.dumps(b)}}}" for p, b in self.requests)
+            fresh = self.requests[self.next_request :]
+            pairs = ", ".join(f"{{{json.dumps(p)}, {json.dumps(b)}}}" for p, b in fresh)
             lines += [
                 f"local pairs = {{{pairs}}}",
-                "local i = 0",
+                # setup runs in the main state once per thread: thread k takes pairs k, k + n,
+                # k + 2n, ... (n threads); done() reads each thread's counter back.
+                "threads = {}",
+                "setup = function(thread)",
+                "  thread:set('offset', #threads)",
+                "  thread:set('counter', 0)",
+                "  table.insert(threads, thread)",
+                "end",
                 "request = function()",
-                "  i = i % #pairs + 1",
-                "  return wrk.format(nil, pairs[i][1], nil, pairs[i][2])",
+                "  local index = offset + counter * " + str(threads),
+                "  counter = counter + 1",
+                "  local pair = pairs[index % #pairs + 1]",
+                "  return wrk.format(nil, pair[1], nil, pair[2])",
                 "end",
             ]
+        else:
+            lines.append("threads = {}")
         return "\n".join(lines) + WRK_REPORT
+
+    def used(self, count: int) -> None:
+        """Skip the pairs a run sent (completed or still in flight when it stopped)."""
+        self.next_request += count
 
 
 def free_port() -> int:
@@ -177,6 +213,19 @@ class Browser:
         with self.opener.open(self.base_url + path, timeout=10) as response:
             return response.read().decode()
 
+    def post(self, path: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
+        """A POST as the browser; returns the status and text after any redirect. The jar sends
+        the cookies (a Cookie header given here would also be copied onto the redirect)."""
+        headers = {name: value for name, value in headers.items() if name != "Cookie"}
+        request = urllib.request.Request(
+            self.base_url + path, data=body.encode(), headers=headers, method="POST"
+        )
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
     def cookie(self, name: str) -> str:
         return next(c.value for c in self.jar if c.name == name)
 
@@ -197,7 +246,10 @@ class Browser:
 
 def build_targets(base_url: str, env: dict[str, str]) -> list[Target]:
     """The pages and endpoints to load; each app contributes its own through `bench_targets`."""
-    targets = [Target("baseline /healthz/", "/healthz/"), Target("home page", "/")]
+    targets = [
+        Target("baseline /healthz/", "/healthz/", expect="ok"),
+        Target("home page", "/", expect="Margin Academy"),
+    ]
     for module_name in ("lessons.bench", "simulator.bench", "quiz.bench"):
         spec_path = PROJECT_ROOT / (module_name.replace(".", "/") + ".py")
         if spec_path.exists():
@@ -207,13 +259,14 @@ def build_targets(base_url: str, env: dict[str, str]) -> list[Target]:
 
 
 def run_wrk(base_url: str, target: Target, *, connections: int, duration: int) -> dict:
+    threads = min(2, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(target.lua())
+        script.write(target.lua(threads=threads))
     try:
         result = subprocess.run(
             [
                 "wrk",
-                f"--threads={min(2, connections)}",
+                f"--threads={threads}",
                 f"--connections={connections}",
                 f"--duration={duration}s",
                 "--timeout=10s",
@@ -229,13 +282,44 @@ def run_wrk(base_url: str, target: Target, *, connections: int, duration: int) -
     line = next(ln for ln in result.stdout.splitlines() if ln.startswith("WRK_JSON "))
     stats = json.loads(line.removeprefix("WRK_JSON "))
     stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    target.used(stats["used"])
     return stats
+
+
+def check_target(base_url: str, target: Target) -> int:
+    """One request as wrk will send it: it must answer 2xx with the expected text. Returns the
+    response's size in bytes (the body as sent, compressed or not)."""
+    path, body = target.path, target.body
+    if target.requests:
+        path, body = target.requests[target.next_request]
+        target.next_request += 1
+    request = urllib.request.Request(
+        base_url + path,
+        data=body.encode() if body else None,
+        headers=target.headers,
+        method=target.method,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{target.name}: {path} answered {error.code}") from error
+    if target.expect not in text:
+        raise RuntimeError(f"{target.name}: {path} answered without {target.expect!r}")
+    if target.refuse and target.refuse in text:
+        raise RuntimeError(f"{target.name}: {path} answered with {target.refuse!r}")
+    return len(text.encode())
 
 
 def measure(server: str, args, env) -> dict:
     process, base_url = start_server(server, env)
     try:
-        targets = build_targets(base_url, env)
+        # Targets whose requests may be sent once (quiz answers) prepare this many: enough for
+        # every run at up to MAX_UNIQUE_RATE requests/s.
+        loaded_seconds = args.warmup + args.rounds * len(args.concurrency) * args.duration
+        unique = {"BENCH_UNIQUE_REQUESTS": str(loaded_seconds * MAX_UNIQUE_RATE)}
+        targets = build_targets(base_url, env | unique)
+        sizes = {target.name: check_target(base_url, target) for target in targets}
         for target in targets:  # warm-up: imports, caches, connections, compiled templates
             run_wrk(base_url, target, connections=8, duration=args.warmup)
         samples: dict[tuple[str, int], list[dict]] = {}
@@ -246,7 +330,7 @@ def measure(server: str, args, env) -> dict:
                         base_url, target, connections=connections, duration=args.duration
                     )
                     samples.setdefault((target.name, connections), []).append(stats)
-        return {"targets": [t.name for t in targets], "samples": samples}
+        return {"targets": [t.name for t in targets], "samples": samples, "sizes": sizes}
     finally:
         stop_server(process)
 
@@ -254,8 +338,9 @@ def measure(server: str, args, env) -> dict:
 def summarise(server: str, result: dict, concurrency: list[int]) -> str:
     rows = [
         f"\n### {server}\n",
-        "| target | clients | req/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx |",
-        "|---|---|---|---|---|---|---|---|",
+        "| target | clients | req/s | ratio to baseline | p50 ms | p95 ms | p99 ms | errors"
+        " | response |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for connections in concurrency:
         baseline_rps = median(
@@ -269,7 +354,8 @@ def summarise(server: str, result: dict, concurrency: list[int]) -> str:
                 f" | {median([s['p50_us'] for s in runs]) / 1000:.1f}"
                 f" | {median([s['p95_us'] for s in runs]) / 1000:.1f}"
                 f" | {median([s['p99_us'] for s in runs]) / 1000:.1f}"
-                f" | {sum(s['non2xx'] + s['socket_errors'] for s in runs)} |"
+                f" | {sum(s['non2xx'] + s['socket_errors'] for s in runs)}"
+                f" | {result['sizes'][name] / 1024:.1f} KB |"
             )
     return "\n".join(rows)
 
@@ -299,6 +385,7 @@ def main(argv=None) -> int:
             duration_s=args.duration,
             clients=args.concurrency,
             wrk=tool_version("wrk", "--version").split(" Copyright")[0],
+            **{server: metadata.version(server) for server in args.servers},
         )
     )
     for server in args.servers:

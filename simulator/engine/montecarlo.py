@@ -24,11 +24,18 @@ monitoring of a barrier shifted by ``exp(0.5826 * sigma * sqrt(dt))``, which the
 
 Both modes run on the same random paths (common random numbers), so their difference is not noise.
 Work is chunked over steps (bounded memory) and capped at ``MAX_PATH_STEPS`` paths x steps per run.
+
+Speed (benchmarks/engine_bench.py): the normals come from a float32 Box-Muller transform on the
+generator's raw words, and the cross check runs step by step only on the paths a cheap bound per
+chunk cannot clear (cross health is concave in each price, so its minimum over a chunk lies at
+each symbol's running minimum or maximum), which spares one ``exp`` per symbol and step for the
+rest. What remains per step is drawing the normals, a running sum and the running extremes.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -46,8 +53,8 @@ from simulator.engine.evaluate import Leg, build_legs, evaluate_legs, exact
 from simulator.engine.model import AccountSpec, MarginMode, to_decimal, with_margin_mode
 from simulator.engine.venues import DEFAULT_VENUE, Venue, venue_named
 
-# paths x steps per run: 10 million (10,000 paths x 1,000 steps) takes 0.1 s for one symbol and
-# about 1 s for seven on one core: the most a request may take.
+# paths x steps per run: 10 million (10,000 paths x 1,000 steps) takes about 0.05 s for one symbol
+# and 0.1 s for two on one core: the most a request may take. Memory stays bounded by the chunks.
 MAX_PATH_STEPS = 10_000_000
 MAX_PATHS = 100_000
 # The default run: a day in 15-minute steps, 5,000 paths (a standard error under 0.7 percentage
@@ -195,7 +202,8 @@ def _cross_leg(leg: Leg, column: int, venue: Venue, reach: float) -> _CrossLeg:
 def _cross_health(
     log_moves: np.ndarray, start: np.ndarray, legs: list[_CrossLeg], wallet: float
 ) -> np.ndarray:
-    """Cross margin balance minus maintenance margin at every step and path (float32).
+    """Cross margin balance minus maintenance margin at every step and path (float32), from
+    log price moves shaped (steps, symbols, paths).
 
     Inside one tier each leg is linear in ``u`` (the price, or 1/price for inverse contracts):
     ``(a - b*MMR)*u + (c + cum)``; legs reaching more than one tier take the max over tiers.
@@ -219,18 +227,104 @@ def _cross_health(
         else:
             slopes[key] = slopes.get(key, 0.0) + a
             tiered.append(leg)
-    health = np.full(log_moves.shape[:2], constant, dtype=np.float32)
+    health = np.full((log_moves.shape[0], log_moves.shape[2]), constant, dtype=np.float32)
     for (column, inverse), slope in slopes.items():
-        moves = log_moves[:, :, column]
+        moves = log_moves[:, column, :]
         if inverse:
             u = np.exp(-moves) * np.float32(1.0 / start[column])
         else:
             u = np.exp(moves) * np.float32(start[column])
         health += np.float32(slope) * u
     for leg in tiered:
-        price = np.exp(log_moves[:, :, leg.column]) * np.float32(start[leg.column])
+        price = np.exp(log_moves[:, leg.column, :]) * np.float32(start[leg.column])
         health -= leg.maintenance(price).astype(np.float32)
     return health
+
+
+def _cross_health_lower_bound(
+    low: np.ndarray, high: np.ndarray, start: np.ndarray, legs: list[_CrossLeg], wallet: float
+) -> np.ndarray:
+    """A lower bound of the cross health of each path over a stretch of steps in which each
+    symbol's log move stayed within [low, high] (arrays shaped (symbols, paths)).
+
+    Cross health is a sum over symbols of concave functions of each symbol's price (PnL is
+    linear and maintenance, a max over tiers, convex in the price, or in 1/price for inverse
+    contracts), so on a box of prices its minimum lies at a corner, and per symbol at one of the
+    two ends. A path whose bound is positive cannot have been liquidated in that stretch."""
+    bound = np.full(low.shape[1], wallet)
+    for column in {leg.column for leg in legs}:
+        ends = []
+        for moves in (low[column], high[column]):
+            price = start[column] * np.exp(moves.astype(np.float64))
+            ends.append(
+                sum(leg.pnl(price) - leg.maintenance(price) for leg in legs if leg.column == column)
+            )
+        bound += np.minimum(*ends)
+    return bound
+
+
+_scratch = threading.local()
+
+
+def _scratch_float32(name: str, shape: tuple[int, ...]) -> np.ndarray:
+    """A float32 array of ``shape`` on this thread's reusable scratch memory called ``name``
+    (at most ``CHUNK_ELEMENTS`` floats, 8 MB, or one step of the widest run allowed). A fresh
+    multi-megabyte array pays a page fault per page on first touch: that made the normals of a
+    default-size API request 2.5 times slower than on memory already used. One run per thread
+    at a time uses it, and nothing of it outlives the run."""
+    size = math.prod(shape)
+    buffers = _scratch.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(name)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[name] = np.empty(size, dtype=np.float32)
+    return buffer[:size].reshape(shape)
+
+
+def _standard_normals(
+    rng: np.random.Generator, normals: np.ndarray, scale: float = 1.0
+) -> np.ndarray:
+    """Fill ``normals`` (steps, count, width) with normals of standard deviation ``scale`` by
+    the Box-Muller transform in float32: about three times faster than numpy's ziggurat, which
+    was the bulk of a run.
+
+    Uniforms come straight from the generator's 64-bit words, two per word: 23 random bits
+    under the exponent of 1.0 make a float32 in [1, 2) without a conversion pass. Each row of
+    the paths takes its own words in order, so a run does not depend on how its steps are
+    chunked. 23-bit uniforms cap |Z| at 5.65 (a tail of 2e-8)."""
+    steps, count, width = normals.shape
+    half = width // 2
+    bits = rng.bit_generator.random_raw(steps * count * half).view(np.uint32)
+    bits >>= np.uint32(9)
+    bits |= np.uint32(0x3F800000)
+    uniforms = bits.view(np.float32).reshape(steps, count, 2, half)  # in [1, 2)
+    radius, angle = uniforms[:, :, 0, :], uniforms[:, :, 1, :]
+    np.subtract(np.float32(2), radius, out=radius)  # (0, 1]: the log is finite
+    np.log(radius, out=radius)
+    radius *= np.float32(-2 * scale * scale)  # the scale for free: sqrt(-2 s**2 ln u) = s * r
+    np.sqrt(radius, out=radius)
+    angle *= np.float32(2 * math.pi)  # 2*pi*(u + 1): the same cosine and sine as 2*pi*u
+    np.cos(angle, out=normals[:, :, :half])
+    np.sin(angle, out=normals[:, :, half:])
+    normals[:, :, :half] *= radius
+    normals[:, :, half:] *= radius
+    return normals
+
+
+def _log_moves(
+    normals: np.ndarray, factor: np.ndarray, drift: np.ndarray, scratch: np.ndarray
+) -> None:
+    """Turn independent normals into correlated log-price steps in place: row k becomes
+    ``drift[k] + sum_j factor[k, j] * normals[j]`` (``factor``: the Cholesky factor scaled by
+    each symbol's volatility, lower triangular, so going from the last row up reads only rows
+    not yet overwritten)."""
+    count = factor.shape[0]
+    for k in reversed(range(count)):
+        row = normals[:, k, :]
+        row *= np.float32(factor[k, k])
+        for j in range(k):
+            np.multiply(normals[:, j, :], np.float32(factor[k, j]), out=scratch)
+            row += scratch
+        row += drift[k]
 
 
 def _percentiles(values: np.ndarray) -> dict[int, float]:
@@ -273,7 +367,6 @@ def run_monte_carlo(
     sigma = _volatilities(volatility, symbols)
     chol = _cholesky(correlation, len(symbols))
     drift = (-0.5 * sigma**2 * dt).astype(np.float32)
-    scale = (sigma * math.sqrt(dt)).astype(np.float32)
     reach = TIER_REACH_SIGMAS * float(sigma.max()) * math.sqrt(dt * steps)
 
     # isolated: barriers in log-price space, relative to the start
@@ -291,43 +384,65 @@ def run_monte_carlo(
     # SFC64: the fastest of numpy's bit generators, seeded for reproducible runs
     rng = np.random.Generator(np.random.SFC64(seed))
     count = len(symbols)
-    x = np.zeros((paths, count), dtype=np.float32)
-    running_min = np.zeros((paths, count), dtype=np.float32)
-    running_max = np.zeros((paths, count), dtype=np.float32)
+    factor = sigma[:, None] * math.sqrt(dt) * chol
+    width = 2 * ((paths + 1) // 2)  # Box-Muller pairs: one spare column when paths is odd
+    # state per symbol and path: log move since the start, and its running extremes
+    x = np.zeros((count, width), dtype=np.float32)
+    running_min = np.zeros((count, width), dtype=np.float32)
+    running_max = np.zeros((count, width), dtype=np.float32)
     # a cross book already at its maintenance margin is liquidated before the first step
     cross_alive = np.full(paths, not any(p.status == "liquidated" for p in cross_eval.positions))
     cross_left = np.full(paths, max(0.0, float(cross_eval.account.cross_margin_balance)))
-    chunk = max(1, CHUNK_ELEMENTS // (paths * count))
+    # Screen bounds are in float64, the exact check in float32: leave a margin for rounding.
+    screen_margin = (
+        1e-4
+        * math.exp(reach)
+        * (abs(cross_wallet) + sum(abs(leg.entry_value) for leg in cross_float))
+    )
+    chunk = min(steps, max(1, CHUNK_ELEMENTS // (width * count)))
+    normals = _scratch_float32("normals", (chunk, count, width))
+    scratch = _scratch_float32("correlation", (chunk if count > 1 else 0, width))
     done = 0
     while done < steps:
         size = min(chunk, steps - done)
-        shocks = rng.standard_normal((size, paths, count), dtype=np.float32)
-        if count > 1:
-            shocks = shocks @ chol.T.astype(np.float32)
-        shocks *= scale
-        shocks += drift
+        if count == 1:  # no correlation to apply: the normals come out scaled, add the drift
+            moves = _standard_normals(rng, normals[:size], scale=float(factor[0, 0]))
+            moves += drift[0]
+        else:
+            moves = _standard_normals(rng, normals[:size])
+            _log_moves(moves, factor, drift, scratch[:size])
         # a row-by-row running sum: several times faster than np.cumsum along the first axis
-        shocks[0] += x
+        moves[0] += x
         for row in range(1, size):
-            np.add(shocks[row], shocks[row - 1], out=shocks[row])
-        x = shocks[-1].copy()
-        np.minimum(running_min, shocks.min(axis=0), out=running_min)
-        np.maximum(running_max, shocks.max(axis=0), out=running_max)
+            np.add(moves[row], moves[row - 1], out=moves[row])
+        x = moves[-1].copy()
+        low, high = moves.min(axis=0), moves.max(axis=0)
+        np.minimum(running_min, low, out=running_min)
+        np.maximum(running_max, high, out=running_max)
         if cross_float and cross_alive.any():
-            health = _cross_health(shocks, start, cross_float, cross_wallet)
-            breached = health <= 0
-            newly = breached.any(axis=0) & cross_alive
-            if newly.any():
-                idx = np.nonzero(newly)[0]
-                first = breached[:, idx].argmax(axis=0)
-                balance = health[first, idx].astype(np.float64)
-                for leg in cross_float:
-                    price = start[leg.column] * np.exp(shocks[first, idx, leg.column].astype(float))
-                    balance = balance + np.broadcast_to(leg.maintenance(price), balance.shape)
-                cross_left[idx] = np.maximum(balance, 0.0)
-                cross_alive[newly] = False
+            # Only paths the bound cannot clear get the step-by-step check (and its exp).
+            bound = _cross_health_lower_bound(
+                low[:, :paths], high[:, :paths], start, cross_float, cross_wallet
+            )
+            idx = np.nonzero(cross_alive & (bound <= screen_margin))[0]
+            if idx.size:
+                suspect = moves[:, :, idx]
+                health = _cross_health(suspect, start, cross_float, cross_wallet)
+                breached = health <= 0
+                hit = breached.any(axis=0)
+                if hit.any():
+                    which = np.nonzero(hit)[0]
+                    first = breached[:, which].argmax(axis=0)
+                    balance = health[first, which].astype(np.float64)
+                    for leg in cross_float:
+                        moved = suspect[first, leg.column, which].astype(float)
+                        price = start[leg.column] * np.exp(moved)
+                        balance = balance + np.broadcast_to(leg.maintenance(price), balance.shape)
+                    cross_left[idx[which]] = np.maximum(balance, 0.0)
+                    cross_alive[idx[which]] = False
         done += size
 
+    x, running_min, running_max = x[:, :paths].T, running_min[:, :paths].T, running_max[:, :paths].T
     final_price = start * np.exp(x.astype(np.float64))
     # isolated outcome
     position_probability: dict[str, float] = {}
