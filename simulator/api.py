@@ -79,9 +79,13 @@ def _to_decimal(value: Any) -> Decimal:
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER) from None
     if not number.is_finite():
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER)
-    if abs(number) >= MAX_ABSOLUTE:
+    # copy_abs and as_tuple, not abs() and normalize(): those round in the decimal context and
+    # raise Overflow on "1e999999999" (a 500) or quietly turn "1e-999999999" into 0.
+    if number.copy_abs() >= MAX_ABSOLUTE:
         raise PydanticCustomError("decimal_too_large", engine_errors.NUMBER_TOO_LARGE)
-    places = -number.normalize().as_tuple().exponent  # type: ignore[operator]
+    _sign, digits, exponent = number.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    places = -(exponent + trailing_zeros)  # type: ignore[operator]
     if number != 0 and places > MAX_DECIMAL_PLACES:
         raise PydanticCustomError("decimal_max_places", TOO_MANY_DECIMALS)
     return number
