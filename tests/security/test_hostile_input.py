@@ -365,6 +365,9 @@ def test_a_body_over_the_limit_is_refused_with_400(client, url, content_type):
         body = json.dumps({"wallet_balance": "9" * TWO_MIB, "positions": []}).encode()
     response = client.generic("POST", url, body, content_type=content_type)
     assert response.status_code in (400, 413)
+    if url.startswith("/api/"):
+        assert response.status_code == 413
+        assert "larger than 1,048,576 bytes" in response.json()["detail"][0]["msg"]
 
 
 def test_too_many_form_fields_are_refused_with_400(client):
