@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-browser lint seed serve-prod lock clean-venv
+.PHONY: run setup test test-fast test-browser lint seed serve-prod lock clean-venv audit
 
 run: setup seed ## set up everything, then serve on http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -46,6 +46,9 @@ test-fast: setup ## everything but the browser tests
 
 test-browser: setup ## only the browser tests (needs /usr/bin/chromium or CHROMIUM_PATH)
 	DJANGO_DEBUG=0 $(BIN)/pytest -m browser
+
+audit: setup ## known vulnerabilities in the pinned Python and npm packages (needs the registries)
+	bash scripts/audit.sh
 
 lint:
 	$(BIN)/ruff check .
