@@ -200,7 +200,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# After signing in without a `next`, a learner lands on their progress (now including what they
+# did before signing in) and the suggested next step.
+LOGIN_REDIRECT_URL = "me:progress"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTHENTICATION_BACKENDS = [

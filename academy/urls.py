@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("me/", include("accounts.progress_urls")),
     path("learn/", include("lessons.urls")),
     path("simulator/", include("simulator.urls")),
     path("api/v1/", api.urls),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, trigger_client_event
 
 from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
+from accounts.predictions import prediction_record
 from simulator import details as details_service
 from simulator.engine import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator.forms import (
@@ -352,10 +353,8 @@ def _reveal(request, setup: Setup, result) -> dict | None:
         predicted_survivor=form.cleaned_data.get("predicted_survivor") or "both",
         survivor_labels=dict(SURVIVOR_CHOICES),
     )
-    # Predictions feed concept mastery once the progress part exists: keep the last 50.
-    history = request.session.get("simulator_predictions", [])[-49:]
-    history.append(reveal["record"])
-    request.session["simulator_predictions"] = history
+    # Predictions count towards concept mastery on the progress page (/me/).
+    prediction_record(request=request, record=reveal["record"])
     return reveal
 
 

@@ -49,7 +49,7 @@ def test_signup_follows_a_local_next_but_not_an_outside_one(client):
     client.post(reverse("logout"))
     data["username"] = "lin2"
     response = client.post(reverse("signup"), {**data, "next": "https://evil.example/"})
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("me:progress")
 
 
 def test_login_with_the_right_password_signs_in(client, learner):

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         call_command("load_questions", stdout=self.stdout)
         if settings.DEBUG or demo_accounts:
             self.create_demo_accounts()
+            call_command("seed_demo_progress", stdout=self.stdout)
 
     def create_demo_accounts(self):
         user_model = get_user_model()

@@ -1,0 +1,35 @@
+"""What an account keeps beyond lessons and quiz answers: the simulator predictions it made."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Prediction(models.Model):
+    """One "predict, then reveal" in the simulator, as the simulator recorded it.
+
+    The simulator's record (see simulator.details.compare_prediction) names the concepts it tests,
+    whether the learner picked the right survivor (isolated, cross, both, neither) and how far off
+    the predicted liquidation price was, as a fraction. Anonymous learners' records wait in the
+    session under ``simulator_predictions`` until they sign in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="predictions"
+    )
+    concepts = models.JSONField(default=list)
+    survivor_correct = models.BooleanField()
+    price_error = models.DecimalField(
+        max_digits=16,
+        decimal_places=8,
+        null=True,
+        blank=True,
+        help_text="|predicted - engine| / engine liquidation price; empty if no price was given.",
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-made_at"])]
+
+    def __str__(self):
+        return f"{self.user} predicted {'right' if self.survivor_correct else 'wrong'}"

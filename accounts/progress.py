@@ -1,0 +1,234 @@
+"""A learner's progress across the academy: lessons, mastery (quiz answers and simulator
+predictions), recent attempts, and the next step suggested from them.
+
+Works for signed-in learners (the database) and anonymous ones (their session), so the progress
+page shows the same thing before and after signing up.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from accounts.predictions import recent_prediction_scores
+from lessons.models import Course, Lesson
+from lessons.progress import progress_completed_ids
+from quiz import services as quiz_services
+from quiz.models import Quiz
+
+RECENT_ATTEMPTS = 5
+WEAK_CONCEPTS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class MasteryRow:
+    """Mastery of one concept: quiz answers and simulator predictions together.
+
+    `mastery.share` is the average over both kinds of evidence (each the last few of its kind),
+    weighted by how many of each there are; `mastery.answered` counts both.
+    """
+
+    mastery: quiz_services.ConceptMastery
+    answers: int
+    predictions: int
+
+
+@dataclass
+class ModuleProgress:
+    title: str
+    lessons: list[Lesson]
+    completed: int
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return self.completed * 100 // self.total if self.total else 0
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What to do next: a sentence, a lesson to read, and whether to offer weak-concept practice."""
+
+    kind: str  # "weak-concept", "continue", "quiz" or "done"
+    text: str
+    concept: quiz_services.ConceptMastery | None = None
+    lesson: Lesson | None = None
+    practice_quiz: Quiz | None = None
+
+
+@dataclass
+class Progress:
+    modules: list[ModuleProgress]
+    mastery: list[MasteryRow]
+    attempts: list
+    next_step: NextStep
+    weak: list[MasteryRow] = field(default_factory=list)
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(module.total for module in self.modules)
+
+    @property
+    def completed_count(self) -> int:
+        return sum(module.completed for module in self.modules)
+
+    @property
+    def percent(self) -> int:
+        total = self.lesson_count
+        return self.completed_count * 100 // total if total else 0
+
+    @property
+    def has_evidence(self) -> bool:
+        return any(row.mastery.answered for row in self.mastery)
+
+
+def learner_mastery(*, user=None, session=None) -> list[MasteryRow]:
+    """Every concept C01-C20 in course order, from quiz answers and predictions. Two queries."""
+    quiz_mastery = quiz_services.concept_mastery(user=user, session=session)
+    predicted = recent_prediction_scores(user=user, session=session)
+    rows = []
+    for concept_id, from_quiz in quiz_mastery.items():
+        scores = predicted.get(concept_id, [])
+        answered = from_quiz.answered + len(scores)
+        share = (
+            (from_quiz.share * from_quiz.answered + sum(scores, Decimal(0))) / answered
+            if answered
+            else Decimal(0)
+        )
+        combined = quiz_services.ConceptMastery(concept_id, from_quiz.title, answered, share)
+        rows.append(MasteryRow(combined, from_quiz.answered, len(scores)))
+    return rows
+
+
+def _course_lessons() -> list[Lesson]:
+    """The first course's published lessons in course order, with their module: one query."""
+    course = Course.objects.order_by("id").only("id").first()
+    if course is None:
+        return []
+    return list(
+        Lesson.objects.published()
+        .filter(module__course=course)
+        .in_course_order()
+        .select_related("module")
+        .only("id", "slug", "title", "concepts", "module__slug", "module__title")
+    )
+
+
+def _modules(lessons: list[Lesson], completed_ids: set[int]) -> list[ModuleProgress]:
+    modules: dict[int, ModuleProgress] = {}
+    for lesson in lessons:
+        lesson.completed = lesson.pk in completed_ids
+        module = modules.setdefault(lesson.module_id, ModuleProgress(lesson.module.title, [], 0))
+        module.lessons.append(lesson)
+        module.completed += lesson.completed
+    return list(modules.values())
+
+
+def lesson_for_concept(lessons: list[Lesson], concept_id: str) -> Lesson | None:
+    """The lesson that teaches a concept: the first naming it first, else the first naming it
+    (the same choice as the lessons app's /learn/concepts/<id>/ redirect)."""
+    naming = [lesson for lesson in lessons if concept_id in lesson.concepts]
+    return next((lesson for lesson in naming if lesson.concepts[0] == concept_id), None) or (
+        naming[0] if naming else None
+    )
+
+
+def suggest_next_step(
+    *, lessons: list[Lesson], weak: list[MasteryRow], has_attempts: bool
+) -> NextStep:
+    """The most useful next thing, in this order: fix the weakest concept tried; carry on with
+    the course; take a quiz; keep practising; or say the course is done."""
+    practice = None
+    if weak:
+        practice = Quiz.objects.filter(kind=Quiz.Kind.WEAK, is_published=True).first()
+        concept = weak[0].mastery
+        lesson = lesson_for_concept(lessons, concept.concept_id)
+        title = f"{concept.concept_id} {concept.title}"
+        if lesson is not None:
+            text = (
+                f"You keep missing {title} ({concept.percent}%): "
+                f"read “{lesson.title}”, then practise."
+            )
+        else:
+            text = f"You keep missing {title} ({concept.percent}%): practise it again."
+        return NextStep("weak-concept", text, concept, lesson, practice)
+    upcoming = next((lesson for lesson in lessons if not lesson.completed), None)
+    if upcoming is not None:
+        if not any(lesson.completed for lesson in lessons):
+            return NextStep(
+                "continue", f"Start the course with “{upcoming.title}”.", lesson=upcoming
+            )
+        return NextStep("continue", f"Carry on with “{upcoming.title}”.", lesson=upcoming)
+    if not lessons:
+        return NextStep("done", "The course has no published lessons yet.")
+    if not has_attempts:
+        return NextStep("quiz", "You have read every lesson: prove it in a quiz.")
+    return NextStep(
+        "done",
+        "Every lesson read and no weak concept right now. Try predicting a setup in the "
+        "simulator before revealing the engine's answer.",
+    )
+
+
+def progress_for(*, request) -> Progress:
+    """The progress page's data for whoever is asking (account or session). About six queries."""
+    user, session = request.user, request.session
+    lessons = _course_lessons()
+    modules = _modules(lessons, progress_completed_ids(request=request))
+    mastery = learner_mastery(user=user, session=session)
+    by_concept = {row.mastery.concept_id: row for row in mastery}
+    weak_ids = quiz_services.weakest_concepts(
+        {row.mastery.concept_id: row.mastery for row in mastery}, limit=WEAK_CONCEPTS_SHOWN
+    )
+    weak = [by_concept[concept_id] for concept_id in weak_ids]
+    learner = quiz_services.learner_for(request)
+    attempts = quiz_services.learner_attempts(learner, limit=RECENT_ATTEMPTS)
+    return Progress(
+        modules=modules,
+        mastery=mastery,
+        attempts=attempts,
+        weak=weak,
+        next_step=suggest_next_step(lessons=lessons, weak=weak, has_attempts=bool(attempts)),
+    )
+
+
+# The mastery chart: one bar per concept, 0-100 %, with the "mastered" line at 80 %.
+CHART_BAR_WIDTH = 16
+CHART_GAP = 8
+CHART_HEIGHT = 120
+CHART_TOP = 8
+CHART_LEFT = 34
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    row: MasteryRow
+    x: int
+    y: int
+    height: int
+    label_x: int
+
+
+def mastery_chart(rows: list[MasteryRow]) -> dict:
+    """Geometry of a server-rendered SVG bar chart (the page also has the numbers as a table)."""
+    bars = []
+    for index, row in enumerate(rows):
+        x = CHART_LEFT + index * (CHART_BAR_WIDTH + CHART_GAP)
+        height = row.mastery.percent * CHART_HEIGHT // 100 if row.mastery.answered else 0
+        bars.append(
+            ChartBar(row, x, CHART_TOP + CHART_HEIGHT - height, height, x + CHART_BAR_WIDTH // 2)
+        )
+    width = CHART_LEFT + len(rows) * (CHART_BAR_WIDTH + CHART_GAP)
+    baseline = CHART_TOP + CHART_HEIGHT
+    return {
+        "bars": bars,
+        "width": width,
+        "height": baseline + 22,
+        "bar_width": CHART_BAR_WIDTH,
+        "baseline": baseline,
+        "top": CHART_TOP,
+        "middle": CHART_TOP + CHART_HEIGHT // 2,
+        "mastered_y": CHART_TOP + CHART_HEIGHT - CHART_HEIGHT * 80 // 100,
+        "left": CHART_LEFT,
+    }
