@@ -233,3 +233,34 @@ def test_the_watch_sees_a_violation_when_there_is_one(watched_page, live_server,
     )
     assert watched_page.evaluate("window.pwned") is None
     assert any("script-src" in v for v in csp_violations(watched_page))
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+
+
+def test_progress_pages_for_a_learner_and_the_instructor_dashboard(
+    tour, live_server, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from lessons.instructors import INSTRUCTORS_GROUP
+
+    django_user_model.objects.create_user("ada", password="ada-pw-Zq81-margin")
+    instructor = django_user_model.objects.create_user(
+        "grace", password="grace-pw-Zq81-margin", is_staff=True
+    )
+    instructor.groups.add(Group.objects.get(name=INSTRUCTORS_GROUP))
+    tour.visit("/me/")  # anonymous: the session's progress and an invitation to sign up
+    sign_in(tour.page, live_server.url, "ada", "ada-pw-Zq81-margin")
+    tour.visit("/me/")
+    tour.visit("/me/delete/")
+    tour.page.context.clear_cookies()
+    sign_in(tour.page, live_server.url, "grace", "grace-pw-Zq81-margin")
+    tour.visit("/me/instructor/")
+    tour.visit("/admin/")
+    tour.finish()

@@ -171,6 +171,7 @@ def site_endpoints(site) -> list[Endpoint]:
     return [
         Endpoint("home", reverse("home")),
         Endpoint("healthz", reverse("healthz"), html=False),
+        Endpoint("favicon", reverse("favicon"), html=False),
         # accounts
         Endpoint("signup", reverse("signup")),
         Endpoint(
@@ -214,6 +215,20 @@ def site_endpoints(site) -> list[Endpoint]:
             new_password,
         ),
         Endpoint("password_reset_complete", reverse("password_reset_complete")),
+        # progress and the instructor dashboard (accounts)
+        Endpoint("me:progress", reverse("me:progress")),
+        Endpoint("me:export", reverse("me:export"), access=SIGNED_IN, html=False),
+        Endpoint("me:delete", reverse("me:delete"), access=SIGNED_IN),
+        # A wrong password: the form says so and nothing is deleted (the round trip that deletes
+        # is tests/accounts'); the POST still has to pass the CSRF check.
+        Endpoint(
+            "me:delete",
+            reverse("me:delete"),
+            "POST",
+            {"password": "wrong-on-purpose"},
+            access=SIGNED_IN,
+        ),
+        Endpoint("me:instructor", reverse("me:instructor"), access=INSTRUCTOR_ONLY),
         # lessons
         Endpoint("lessons:index", reverse("lessons:index")),
         Endpoint("lessons:search", reverse("lessons:search"), data={"q": "liquidation"}),
