@@ -79,3 +79,12 @@ def test_the_admin_pages_carry_the_security_headers(site, client):
         assert header_problems(response) == [], path
     client.logout()
     assert header_problems(client.get("/admin/login/")) == []
+
+
+def test_session_and_csrf_cookies_are_http_only_and_same_site(site, client):
+    client.post("/accounts/login/", {"username": "learner", "password": "learner-pw-Zq81-margin"})
+    cookies = client.cookies
+    assert {"sessionid", "csrftoken"} <= set(cookies)
+    for name in ("sessionid", "csrftoken"):
+        assert cookies[name]["httponly"] is True, name
+        assert cookies[name]["samesite"] == "Lax", name

@@ -376,3 +376,10 @@ def test_too_many_form_fields_are_refused_with_400(client):
         "POST", "/simulator/", body, content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
+
+
+@FUZZ
+@given(query=st.one_of(HOSTILE_VALUES, st.text(min_size=1, max_size=300)))
+def test_search_answers_any_query_with_a_page(client, query):
+    response = client.get("/learn/search/", {"q": query})
+    assert response.status_code == 200
