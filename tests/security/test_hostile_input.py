@@ -112,16 +112,6 @@ SIMULATOR_POSTS = [
 SIMULATOR_EXTRA_FIELDS = ["scenario", "paths", "horizon_hours", "volatility", "run", "reveal"]
 SIMULATOR_FIELDS = sorted(W4) + SIMULATOR_EXTRA_FIELDS + ["pos-8-size", "shock-DOGEUSDT"]
 
-TRIED = {
-    "simulator": 0,
-    "simulator_raw": 0,
-    "api": 0,
-    "api_raw": 0,
-    "quiz": 0,
-    "quiz_raw": 0,
-    "tools": 0,
-}
-
 
 def result_says_something(html: str) -> bool:
     """The results region holds figures (the summary sentence) or a list of what is wrong."""
