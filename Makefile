@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-browser lint seed serve-prod lock clean-venv audit
+.PHONY: run setup test test-fast test-browser lint seed serve-prod lock clean-venv
 
 run: setup seed ## set up everything, then serve on http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -47,6 +47,7 @@ test-fast: setup ## everything but the browser tests
 test-browser: setup ## only the browser tests (needs /usr/bin/chromium or CHROMIUM_PATH)
 	DJANGO_DEBUG=0 $(BIN)/pytest -m browser
 
+.PHONY: audit
 audit: setup ## known vulnerabilities in the pinned Python and npm packages (needs the registries)
 	bash scripts/audit.sh
 
