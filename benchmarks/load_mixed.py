@@ -9,9 +9,10 @@ What it does:
   beside the named one, dropped afterwards), migrates, seeds the course and question bank and
   creates one account per learner;
 - starts gunicorn in production mode (DEBUG off, gthread workers) on a free loopback port;
-- runs `learners` threads for a fixed `duration` (the load stops by itself): each signs in, then
-  answers quiz questions and marks lessons complete (with `--mix` adding the simulator and page
-  reads), every write through the same htmx request a browser sends, CSRF token included;
+- runs `learners` threads: each signs in; once all have, they work for a fixed `duration` (the
+  load stops by itself), answering quiz questions and marking lessons complete (`--mix` adds the
+  simulator and page reads), every write through the same htmx request a browser sends, CSRF token
+  included;
 - records every answer and completion the server acknowledged (a 2xx), stops the server, and
   compares them with what the database holds: the two sets must be equal;
 - counts every response by status and scans the server's log for "database is locked" and
@@ -125,10 +126,11 @@ class Report:
         latencies = sorted(self.latencies) or [0.0]
         p50 = latencies[len(latencies) // 2] * 1000
         p95 = latencies[int(len(latencies) * 0.95)] * 1000
+        statuses = dict(sorted(self.statuses.items(), key=str))
         return (
             f"{self.database}: {self.learners} learners for {self.duration:.0f} s: "
             f"{self.requests} requests ({self.requests / self.duration:.0f}/s, "
-            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms), statuses {dict(sorted(self.statuses.items()))}, "
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms), statuses {statuses}, "
             f"unexpected {self.non_2xx}; answers acknowledged {len(self.acknowledged_answers)}, "
             f"saved {len(self.saved_answers)}; lesson completions acknowledged "
             f"{len(self.acknowledged_completions)}, saved {len(self.saved_completions)}; "
@@ -391,9 +393,19 @@ class Learner:
         path = self.rng.choice([*lessons, "/", "/learn/", "/quiz/", "/tools/pnl/", "/simulator/"])
         self.request("page", "GET", path)
 
-    def run(self, setup: dict, mix: tuple[str, ...], deadline: float) -> None:
-        if not self.sign_in():
+    def run(self, setup: dict, mix: tuple[str, ...], start: threading.Barrier, duration: float):
+        """Sign in, wait until every learner has, then work for `duration` seconds. (Signing in
+        hashes a password with Argon2: kept out of the measured window.)"""
+        signed_in = self.sign_in()
+        try:
+            start.wait()
+        except threading.BrokenBarrierError:
             return
+        if not signed_in:
+            return
+        # A fresh connection: the server closed the idle keep-alive one while others signed in.
+        self.connection.close()
+        deadline = time.monotonic() + duration
         actions = []
         if "quiz" in mix:
             actions += [lambda: self.answer_a_question(setup["quiz"])] * 3
@@ -438,11 +450,11 @@ def run_load(
         try:
             log(f"== {learners} learners for {duration:.0f} s ({', '.join(mix)})")
             lock = threading.Lock()
-            deadline = time.monotonic() + duration
+            start = threading.Barrier(learners, timeout=180)
             threads = [
                 threading.Thread(
                     target=Learner(port, number, report, lock).run,
-                    args=(setup, mix, deadline),
+                    args=(setup, mix, start, duration),
                     daemon=True,
                 )
                 for number in range(learners)
@@ -450,7 +462,7 @@ def run_load(
             for thread in threads:
                 thread.start()
             for thread in threads:
-                thread.join(timeout=duration + 90)
+                thread.join(timeout=duration + 240)
             report.oversized_status = post_oversized_body(port)
         finally:
             stop_server(server)
