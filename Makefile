@@ -47,6 +47,10 @@ test-fast: setup ## everything but the browser tests
 test-browser: setup ## only the browser tests (needs /usr/bin/chromium or CHROMIUM_PATH)
 	DJANGO_DEBUG=0 $(BIN)/pytest -m browser
 
+.PHONY: audit
+audit: setup ## known vulnerabilities in the pinned Python and npm packages (needs the registries)
+	bash scripts/audit.sh
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -16,7 +16,7 @@ import random
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from simulator import engine
 
@@ -354,7 +354,7 @@ def draw_question(
 def format_number(value: Decimal, places: int | None = None) -> str:
     """65000 -> '65,000'; 3150.5 -> '3,150.5'; places rounds first (display only)."""
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = f"{value:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

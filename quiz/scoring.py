@@ -12,7 +12,7 @@ Rules (the README states them for learners and instructors too):
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 ONE = Decimal("1")
 ZERO = Decimal("0")
@@ -93,5 +93,5 @@ def score_multiple(*, correct_ids: set[int], selected_ids: list[int]) -> Outcome
     if not correct_ids:
         return Outcome(ZERO, False)
     raw = Decimal(right_picks - wrong_picks) / Decimal(len(correct_ids))
-    score = max(ZERO, raw).quantize(SCORE_PLACES)
+    score = max(ZERO, raw).quantize(SCORE_PLACES, rounding=ROUND_HALF_EVEN)
     return Outcome(score, picked == correct_ids)

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
@@ -191,7 +191,7 @@ def _item_for(question: Question, position: int, rng) -> AttemptItem:
         )
         item.prompt = draw.prompt
         item.parameters = draw.parameters
-        item.expected = draw.expected.quantize(EXPECTED_PLACES)
+        item.expected = draw.expected.quantize(EXPECTED_PLACES, rounding=ROUND_HALF_EVEN)
         item.engine_version = draw.engine_version
     return item
 
@@ -414,7 +414,9 @@ def attempt_answer(
                 question_id=item.question_id,
                 learner_key=attempt.learner_key,
                 selected=selected_ids,
-                value=None if value is None else value.quantize(EXPECTED_PLACES),
+                value=None
+                if value is None
+                else value.quantize(EXPECTED_PLACES, rounding=ROUND_HALF_EVEN),
                 raw_value=raw_value[:40],
                 score=outcome.score,
                 is_correct=outcome.is_correct,

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -357,7 +357,7 @@ def summary(request, attempt_id):
             "reveal": reveal,
             "review": review,
             "history": history,
-            "percent": attempt.percent.quantize(Decimal("1")),
+            "percent": attempt.percent.quantize(Decimal("1"), rounding=ROUND_HALF_UP),
             "time_taken": _duration_text(result.time_taken),
         },
     )

@@ -12,6 +12,8 @@ import json
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
@@ -53,6 +55,7 @@ RESPONSE_PLACES = Decimal("1e-12")
 
 MALFORMED_JSON = "The request body is not valid JSON."
 TOO_MANY_DECIMALS = f"Use at most {MAX_DECIMAL_PLACES} decimal places."
+BODY_TOO_LARGE = "The request body is larger than {limit:,} bytes; send fewer path steps."
 UNEXPECTED_ARITHMETIC = "These numbers cannot be computed together; check the sizes and prices."
 
 
@@ -79,9 +82,13 @@ def _to_decimal(value: Any) -> Decimal:
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER) from None
     if not number.is_finite():
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER)
-    if abs(number) >= MAX_ABSOLUTE:
+    # copy_abs and as_tuple, not abs() and normalize(): those round in the decimal context and
+    # raise Overflow on "1e999999999" (a 500) or quietly turn "1e-999999999" into 0.
+    if number.copy_abs() >= MAX_ABSOLUTE:
         raise PydanticCustomError("decimal_too_large", engine_errors.NUMBER_TOO_LARGE)
-    places = -number.normalize().as_tuple().exponent  # type: ignore[operator]
+    _sign, digits, exponent = number.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    places = -(exponent + trailing_zeros)  # type: ignore[operator]
     if number != 0 and places > MAX_DECIMAL_PLACES:
         raise PydanticCustomError("decimal_max_places", TOO_MANY_DECIMALS)
     return number
@@ -424,6 +431,14 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         item = {"loc": ["body"], "msg": MALFORMED_JSON, "type": "json_invalid"}
         return api.create_response(request, {"detail": [item]}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """413 with a reason, instead of Django's bare 400 page and a logged traceback."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    item = {"loc": ["body"], "msg": BODY_TOO_LARGE.format(limit=limit), "type": "too_large"}
+    return api.create_response(request, {"detail": [item]}, status=413)
 
 
 def _guarded(request: HttpRequest, ids: list[str], compute: Any) -> Any:

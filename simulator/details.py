@@ -5,7 +5,7 @@ they are requested separately from the main recalculation so that one stays smal
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from academy.concepts import CONCEPTS, concept_lesson_url
 from simulator.charts import LineChart, Marker, Rule, Series
@@ -256,9 +256,10 @@ def _steps(result, figure) -> list[dict]:
 
 
 def _plain(value: Decimal) -> str:
-    if abs(value) >= 1:
-        return f"{value.quantize(Decimal('0.0001')):,f}".rstrip("0").rstrip(".")
-    return f"{value.quantize(Decimal('0.00000001')):f}".rstrip("0").rstrip(".") or "0"
+    """A figure in an explanation step: 4 decimals from 1 up, 8 below, rounded half up."""
+    places = Decimal("0.0001") if abs(value) >= 1 else Decimal("0.00000001")
+    text = f"{value.quantize(places, rounding=ROUND_HALF_UP):,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def explanations(result) -> list[dict]:

@@ -49,13 +49,25 @@ COLLATERALS = ("USDT", "BTC", "ETH")
 FIELD_TEMPLATE = "simulator/field.html"
 
 
+class DecimalField(forms.DecimalField):
+    """Django's DecimalField, refusing NaN and infinities while parsing: Django refuses them only
+    when validating, after a formset has compared them with the initial value, and comparing
+    Decimal("sNaN") raises (a 500 on `pos-0-leverage=sNaN`)."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is not None and not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
 def _positive(value):
     if value is not None and value <= 0:
         raise forms.ValidationError(MUST_BE_POSITIVE, code="not_positive")
 
 
 def money_field(label: str, *, required: bool = True, help_text: str = "", maximum=MAX_MONEY):
-    return forms.DecimalField(
+    return DecimalField(
         label=label,
         required=required,
         help_text=help_text,
@@ -65,7 +77,7 @@ def money_field(label: str, *, required: bool = True, help_text: str = "", maxim
 
 
 def percent_field(label: str, *, minimum, maximum, help_text: str = "", initial=None):
-    return forms.DecimalField(
+    return DecimalField(
         label=label,
         required=False,
         initial=initial,
@@ -177,7 +189,7 @@ class PositionForm(forms.Form):
         initial="notional",
     )
     size = money_field("Size")
-    leverage = forms.DecimalField(
+    leverage = DecimalField(
         label="Leverage (x)",
         initial=Decimal(10),
         validators=[
@@ -268,12 +280,8 @@ class ShockForm(forms.Form):
                 maximum=SHOCK_MAX,
                 initial=Decimal(0),
             )
-            self.fields[f"{symbol}_slider"] = forms.DecimalField(
-                required=False, widget=forms.HiddenInput
-            )
-            self.fields[f"{symbol}_was"] = forms.DecimalField(
-                required=False, widget=forms.HiddenInput
-            )
+            self.fields[f"{symbol}_slider"] = DecimalField(required=False, widget=forms.HiddenInput)
+            self.fields[f"{symbol}_was"] = DecimalField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()
@@ -609,7 +617,7 @@ def next_row(rows: list[dict]) -> dict[str, str]:
 class PredictionForm(forms.Form):
     """The learner's guess before the reveal (predict-then-reveal mode)."""
 
-    predicted_price = forms.DecimalField(
+    predicted_price = DecimalField(
         required=False,
         validators=[_positive, MaxValueValidator(MAX_PRICE, message=TOO_LARGE)],
     )
@@ -629,7 +637,7 @@ class ReplayForm(forms.Form):
 
 
 class MonteCarloForm(forms.Form):
-    volatility = forms.DecimalField(
+    volatility = DecimalField(
         label="Volatility (% a year)",
         initial=Decimal(60),
         validators=[
@@ -637,7 +645,7 @@ class MonteCarloForm(forms.Form):
             MaxValueValidator(Decimal(500), message="Enter at most 500%%."),
         ],
     )
-    correlation = forms.DecimalField(
+    correlation = DecimalField(
         label="Correlation between markets",
         initial=Decimal("0.7"),
         validators=[

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, replace
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from academy.concepts import concept_lesson_url
 from simulator.engine import (
@@ -184,7 +184,7 @@ def _plain(value: Decimal | None) -> str:
     """A number for a URL: fixed point, at most 8 decimals, no trailing zeros ('' for None)."""
     if value is None:
         return ""
-    text = f"{value.quantize(LINK_DECIMALS):f}"
+    text = f"{value.quantize(LINK_DECIMALS, rounding=ROUND_HALF_EVEN):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

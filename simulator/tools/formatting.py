@@ -12,7 +12,8 @@ SMALL_PRICE_PLACES = 6
 def group(value: Decimal, places: int) -> str:
     """`value` rounded half up to `places` decimals, thousands grouped: 58793.969 -> '58,793.97'."""
     quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
+    # "f": fixed point always; plain "," writes a small Decimal as "2E-8".
+    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,f}"
 
 
 def price_places(value: Decimal) -> int:

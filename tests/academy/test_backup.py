@@ -1,0 +1,115 @@
+"""Backups: `manage.py backup` and `manage.py restore`, tested by round trips."""
+
+import json
+import os
+import zipfile
+
+import pytest
+from django.core import serializers
+from django.core.management import CommandError, call_command
+
+from academy.management.commands.backup import content_models
+from benchmarks.load_mixed import ThrowAwayDatabase, manage, marked_json, production_env
+from lessons.models import GlossaryTerm, Lesson
+from quiz.models import Question
+
+
+def content_snapshot() -> list[dict]:
+    return json.loads(
+        serializers.serialize(
+            "json",
+            (obj for model in content_models() for obj in model._default_manager.order_by("pk")),
+        )
+    )
+
+
+@pytest.fixture
+def course(db):
+    call_command("load_lessons", verbosity=0)
+    call_command("load_questions", verbosity=0)
+
+
+def test_content_survives_a_round_trip_through_a_content_backup(course, tmp_path):
+    before = content_snapshot()
+    backup = tmp_path / "content.zip"
+    call_command("backup", output=str(backup), content_only=True, verbosity=0)
+
+    lesson = Lesson.objects.order_by("pk").first()
+    lesson.title = "Vandalised"
+    lesson.save()
+    GlossaryTerm.objects.order_by("pk").first().delete()
+    question = Question.objects.order_by("pk").first()
+    question.choices.all().delete()
+
+    call_command("restore", input=str(backup), content_only=True, verbosity=0)
+    assert content_snapshot() == before
+
+
+def test_the_backup_lists_what_it_holds(course, tmp_path):
+    backup = tmp_path / "content.zip"
+    call_command("backup", output=str(backup), content_only=True, verbosity=0)
+    with zipfile.ZipFile(backup) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert set(archive.namelist()) == {"manifest.json", "content.json"}
+    assert manifest["content_rows"]["lessons.Lesson"] == Lesson.objects.count() > 10
+    assert manifest["content_rows"]["quiz.Question"] == Question.objects.count() > 50
+    assert manifest["whole_database"] is None
+
+
+def test_restore_refuses_what_is_not_a_backup(db, tmp_path):
+    not_a_zip = tmp_path / "notes.zip"
+    not_a_zip.write_text("hello")
+    with pytest.raises(CommandError, match="not a backup"):
+        call_command("restore", input=str(not_a_zip))
+    with pytest.raises(CommandError, match="No backup at"):
+        call_command("restore", input=str(tmp_path / "missing.zip"))
+    backup = tmp_path / "content.zip"
+    call_command("backup", output=str(backup), content_only=True, verbosity=0)
+    with pytest.raises(CommandError, match="holds only content"):
+        call_command("restore", input=str(backup))
+
+
+COUNT_SCRIPT = """
+import json
+from django.contrib.auth import get_user_model
+from lessons.models import Lesson
+print("COUNTS " + json.dumps({
+    "lessons": Lesson.objects.count(),
+    "late_user": get_user_model().objects.filter(username="after-backup").exists(),
+}))
+"""
+VANDAL_SCRIPT = """
+from django.contrib.auth import get_user_model
+from lessons.models import Lesson
+Lesson.objects.all().delete()
+get_user_model().objects.create_user("after-backup", password="x-Zq81-long-enough")
+"""
+
+
+def database_kinds() -> list[str]:
+    kinds = [""]  # SQLite always
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        kinds.append(os.environ["DATABASE_URL"])
+    return kinds
+
+
+@pytest.mark.parametrize(
+    "base_url", database_kinds(), ids=lambda url: url.split(":")[0] or "sqlite"
+)
+def test_the_whole_database_survives_a_round_trip(base_url, tmp_path):
+    with ThrowAwayDatabase(base_url, tmp_path) as database:
+        env = production_env(database.url)
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed")
+        original = marked_json(manage(env, "shell", "-c", COUNT_SCRIPT), "COUNTS")
+        backup = tmp_path / "backups" / "whole.zip"
+        manage(env, "backup", "--output", str(backup))
+
+        manage(env, "shell", "-c", VANDAL_SCRIPT)
+        vandalised = marked_json(manage(env, "shell", "-c", COUNT_SCRIPT), "COUNTS")
+        assert vandalised == {"lessons": 0, "late_user": True}
+
+        manage(env, "restore", "--input", str(backup))
+        restored = marked_json(manage(env, "shell", "-c", COUNT_SCRIPT), "COUNTS")
+    assert original["lessons"] > 10
+    assert restored == original == {"lessons": original["lessons"], "late_user": False}
