@@ -275,9 +275,7 @@ def _partial_cache_key(request) -> str | None:
     if request.POST.get("run", "") == "reveal" or _margin_mode_changed(request):
         return None
     fields = sorted(
-        (name, values)
-        for name, values in request.POST.lists()
-        if name not in PARTIAL_KEY_IGNORED
+        (name, values) for name, values in request.POST.lists() if name not in PARTIAL_KEY_IGNORED
     )
     digest = hashlib.sha256(repr(fields).encode()).hexdigest()
     return f"simulator:partial:{ENGINE_VERSION}:{digest}"

@@ -54,4 +54,3 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
-    yield
