@@ -1,6 +1,8 @@
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -38,19 +40,27 @@ SECTIONS = (
 )
 
 
-def navigation(request):
-    items = []
+@lru_cache(maxsize=8)
+def _installed_sections(urlconf) -> tuple[tuple[Section, str], ...]:
+    """The sections whose URLs resolve, with their URLs: constant for a URLconf, so reversed
+    once per process rather than on every page."""
+    installed = []
     for section in SECTIONS:
         try:
-            url = reverse(section.url_name)
+            installed.append((section, reverse(section.url_name, urlconf=urlconf)))
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": section.label,
-                "url": url,
-                "blurb": section.blurb,
-                "active": request.path.startswith(url),
-            }
-        )
+    return tuple(installed)
+
+
+def navigation(request):
+    items = [
+        {
+            "label": section.label,
+            "url": url,
+            "blurb": section.blurb,
+            "active": request.path.startswith(url),
+        }
+        for section, url in _installed_sections(get_urlconf() or settings.ROOT_URLCONF)
+    ]
     return {"nav_items": items}

@@ -7,7 +7,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from lessons.models import RENDERED_FIELDS, GlossaryTerm, Lesson
+from lessons.models import RENDERED_FIELDS, Course, GlossaryTerm, Lesson, Module
+from lessons.page_cache import content_changed
 from lessons.progress import progress_merge_session_into_user
 from lessons.rendering import glossary_lookup
 
@@ -31,6 +32,7 @@ def rerender_lessons(lessons=None) -> int:
     for lesson in lessons:
         lesson.render(glossary=glossary)
     Lesson.objects.bulk_update(lessons, RENDERED_FIELDS)
+    content_changed()  # bulk_update sends no signals
     return len(lessons)
 
 
@@ -39,6 +41,19 @@ def rerender_lessons(lessons=None) -> int:
 def glossary_changed(sender, raw=False, **kwargs):
     if not raw and not _rerender_suspended.get():
         rerender_lessons(Lesson.objects.filter(body__contains="[["))
+
+
+@receiver(post_save, sender=Course, dispatch_uid="lessons.page_cache.course_saved")
+@receiver(post_delete, sender=Course, dispatch_uid="lessons.page_cache.course_deleted")
+@receiver(post_save, sender=Module, dispatch_uid="lessons.page_cache.module_saved")
+@receiver(post_delete, sender=Module, dispatch_uid="lessons.page_cache.module_deleted")
+@receiver(post_save, sender=Lesson, dispatch_uid="lessons.page_cache.lesson_saved")
+@receiver(post_delete, sender=Lesson, dispatch_uid="lessons.page_cache.lesson_deleted")
+@receiver(post_save, sender=GlossaryTerm, dispatch_uid="lessons.page_cache.term_saved")
+@receiver(post_delete, sender=GlossaryTerm, dispatch_uid="lessons.page_cache.term_deleted")
+def course_content_changed(sender, **kwargs):
+    """Cached lesson pages are keyed by the content version: a new one retires them all."""
+    content_changed()
 
 
 @receiver(user_logged_in, dispatch_uid="lessons.merge_session_progress")

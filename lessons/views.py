@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from academy.concepts import ALL_IDS
 from lessons.forms import SearchForm
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
+from lessons.page_cache import PAGE_SECONDS, content_version
 from lessons.progress import progress_completed_ids, progress_set_complete
 from lessons.search import search_glossary, search_lessons
 
@@ -50,48 +52,89 @@ def index(request):
     )
 
 
-def _outline(request, course_id):
-    """Every visible lesson of the course in order, light fields, with completion: one query."""
-    outline = (
+def _outline(request, course_id) -> tuple[list[dict], set[int]]:
+    """Every visible lesson of the course in order, as light entries, and the ids the learner
+    completed: one query (completion is folded in for a signed-in learner)."""
+    lessons = (
         _visible_lessons(request)
         .filter(module__course_id=course_id)
         .select_related("module")
         .only("id", "slug", "title", "published", "module__slug", "module__title", "module__order")
     )
-    if request.user.is_authenticated:
-        outline = outline.annotate(
+    signed_in = request.user.is_authenticated
+    if signed_in:
+        lessons = lessons.annotate(
             completed=Exists(
                 LessonCompletion.objects.filter(user=request.user, lesson=OuterRef("pk"))
             )
         )
-        return list(outline)
-    completed = progress_completed_ids(request=request)
-    outline = list(outline)
-    for item in outline:
-        item.completed = item.pk in completed
-    return outline
+    entries, completed = [], set()
+    for item in lessons:
+        entries.append(
+            {
+                "pk": item.pk,
+                "title": item.title,
+                "url": item.get_absolute_url(),
+                "module_id": item.module_id,
+                "published": item.published,
+            }
+        )
+        if signed_in and item.completed:
+            completed.add(item.pk)
+    if not signed_in:
+        completed = progress_completed_ids(request=request)
+    return entries, completed
+
+
+def _lesson_page(request, module_slug, lesson_slug, version) -> tuple[dict, set[int]]:
+    """The lesson and its course outline, and the ids the learner completed.
+
+    What a reader who is not staff sees of the lesson and the outline is the same for everyone,
+    so it is cached per content version (see lessons.page_cache); staff see drafts and are not
+    served from the cache.
+    """
+    staff = _can_see_drafts(request.user)
+    key = f"lessons:page:{version}:{module_slug}:{lesson_slug}"
+    page = None if staff else cache.get(key)
+    if page is not None:
+        return page, progress_completed_ids(request=request)
+    lesson = get_object_or_404(
+        Lesson.objects.select_related("module__course"), module__slug=module_slug, slug=lesson_slug
+    )
+    if not lesson.published and not staff:
+        raise Http404("No such lesson.")
+    outline, completed = _outline(request, lesson.module.course_id)
+    page = {"lesson": lesson, "outline": outline}
+    if not staff:
+        cache.set(key, page, PAGE_SECONDS)
+    return page, completed
 
 
 @require_safe
 def lesson_detail(request, module_slug, lesson_slug):
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("module__course"), module__slug=module_slug, slug=lesson_slug
-    )
-    if not lesson.published and not _can_see_drafts(request.user):
-        raise Http404("No such lesson.")
-    outline = _outline(request, lesson.module.course_id)
-    position = next(i for i, item in enumerate(outline) if item.pk == lesson.pk)
+    version = content_version()
+    page, completed_ids = _lesson_page(request, module_slug, lesson_slug, version)
+    lesson, outline = page["lesson"], page["outline"]
+    position = next(i for i, item in enumerate(outline) if item["pk"] == lesson.pk)
     return render(
         request,
         "lessons/lesson.html",
         {
             "lesson": lesson,
-            "module_lessons": [item for item in outline if item.module_id == lesson.module_id],
+            "module_lessons": [
+                item | {"completed": item["pk"] in completed_ids}
+                for item in outline
+                if item["module_id"] == lesson.module_id
+            ],
             "previous_lesson": outline[position - 1] if position > 0 else None,
             "next_lesson": outline[position + 1] if position + 1 < len(outline) else None,
-            "completed": outline[position].completed,
+            "completed": lesson.pk in completed_ids,
             "position": position + 1,
             "lesson_count": len(outline),
+            # The learner-independent fragments of the template are cached under these.
+            "content_version": version,
+            "staff_view": _can_see_drafts(request.user),
+            "fragment_seconds": PAGE_SECONDS,
         },
     )
 

@@ -70,6 +70,11 @@ SURVIVOR_CHOICES = (
     ("neither", "Neither"),
 )
 MONTE_CARLO_CACHE_SECONDS = 60 * 60
+# The live recalculation's partial is a function of the posted setup alone (no session, user or
+# CSRF token in it), so one render serves every learner who posts the same setup.
+PARTIAL_CACHE_SECONDS = 10 * 60
+# Fields that never change the partial: the token differs per browser.
+PARTIAL_KEY_IGNORED = {"csrfmiddlewaretoken"}
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -244,6 +249,11 @@ def _concepts(ids) -> list[dict]:
 def index(request):
     """The simulator: htmx gets the results partial, everyone else the whole page."""
     data, notice = _setup_data(request)
+    partial_key = _partial_cache_key(request)
+    if partial_key is not None:
+        cached = cache.get(partial_key)
+        if cached is not None:
+            return _partial_response(cached["html"], cached["push_url"])
     setup = Setup(data)
     result = calculate(setup)
     run = data.get("run", "") if request.method == "POST" else ""
@@ -253,14 +263,56 @@ def index(request):
     return _full_page(request, setup, result, run=run, reveal=reveal, notice=notice)
 
 
+def _partial_cache_key(request) -> str | None:
+    """The cache key of an htmx recalculation's partial, or None when it must be computed.
+
+    Not cached: a reveal (it records the learner's prediction) and a post whose margin mode
+    changed against the page the learner came from (the partial then carries notes that depend
+    on that page's URL). The key is the posted fields as sent, so no form work is needed on a hit.
+    """
+    if request.method != "POST" or not _wants_partial(request):
+        return None
+    if request.POST.get("run", "") == "reveal" or _margin_mode_changed(request):
+        return None
+    fields = sorted(
+        (name, values) for name, values in request.POST.lists() if name not in PARTIAL_KEY_IGNORED
+    )
+    digest = hashlib.sha256(repr(fields).encode()).hexdigest()
+    return f"simulator:partial:{ENGINE_VERSION}:{digest}"
+
+
+def _margin_mode_changed(request) -> bool:
+    """Whether any row's posted margin mode differs from the current page's (a superset of the
+    cases in which mode_switch_notes has something to say)."""
+    current_url = request.htmx.current_url
+    if not current_url:
+        return False
+    previous = parse_qs(urlsplit(current_url).query)
+    return any(
+        name in previous and previous[name][0] != value
+        for name, value in request.POST.items()
+        if name.endswith("-margin_mode")
+    )
+
+
+def _partial_response(html: str, share_url: str | None) -> HttpResponse:
+    response = HttpResponse(html)
+    if share_url is not None:
+        push_url(response, share_url)
+        trigger_client_event(response, "simulator-updated", after="settle")
+    return _vary(response)
+
+
 def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
-    response = render(request, "simulator/_result.html", context)
-    if result is not None:
-        push_url(response, _share_url(setup))
-        trigger_client_event(response, "simulator-updated", after="settle")
-    return _vary(response)
+    html = render(request, "simulator/_result.html", context).content.decode()
+    share_url = _share_url(setup) if result is not None else None
+    partial_key = _partial_cache_key(request)
+    if partial_key is not None and result is not None and not notes:
+        # Only valid setups: errors are cheap to find again and would let junk fill the cache.
+        cache.set(partial_key, {"html": html, "push_url": share_url}, PARTIAL_CACHE_SECONDS)
+    return _partial_response(html, share_url)
 
 
 def _full_page(request, setup: Setup, result, *, run, reveal, notice) -> HttpResponse:

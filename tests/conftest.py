@@ -45,3 +45,12 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a page or partial cached by an earlier test must
+    not answer for this one."""
+    from django.core.cache import cache
+
+    cache.clear()
