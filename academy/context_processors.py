@@ -4,6 +4,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
+from academy import first_visits
+
 
 @dataclass(frozen=True)
 class Section:
@@ -64,3 +66,11 @@ def navigation(request):
         for section, url in _installed_sections(get_urlconf() or settings.ROOT_URLCONF)
     ]
     return {"nav_items": items}
+
+
+def csrf_hole(request):
+    """A placeholder for the CSRF token in a page cached for every first-time visitor
+    (academy.first_visits); it overrides Django's own ``csrf_token``, which comes earlier."""
+    if getattr(request, first_visits.REQUEST_FLAG, False):
+        return {"csrf_token": first_visits.CSRF_HOLE}
+    return {}

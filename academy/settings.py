@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "academy.context_processors.navigation",
+                "academy.context_processors.csrf_hole",
             ],
         },
     },

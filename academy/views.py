@@ -2,8 +2,12 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
+from academy.first_visits import cached_for_first_visits
+
 
 @require_safe
+# The home page changes only with a deploy; the cache's expiry covers that.
+@cached_for_first_visits(version=lambda: "code", seconds=60)
 def home(request):
     return render(request, "home.html")
 

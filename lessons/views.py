@@ -6,6 +6,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from academy.concepts import ALL_IDS
+from academy.first_visits import cached_for_first_visits
 from lessons.forms import SearchForm
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
 from lessons.page_cache import PAGE_SECONDS, content_version
@@ -111,6 +112,7 @@ def _lesson_page(request, module_slug, lesson_slug, version) -> tuple[dict, set[
 
 
 @require_safe
+@cached_for_first_visits(version=content_version, seconds=PAGE_SECONDS)
 def lesson_detail(request, module_slug, lesson_slug):
     version = content_version()
     page, completed_ids = _lesson_page(request, module_slug, lesson_slug, version)
