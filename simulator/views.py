@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, trigger_client_event
 
 from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
+from academy.forms_parsing import FORM_CONTENT_TYPE
 from accounts.predictions import prediction_record
 from simulator import details as details_service
 from simulator.engine import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
@@ -74,7 +75,7 @@ MONTE_CARLO_CACHE_SECONDS = 60 * 60
 # CSRF token in it), so one render serves every learner who posts the same setup.
 PARTIAL_CACHE_SECONDS = 10 * 60
 # Fields that never change the partial: the token differs per browser.
-PARTIAL_KEY_IGNORED = {"csrfmiddlewaretoken"}
+PARTIAL_KEY_IGNORED = {b"csrfmiddlewaretoken"}
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -253,7 +254,7 @@ def index(request):
     if partial_key is not None:
         cached = cache.get(partial_key)
         if cached is not None:
-            return _partial_response(cached["html"], cached["push_url"])
+            return HttpResponse(cached["html"], headers=cached["headers"])
     setup = Setup(data)
     result = calculate(setup)
     run = data.get("run", "") if request.method == "POST" else ""
@@ -268,16 +269,21 @@ def _partial_cache_key(request) -> str | None:
 
     Not cached: a reveal (it records the learner's prediction) and a post whose margin mode
     changed against the page the learner came from (the partial then carries notes that depend
-    on that page's URL). The key is the posted fields as sent, so no form work is needed on a hit.
+    on that page's URL). The key is the body as sent, less the ignored fields, so no form work
+    is needed on a hit; the same fields in another order merely miss.
     """
     if request.method != "POST" or not _wants_partial(request):
         return None
+    if request.content_type != FORM_CONTENT_TYPE:
+        return None  # htmx and browsers post urlencoded; a multipart body is read as a stream
     if request.POST.get("run", "") == "reveal" or _margin_mode_changed(request):
         return None
-    fields = sorted(
-        (name, values) for name, values in request.POST.lists() if name not in PARTIAL_KEY_IGNORED
+    kept = (
+        field
+        for field in request.body.split(b"&")
+        if field.partition(b"=")[0] not in PARTIAL_KEY_IGNORED
     )
-    digest = hashlib.sha256(repr(fields).encode()).hexdigest()
+    digest = hashlib.sha256(b"&".join(kept)).hexdigest()
     return f"simulator:partial:{ENGINE_VERSION}:{digest}"
 
 
@@ -308,11 +314,13 @@ def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
     html = render(request, "simulator/_result.html", context).content.decode()
     share_url = _share_url(setup) if result is not None else None
+    response = _partial_response(html, share_url)
     partial_key = _partial_cache_key(request)
     if partial_key is not None and result is not None and not notes:
         # Only valid setups: errors are cheap to find again and would let junk fill the cache.
-        cache.set(partial_key, {"html": html, "push_url": share_url}, PARTIAL_CACHE_SECONDS)
-    return _partial_response(html, share_url)
+        cached = {"html": html, "headers": dict(response.headers)}
+        cache.set(partial_key, cached, PARTIAL_CACHE_SECONDS)
+    return response
 
 
 def _full_page(request, setup: Setup, result, *, run, reveal, notice) -> HttpResponse:

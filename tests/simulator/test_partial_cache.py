@@ -1,5 +1,7 @@
 """The htmx recalculation's partial is cached per posted setup; these say when it may not be."""
 
+from urllib.parse import urlencode
+
 import pytest
 
 from simulator import views
@@ -8,6 +10,12 @@ pytestmark = pytest.mark.django_db
 
 INDEX = "/simulator/"
 HTMX = {"HX-Request": "true"}
+FORM = "application/x-www-form-urlencoded"
+
+
+def htmx_post(client, data, headers=HTMX):
+    """A recalculation as htmx sends it: the form's fields urlencoded, in the form's order."""
+    return client.post(INDEX, urlencode(data), content_type=FORM, headers=headers)
 
 
 @pytest.fixture
@@ -26,8 +34,8 @@ def engine_calls(monkeypatch):
 def test_the_same_setup_posted_again_is_answered_from_the_cache_identically(
     client, w4_data, engine_calls
 ):
-    first = client.post(INDEX, w4_data | {"csrfmiddlewaretoken": "a"}, headers=HTMX)
-    second = client.post(INDEX, w4_data | {"csrfmiddlewaretoken": "b"}, headers=HTMX)
+    first = htmx_post(client, w4_data | {"csrfmiddlewaretoken": "a"})
+    second = htmx_post(client, w4_data | {"csrfmiddlewaretoken": "b"})
     assert len(engine_calls) == 1
     assert second.content == first.content
     for header in ("HX-Push-Url", "HX-Trigger-After-Settle", "Vary", "Content-Type"):
@@ -35,8 +43,8 @@ def test_the_same_setup_posted_again_is_answered_from_the_cache_identically(
 
 
 def test_a_changed_setup_is_computed_again(client, w4_data, engine_calls):
-    client.post(INDEX, w4_data, headers=HTMX)
-    response = client.post(INDEX, w4_data | {"pos-0-leverage": "5"}, headers=HTMX)
+    htmx_post(client, w4_data)
+    response = htmx_post(client, w4_data | {"pos-0-leverage": "5"})
     assert len(engine_calls) == 2
     assert "leverage=5" in response["HX-Push-Url"]
 
@@ -44,30 +52,45 @@ def test_a_changed_setup_is_computed_again(client, w4_data, engine_calls):
 def test_invalid_setups_are_not_cached(client, w4_data, engine_calls):
     bad = w4_data | {"wallet_balance": "-1"}
     for _ in range(2):
-        response = client.post(INDEX, bad, headers=HTMX)
+        response = htmx_post(client, bad)
         assert "Not recalculated" in response.content.decode()
         assert "HX-Push-Url" not in response
     assert engine_calls == []
 
 
 def test_a_reveal_is_never_served_from_the_cache(client, w4_data, engine_calls):
-    client.post(INDEX, w4_data, headers=HTMX)
+    htmx_post(client, w4_data)
     reveal = w4_data | {"run": "reveal", "predict": "on", "predicted_survivor": "both"}
-    client.post(INDEX, reveal, headers=HTMX)
-    client.post(INDEX, reveal, headers=HTMX)
+    htmx_post(client, reveal)
+    htmx_post(client, reveal)
     assert len(engine_calls) == 3
 
 
 def test_a_mode_switch_note_appears_even_when_the_setup_is_cached(client, w4_data):
-    before = client.post(INDEX, w4_data, headers=HTMX)["HX-Push-Url"]
+    before = htmx_post(client, w4_data)["HX-Push-Url"]
     cross = w4_data | {"pos-0-margin_mode": "cross"}
-    client.post(INDEX, cross, headers=HTMX)  # cached without a current page
-    html = client.post(
-        INDEX, cross, headers=HTMX | {"HX-Current-URL": "http://testserver" + before}
+    htmx_post(client, cross)  # cached without a current page
+    html = htmx_post(
+        client, cross, HTMX | {"HX-Current-URL": "http://testserver" + before}
     ).content.decode()
     assert "close it before switching its margin mode" in html
 
 
 def test_the_full_page_is_not_answered_with_the_cached_partial(client, w4_data):
-    client.post(INDEX, w4_data, headers=HTMX)
-    assert "<html" in client.post(INDEX, w4_data).content.decode()
+    htmx_post(client, w4_data)
+    plain_post = client.post(INDEX, urlencode(w4_data), content_type=FORM)  # no JavaScript
+    assert "<html" in plain_post.content.decode()
+
+
+def test_the_same_fields_in_another_order_get_the_same_answer(client, w4_data, engine_calls):
+    first = htmx_post(client, w4_data)
+    reordered = htmx_post(client, dict(reversed(list(w4_data.items()))))
+    assert reordered.content == first.content
+    assert reordered["HX-Push-Url"] == first["HX-Push-Url"]
+
+
+def test_a_multipart_post_is_answered_but_not_cached(client, w4_data, engine_calls):
+    for _ in range(2):
+        response = client.post(INDEX, w4_data, headers=HTMX)  # the test client's multipart
+        assert 'data-announce="Recalculated.' in response.content.decode()
+    assert len(engine_calls) == 2
