@@ -1,7 +1,7 @@
 """Form posts parsed in one pass.
 
 Django builds ``request.POST`` from a urlencoded body by calling ``QueryDict.appendlist`` once
-per field, several layers deep: for the simulator's 26-field recalculation that took about 60 µs
+per field, several layers deep: for the simulator's 26-field recalculation that took about 50 µs
 of the 130 µs a cached answer costs beyond ``/healthz/`` (cProfile, November 2026). Here the
 same standard-library parser (``urllib.parse.parse_qsl``, with Django's arguments) fills the
 same immutable ``QueryDict`` in one pass, in about 17 µs. ``tests/academy/test_forms_parsing.py``
