@@ -266,7 +266,7 @@ def index(request):
     run = data.get("run", "") if request.method == "POST" else ""
     reveal = _reveal(request, setup, result) if run == "reveal" and result else None
     if _wants_partial(request):
-        return _results_partial(request, setup, result, reveal)
+        return _results_partial(request, setup, result, reveal, partial_key=partial_key)
     return _full_page(request, setup, result, run=run, reveal=reveal, notice=notice)
 
 
@@ -318,13 +318,14 @@ def _partial_response(html: str, share_url: str | None) -> HttpResponse:
     return _vary(response)
 
 
-def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
+def _results_partial(
+    request, setup: Setup, result, reveal, *, partial_key: str | None
+) -> HttpResponse:
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
     html = render(request, "simulator/_result.html", context).content.decode()
     share_url = _share_url(setup) if result is not None else None
     response = _partial_response(html, share_url)
-    partial_key = _partial_cache_key(request)
     if partial_key is not None and result is not None and not notes:
         # Only valid setups: errors are cheap to find again and would let junk fill the cache.
         cached = {"html": html, "headers": dict(response.headers)}
