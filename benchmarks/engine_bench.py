@@ -27,7 +27,7 @@ if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
 
 from benchmarks.machine import describe_machine, median  # noqa: E402
-from simulator.engine import (  # noqa: E402
+from margin import (  # noqa: E402
     AccountSpec,
     MarginMode,
     PositionSpec,
@@ -35,7 +35,7 @@ from simulator.engine import (  # noqa: E402
     evaluate,
     with_margin_mode,
 )
-from simulator.engine.montecarlo import run_monte_carlo  # noqa: E402
+from margin.montecarlo import run_monte_carlo  # noqa: E402
 
 MC_PATHS, MC_STEPS = 10_000, 1_000
 PYTHON_LOOP_PATHS = 100  # x 1,000 steps: the plain-Python reference, on a smaller sample

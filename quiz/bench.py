@@ -9,9 +9,9 @@ import random
 
 from django.db import transaction
 
+from margin import ENGINE_VERSION
 from quiz import services
 from quiz.models import Attempt, AttemptItem, Question, Quiz
-from simulator.engine import ENGINE_VERSION
 
 QUIZ_SLUG = "isolated-vs-cross"
 BATCH = 2_000

@@ -21,7 +21,7 @@ from ninja.parser import Parser
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from simulator.engine import (
+from margin import (
     ENGINE_VERSION,
     MARKETS,
     VENUES,
@@ -34,8 +34,8 @@ from simulator.engine import (
     evaluate,
     replay,
 )
-from simulator.engine import errors as engine_errors
-from simulator.engine.montecarlo import (
+from margin import errors as engine_errors
+from margin.montecarlo import (
     DEFAULT_HORIZON_HOURS,
     DEFAULT_PATHS,
     DEFAULT_STEP_MINUTES,

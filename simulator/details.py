@@ -8,8 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from academy.concepts import CONCEPTS, concept_lesson_url
-from simulator.charts import LineChart, Marker, Rule, Series
-from simulator.engine import (
+from margin import (
     MARKETS,
     VENUES,
     MarginError,
@@ -20,7 +19,8 @@ from simulator.engine import (
     shock,
     with_margin_mode,
 )
-from simulator.engine.montecarlo import run_monte_carlo
+from margin.montecarlo import run_monte_carlo
+from simulator.charts import LineChart, Marker, Rule, Series
 from simulator.results import FIGURES, MODE_LABELS, money, percent, price
 
 HUNDRED = Decimal(100)

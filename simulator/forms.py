@@ -20,7 +20,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import cached_property
 
-from simulator.engine import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
+from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 
 MAX_POSITIONS = 8
 POSITION_IDS = "ABCDEFGH"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from simulator.engine import (
+from margin import (
     MARKETS,
     VENUES,
     AccountSpec,

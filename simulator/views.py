@@ -24,8 +24,8 @@ from django_htmx.http import push_url, trigger_client_event
 from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
 from academy.forms_parsing import FORM_CONTENT_TYPE
 from accounts.predictions import prediction_record
+from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
-from simulator.engine import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator.forms import (
     FORMSET_PREFIX,
     MAX_POSITIONS,

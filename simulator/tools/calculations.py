@@ -1,7 +1,7 @@
 """The calculators' figures, built on the margin engine (no Django here).
 
 Every margin figure (initial and maintenance margin, unrealized PnL, liquidation and bankruptcy
-prices, brackets) comes from ``simulator.engine``. This module only adds what a calculator asks
+prices, brackets) comes from ``margin``. This module only adds what a calculator asks
 and the engine does not: solving for a target price, the largest position the bracket table allows,
 the size that risks a given amount, merging a trade into a position, and counting funding payments.
 Each such formula is stated in its function's docstring with its source. All values are exact
@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from academy.concepts import concept_lesson_url
-from simulator.engine import (
+from margin import (
     MARKETS,
     VENUES,
     AccountSpec,

@@ -15,7 +15,7 @@ from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 
-from simulator.engine import MARKETS, VENUES
+from margin import MARKETS, VENUES
 
 # Bounds: generous for any real trade, tight enough that a typo (or 1e999) gets a message, not a
 # slow or absurd computation.

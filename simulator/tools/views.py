@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from simulator.engine import MarginError
+from margin import MarginError
 from simulator.tools.calculations import ToolInputError, simulator_query
 from simulator.tools.catalog import TOOLS
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from margin import ENGINE_VERSION
 from simulator.api import EXAMPLE_REQUEST
-from simulator.engine import ENGINE_VERSION
 
 URL = "/api/v1/simulate"
 

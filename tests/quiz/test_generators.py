@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+import margin as engine
 from quiz import generators
 from quiz.generators import GeneratorError, check_parameter_ranges, draw_question, fill_prompt
-from simulator import engine
 
 BANK = Path(__file__).resolve().parents[2] / "quiz" / "content" / "questions"
 DRAWS_PER_QUESTION = 150

@@ -3,7 +3,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from simulator.engine import MarginError
+from margin import MarginError
 from simulator.forms import MAX_POSITIONS, Setup, next_row, simulator_url
 from simulator.presets import PRESETS
 

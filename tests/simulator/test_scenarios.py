@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.engine import MARKETS
+from margin import MARKETS
 from simulator.scenarios import EVENTS, PRICE_FLOOR
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from academy.concepts import WORKED_EXAMPLES, preset_url
-from simulator.engine import compare_modes, evaluate
+from margin import compare_modes, evaluate
 from simulator.forms import Setup
 from simulator.presets import PRESETS
 from simulator.results import money, price

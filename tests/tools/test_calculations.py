@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from simulator.engine import AccountSpec, PositionSpec, evaluate
+from margin import AccountSpec, PositionSpec, evaluate
 from simulator.tools import calculations as calc
 
 REFERENCE_TOLERANCE = D("0.005")  # margin-reference.md's tolerance for R11-R15

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
 
-from simulator.engine.errors import (
+from margin.errors import (
     CONFLICTING_MARKS,
     CROSS_MARGIN_EXCEEDS_WALLET,
     DUPLICATE_ID,
@@ -57,15 +57,15 @@ from simulator.engine.errors import (
     WRONG_CONTRACT_KIND,
     MarginError,
 )
-from simulator.engine.markets import (
+from margin.markets import (
     BracketTable,
     ContractKind,
     Market,
     market_for,
     table_named,
 )
-from simulator.engine.model import AccountSpec, MarginMode, PositionSpec, Side
-from simulator.engine.venues import DEFAULT_VENUE, MaintenanceBasis, Venue, venue_named
+from margin.model import AccountSpec, MarginMode, PositionSpec, Side
+from margin.venues import DEFAULT_VENUE, MaintenanceBasis, Venue, venue_named
 
 ZERO = Decimal("0")
 ONE = Decimal("1")

@@ -6,7 +6,7 @@ from decimal import ROUND_CEILING, Decimal, localcontext
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from simulator.engine import (
+from margin import (
     BRACKET_TABLES,
     AccountSpec,
     evaluate,
@@ -14,9 +14,9 @@ from simulator.engine import (
     top_up,
     with_margin_mode,
 )
-from simulator.engine.evaluate import PRECISION
-from simulator.engine.markets import bracket_for
-from tests.engine.factories import account, position
+from margin.evaluate import PRECISION
+from margin.markets import bracket_for
+from tests.margin.factories import account, position
 
 prices = st.decimals(min_value="100", max_value="100000", places=2)
 quantities = st.decimals(min_value="0.001", max_value="40", places=3)

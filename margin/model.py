@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from simulator.engine.errors import (
+from margin.errors import (
     BAD_SHOCK,
     MODE_SWITCH_WITH_OPEN_POSITION,
     NOT_A_NUMBER,
     TOP_UP_ON_CROSS,
     MarginError,
 )
-from simulator.engine.markets import ContractKind
+from margin.markets import ContractKind
 
 ONE = Decimal("1")
 
@@ -220,7 +220,7 @@ def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSp
             current = p.isolated_margin
             if current is None:
                 # evaluate imports this module: import at call time to keep the graph acyclic
-                from simulator.engine.evaluate import initial_margin_of
+                from margin.evaluate import initial_margin_of
 
                 current = initial_margin_of(p)
             p = dataclasses.replace(p, isolated_margin=current + amount)

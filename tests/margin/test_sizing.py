@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.engine import MarginError, evaluate, max_open_notional
-from tests.engine.factories import account, position
+from margin import MarginError, evaluate, max_open_notional
+from tests.margin.factories import account, position
 
 
 @pytest.mark.parametrize(

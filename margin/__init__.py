@@ -4,9 +4,9 @@ The public API (see README "The margin engine") is re-exported here; every figur
 comes from these functions.
 """
 
-from simulator.engine.compare import ModeComparison, ModeOutcome, compare_modes
-from simulator.engine.errors import MarginError
-from simulator.engine.evaluate import (
+from margin.compare import ModeComparison, ModeOutcome, compare_modes
+from margin.errors import MarginError
+from margin.evaluate import (
     AccountResult,
     Evaluation,
     LiquidationBasis,
@@ -14,8 +14,8 @@ from simulator.engine.evaluate import (
     evaluate,
     initial_margin_of,
 )
-from simulator.engine.explain import Step, explain
-from simulator.engine.markets import (
+from margin.explain import Step, explain
+from margin.markets import (
     BRACKET_TABLES,
     MARKETS,
     Bracket,
@@ -24,7 +24,7 @@ from simulator.engine.markets import (
     Market,
     bracket_for,
 )
-from simulator.engine.model import (
+from margin.model import (
     AccountSpec,
     MarginMode,
     PositionSpec,
@@ -34,15 +34,15 @@ from simulator.engine.model import (
     top_up,
     with_margin_mode,
 )
-from simulator.engine.montecarlo import (
+from margin.montecarlo import (
     MAX_PATH_STEPS,
     ModeRisk,
     MonteCarloResult,
     run_monte_carlo,
 )
-from simulator.engine.replay import MAX_REPLAY_STEPS, Event, Replay, replay
-from simulator.engine.sizing import max_open_notional
-from simulator.engine.venues import DEFAULT_VENUE, VENUES, Venue
+from margin.replay import MAX_REPLAY_STEPS, Event, Replay, replay
+from margin.sizing import max_open_notional
+from margin.venues import DEFAULT_VENUE, VENUES, Venue
 
 # Bump when any result changes (a table, a formula, a default).
 ENGINE_VERSION = "2026.11.1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from simulator.engine import AccountSpec, PositionSpec
+from margin import AccountSpec, PositionSpec
 
 
 def position(**fields: object) -> PositionSpec:

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.engine import (
+from margin import (
     MarginError,
     errors,
     evaluate,
     switch_margin_mode,
     top_up,
 )
-from tests.engine.factories import account, position
+from tests.margin.factories import account, position
 
 
 def raised(spec, **kwargs) -> MarginError:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from simulator.engine.errors import UNKNOWN_BRACKET_TABLE, UNKNOWN_SYMBOL, MarginError
+from margin.errors import UNKNOWN_BRACKET_TABLE, UNKNOWN_SYMBOL, MarginError
 
 ZERO = Decimal("0")
 

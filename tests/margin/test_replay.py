@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.engine import MAX_REPLAY_STEPS, MarginError, errors, replay
-from tests.engine.factories import account, position
+from margin import MAX_REPLAY_STEPS, MarginError, errors, replay
+from tests.margin.factories import account, position
 
 
 def test_leftover_isolated_margin_goes_to_the_insurance_fund():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.engine.evaluate import ZERO, Evaluation, evaluate, exact
-from simulator.engine.model import AccountSpec, MarginMode, shock, with_margin_mode
-from simulator.engine.replay import Replay, replay
-from simulator.engine.venues import DEFAULT_VENUE, Venue
+from margin.evaluate import ZERO, Evaluation, evaluate, exact
+from margin.model import AccountSpec, MarginMode, shock, with_margin_mode
+from margin.replay import Replay, replay
+from margin.venues import DEFAULT_VENUE, Venue
 
 
 @dataclass(frozen=True)

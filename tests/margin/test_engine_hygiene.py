@@ -12,7 +12,7 @@ FLOAT_MODULES = {"montecarlo.py"}
 
 def test_the_engine_imports_without_django():
     code = (
-        "import sys; import simulator.engine; import simulator.engine.montecarlo; "
+        "import sys; import margin; import margin.montecarlo; "
         "print(sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')))"
     )
     result = subprocess.run(

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.engine import bracket_for, evaluate, top_up
-from simulator.engine.markets import BRACKET_TABLES, Bracket
-from tests.engine.factories import account, close_to, position
+from margin import bracket_for, evaluate, top_up
+from margin.markets import BRACKET_TABLES, Bracket
+from tests.margin.factories import account, close_to, position
 
 
 def r01_account():

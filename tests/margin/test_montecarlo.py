@@ -9,9 +9,9 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from simulator.engine import MarginError, evaluate, montecarlo
-from simulator.engine.montecarlo import MAX_PATH_STEPS, run_monte_carlo
-from tests.engine.factories import account, position
+from margin import MarginError, evaluate, montecarlo
+from margin.montecarlo import MAX_PATH_STEPS, run_monte_carlo
+from tests.margin.factories import account, position
 
 # Broadie, Glasserman and Kou (1997): discrete monitoring = continuous monitoring of a barrier
 # moved away by exp(BETA * sigma * sqrt(dt)), BETA = -zeta(1/2) / sqrt(2 * pi).

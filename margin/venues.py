@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.engine.errors import UNKNOWN_VENUE, MarginError
+from margin.errors import UNKNOWN_VENUE, MarginError
 
 
 class MaintenanceBasis:

@@ -41,7 +41,7 @@ from decimal import ROUND_CEILING, Decimal
 
 import numpy as np
 
-from simulator.engine.errors import (
+from margin.errors import (
     MONTE_CARLO_BAD_CORRELATION,
     MONTE_CARLO_BAD_GRID,
     MONTE_CARLO_BAD_PATHS,
@@ -49,9 +49,9 @@ from simulator.engine.errors import (
     MONTE_CARLO_TOO_LARGE,
     MarginError,
 )
-from simulator.engine.evaluate import Leg, build_legs, evaluate_legs, exact
-from simulator.engine.model import AccountSpec, MarginMode, to_decimal, with_margin_mode
-from simulator.engine.venues import DEFAULT_VENUE, Venue, venue_named
+from margin.evaluate import Leg, build_legs, evaluate_legs, exact
+from margin.model import AccountSpec, MarginMode, to_decimal, with_margin_mode
+from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 # paths x steps per run: 10 million (10,000 paths x 1,000 steps) takes about 0.05 s for one symbol
 # and 0.1 s for two on one core: the most a request may take. Memory stays bounded by the chunks.

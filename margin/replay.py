@@ -32,13 +32,13 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.engine.errors import (
+from margin.errors import (
     NON_POSITIVE_PRICE,
     PATH_TOO_LONG,
     PATH_UNKNOWN_SYMBOL,
     MarginError,
 )
-from simulator.engine.evaluate import (
+from margin.evaluate import (
     ZERO,
     Evaluation,
     Leg,
@@ -47,8 +47,8 @@ from simulator.engine.evaluate import (
     evaluate_legs,
     exact,
 )
-from simulator.engine.model import AccountSpec, MarginMode, to_decimal
-from simulator.engine.venues import DEFAULT_VENUE, Venue, venue_named
+from margin.model import AccountSpec, MarginMode, to_decimal
+from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 # A replay is exact Decimal work per step; long paths belong in the Monte Carlo.
 MAX_REPLAY_STEPS = 5_000

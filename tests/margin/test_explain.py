@@ -5,8 +5,8 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from simulator.engine import MarginError, evaluate, explain
-from tests.engine.factories import account, close_to, position
+from margin import MarginError, evaluate, explain
+from tests.margin.factories import account, close_to, position
 
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)")
 

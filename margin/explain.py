@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from simulator.engine.errors import UNKNOWN_FIGURE, MarginError
-from simulator.engine.evaluate import AccountResult, PositionResult
-from simulator.engine.markets import ContractKind
-from simulator.engine.model import MarginMode, Side
-from simulator.engine.venues import MaintenanceBasis, venue_named
+from margin.errors import UNKNOWN_FIGURE, MarginError
+from margin.evaluate import AccountResult, PositionResult
+from margin.markets import ContractKind
+from margin.model import MarginMode, Side
+from margin.venues import MaintenanceBasis, venue_named
 
 SHOWN_DECIMALS = Decimal("0.00000001")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from simulator.engine.errors import NEGATIVE_WALLET, NON_POSITIVE_LEVERAGE, MarginError
-from simulator.engine.evaluate import ZERO, exact
-from simulator.engine.markets import market_for, table_named
-from simulator.engine.model import to_decimal
+from margin.errors import NEGATIVE_WALLET, NON_POSITIVE_LEVERAGE, MarginError
+from margin.evaluate import ZERO, exact
+from margin.markets import market_for, table_named
+from margin.model import to_decimal
 
 
 @exact

@@ -3,8 +3,8 @@ quote. Where a seed is wrong, the test pins what the engine computes instead."""
 
 from decimal import Decimal
 
-from simulator.engine import compare_modes, evaluate, replay
-from tests.engine.factories import account, close_to, position
+from margin import compare_modes, evaluate, replay
+from tests.margin.factories import account, close_to, position
 
 BTC = "65000"
 ETH = "3400"

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from simulator.engine import BRACKET_TABLES, MARKETS, bracket_for, evaluate
-from tests.engine.factories import account, close_to, position
+from margin import BRACKET_TABLES, MARKETS, bracket_for, evaluate
+from tests.margin.factories import account, close_to, position
 
 
 def test_the_liquidation_price_is_re_solved_in_the_bracket_it_falls_in():
