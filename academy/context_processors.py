@@ -4,7 +4,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
-from academy import first_visits
+from core import first_visits
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def navigation(request):
 
 def csrf_hole(request):
     """A placeholder for the CSRF token in a page cached for every first-time visitor
-    (academy.first_visits); it overrides Django's own ``csrf_token``, which comes earlier."""
+    (core.first_visits); it overrides Django's own ``csrf_token``, which comes earlier."""
     if getattr(request, first_visits.REQUEST_FLAG, False):
         return {"csrf_token": first_visits.CSRF_HOLE}
     return {}

@@ -75,11 +75,15 @@ INSTALLED_APPS = [
     "axes",
     # django-ninja: its API docs page loads Swagger UI from our static files (no CDN)
     "ninja",
+    # Ours, from the site shell down to the shared vocabulary (the engine, margin/, is no app).
     "academy",
     "accounts",
     "lessons",
     "simulator",
+    "tools",
+    "api",
     "quiz",
+    "core",
 ]
 
 MIDDLEWARE = [

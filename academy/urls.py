@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from academy import views
-from simulator.api import api
+from api.endpoints import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,6 @@ urlpatterns = [
     path("learn/", include("lessons.urls")),
     path("simulator/", include("simulator.urls")),
     path("api/v1/", api.urls),
-    path("tools/", include("simulator.tools.urls")),
+    path("tools/", include("tools.urls")),
     path("quiz/", include("quiz.urls")),
 ]

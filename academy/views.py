@@ -2,7 +2,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
-from academy.first_visits import cached_for_first_visits
+from core.first_visits import cached_for_first_visits
 
 
 @require_safe

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, Sum
 
-from academy.concepts import CONCEPTS
+from core.concepts import CONCEPTS
 from lessons.models import Course, Lesson, LessonCompletion
 from quiz.models import Answer, Attempt
 from quiz.services import question_statistics

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import yaml
 from django.utils.text import slugify
 
-from academy.concepts import ALL_IDS
+from core.concepts import ALL_IDS
 from lessons.models import normalize_body
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)

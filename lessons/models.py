@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from academy.concepts import ALL_IDS, CONCEPTS
+from core.concepts import ALL_IDS, CONCEPTS
 
 WORDS_PER_MINUTE = 200
 RENDERED_FIELDS = ("body_html", "toc", "terms", "search_text", "render_problems", "reading_minutes")
@@ -31,7 +31,7 @@ def validate_module_slug(value):
 
 
 def validate_concept_ids(value):
-    """Concept tags must be ids from academy.concepts (C01-C20, W1-W10, E1-E5)."""
+    """Concept tags must be ids from core.concepts (C01-C20, W1-W10, E1-E5)."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError('Concepts must be a list of ids such as ["C04", "W3"].')
     unknown = sorted(set(value) - ALL_IDS)

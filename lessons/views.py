@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
-from academy.concepts import ALL_IDS
-from academy.first_visits import cached_for_first_visits
+from core.concepts import ALL_IDS
+from core.first_visits import cached_for_first_visits
 from lessons.forms import SearchForm
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
 from lessons.page_cache import PAGE_SECONDS, content_version

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from academy.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
+from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
 
 PRESET_CHOICES = [(key, f"{key}: {label}") for key, label in WORKED_EXAMPLES.items()]
 ERRATUM_CHOICES = [(key, f"{key}: {label}") for key, label in ERRATA.items()]

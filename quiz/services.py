@@ -19,7 +19,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
+from core.concepts import CONCEPTS, concept_lesson_url, preset_url
 from margin import ENGINE_VERSION
 from quiz import generators
 from quiz.models import Answer, Attempt, AttemptItem, Choice, Question, Quiz

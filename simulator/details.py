@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from academy.concepts import CONCEPTS, concept_lesson_url
+from core.concepts import CONCEPTS, concept_lesson_url
 from margin import (
     MARKETS,
     VENUES,

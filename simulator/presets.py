@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from academy.concepts import ERRATA, WORKED_EXAMPLES
+from core.concepts import ERRATA, WORKED_EXAMPLES
 
 BTC_PRICE = "65000"
 ETH_PRICE = "3400"

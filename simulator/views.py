@@ -21,9 +21,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
 
-from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
 from academy.forms_parsing import FORM_CONTENT_TYPE
 from accounts.predictions import prediction_record
+from core.concepts import CONCEPTS, concept_lesson_url, preset_url
 from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
 from simulator.forms import (

@@ -17,7 +17,7 @@ from quiz.loader import load_bank
 from quiz.models import Attempt, Question
 from simulator.bench import W4_MONTE_CARLO
 from simulator.presets import PRESETS
-from simulator.tools.catalog import TOOLS
+from tools.catalog import TOOLS
 
 HTMX = {"HX-Request": "true"}
 

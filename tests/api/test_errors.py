@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.endpoints import MAX_POSITIONS, TOO_MANY_DECIMALS
 from margin import errors
-from simulator.api import MAX_POSITIONS, TOO_MANY_DECIMALS
 
 URL = "/api/v1/simulate"
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from api.endpoints import EXAMPLE_REQUEST
 from margin import ENGINE_VERSION
-from simulator.api import EXAMPLE_REQUEST
 
 URL = "/api/v1/simulate"
 

@@ -182,7 +182,7 @@ def test_the_simulator_with_results_and_every_lazily_loaded_panel(tour):
 
 
 def test_the_tools(tour):
-    from simulator.tools.catalog import TOOLS
+    from tools.catalog import TOOLS
 
     tour.visit("/tools/")
     for slug in TOOLS:

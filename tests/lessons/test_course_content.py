@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from academy.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES, preset_url
+from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES, preset_url
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db

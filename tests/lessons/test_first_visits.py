@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from academy.first_visits import CSRF_HOLE
+from core.first_visits import CSRF_HOLE
 
 pytestmark = pytest.mark.django_db
 

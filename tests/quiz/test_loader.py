@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from academy.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
+from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
 from quiz import generators
 from quiz.loader import (
     LoadError,

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from ninja.constants import NOT_SET
 
-from simulator.api import api
+from api.endpoints import api
 from tests.security.conftest import ATTEMPT_OWNER, client_as, site_endpoints
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from quiz.models import Answer, Attempt, Quiz
 from simulator.presets import PRESETS
-from simulator.tools.catalog import TOOLS
+from tools.catalog import TOOLS
 
 pytestmark = pytest.mark.django_db
 

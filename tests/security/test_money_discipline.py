@@ -9,7 +9,7 @@ import pytest
 
 from quiz.generators import format_number
 from simulator import results
-from simulator.tools.formatting import display
+from tools.formatting import display
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PACKAGES = ("academy", "accounts", "lessons", "quiz", "simulator")
@@ -73,7 +73,7 @@ def test_every_rounding_in_the_code_names_its_rule():
         (results.price(Decimal("0.1234565")), "0.123457"),
         # percentages of a fraction: 2 decimals
         (results.percent(Decimal("0.123455")), "12.35%"),
-        # tools (simulator/tools/formatting.py)
+        # tools (tools/formatting.py)
         (display(Decimal("1234.565"), "money"), "1,234.57"),
         (display(Decimal("58793.965"), "price"), "58,793.97"),
         (display(Decimal("12.34565"), "price"), "12.3457"),

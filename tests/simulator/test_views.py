@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from academy.concepts import WORKED_EXAMPLES, preset_url
+from core.concepts import WORKED_EXAMPLES, preset_url
 from margin import compare_modes, evaluate
 from simulator.forms import Setup
 from simulator.presets import PRESETS

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from margin import AccountSpec, PositionSpec, evaluate
-from simulator.tools import calculations as calc
+from tools import calculations as calc
 
 REFERENCE_TOLERANCE = D("0.005")  # margin-reference.md's tolerance for R11-R15
 
@@ -22,7 +22,7 @@ def value(result: calc.ToolResult, name: str):
 
 def test_calculations_module_imports_no_django():
     code = (
-        "import sys, simulator.tools.calculations, simulator.tools.formatting; "
+        "import sys, tools.calculations, tools.formatting; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from simulator.tools.formatting import display
+from tools.formatting import display
 
 
 @pytest.mark.parametrize(

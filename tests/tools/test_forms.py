@@ -2,8 +2,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from simulator.tools import forms
-from simulator.tools.catalog import TOOLS
+from tools import forms
+from tools.catalog import TOOLS
 
 LIQUIDATION = dict(TOOLS["liquidation-price"].example)
 

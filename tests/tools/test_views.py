@@ -6,7 +6,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.tools.catalog import TOOLS
+from tools.catalog import TOOLS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-from academy.concepts import (
+from core.concepts import (
     ALL_IDS,
     CONCEPTS,
     ERRATA,

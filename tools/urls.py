@@ -1,7 +1,7 @@
 from django.urls import path
 
-from simulator.tools import views
-from simulator.tools.catalog import TOOLS
+from tools import views
+from tools.catalog import TOOLS
 
 app_name = "tools"
 

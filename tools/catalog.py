@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django import forms
 
-from simulator.tools import calculations
-from simulator.tools import forms as tool_forms
+from tools import calculations
+from tools import forms as tool_forms
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
-from academy.concepts import concept_lesson_url
+from core.concepts import concept_lesson_url
 from margin import (
     MARKETS,
     VENUES,
@@ -26,7 +26,7 @@ from margin import (
     explain,
     replay,
 )
-from simulator.tools.formatting import display
+from tools.formatting import display
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

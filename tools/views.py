@@ -14,8 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from margin import MarginError
-from simulator.tools.calculations import ToolInputError, simulator_query
-from simulator.tools.catalog import TOOLS
+from tools.calculations import ToolInputError, simulator_query
+from tools.catalog import TOOLS
 
 
 @require_safe
