@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.concepts import CONCEPTS, concept_lesson_url
+from core.display import money, percent, price
 from margin import (
     MARKETS,
     VENUES,
@@ -21,7 +22,7 @@ from margin import (
 )
 from margin.montecarlo import run_monte_carlo
 from simulator.charts import LineChart, Marker, Rule, Series
-from simulator.results import FIGURES, MODE_LABELS, money, percent, price
+from simulator.results import FIGURES, MODE_LABELS
 
 HUNDRED = Decimal(100)
 FUNDING_INTERVAL_HOURS = 8

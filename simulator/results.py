@@ -13,8 +13,9 @@ and words the answer (rounding for display happens here and nowhere earlier).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from core.display import money, percent, price, signed_percent
 from margin import (
     MARKETS,
     VENUES,
@@ -28,9 +29,6 @@ from margin import (
     shock,
 )
 
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
-FIAT = {"USDT", "USD", "USDC"}
 MODE_LABELS = {"isolated": "Isolated", "cross": "Cross"}
 BOX_LABELS = {"isolated": "All isolated", "cross": "All cross"}
 FIGURES = (
@@ -43,40 +41,7 @@ FIGURES = (
 )
 
 
-# --- display formatting (the only rounding in the simulator) ----------------------------------
-
-
-def money(value: Decimal | None, currency: str = "USDT") -> str:
-    if value is None:
-        return "–"
-    if currency in FIAT:
-        rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
-        sign = "-" if rounded < 0 else ""
-        return f"{sign}${abs(rounded):,.2f}"
-    text = f"{value.quantize(Decimal('0.00000001'), rounding=ROUND_HALF_UP):,.8f}"
-    whole, _, decimals = text.partition(".")
-    decimals = decimals.rstrip("0").ljust(2, "0")
-    return f"{whole}.{decimals} {currency}"
-
-
-def price(value: Decimal | None) -> str:
-    """Prices to the cent, with more digits for coins that trade below a dollar."""
-    if value is None:
-        return "none"
-    places = 2 if abs(value) >= 1 else 6
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
-
-
-def percent(fraction: Decimal | None, places: int = 2) -> str:
-    if fraction is None:
-        return "–"
-    value = (fraction * HUNDRED).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{value:,.{places}f}%"
-
-
-def signed_percent(percent_value: Decimal) -> str:
-    text = f"{percent_value.normalize():f}"
-    return text if percent_value <= 0 else f"+{text}"
+# Figures become text through core.display (one rule set for every page).
 
 
 def list_ids(ids) -> str:

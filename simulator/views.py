@@ -24,6 +24,7 @@ from django_htmx.http import push_url, trigger_client_event
 from academy.forms_parsing import FORM_CONTENT_TYPE
 from accounts.predictions import prediction_record
 from core.concepts import CONCEPTS, concept_lesson_url, preset_url
+from core.display import NO_FIGURE
 from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
 from simulator.forms import (
@@ -193,7 +194,9 @@ def _share_url(setup: Setup) -> str:
 
 
 def _predict_target(result):
-    return next((p for p in result.positions if p.liquidation_price != "none"), result.positions[0])
+    return next(
+        (p for p in result.positions if p.liquidation_price != NO_FIGURE), result.positions[0]
+    )
 
 
 def _page_context(request, setup: Setup, result, notice=None, revealed=False) -> dict:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from core.concepts import concept_lesson_url
+from core.display import display
 from margin import (
     MARKETS,
     VENUES,
@@ -26,7 +27,6 @@ from margin import (
     explain,
     replay,
 )
-from tools.formatting import display
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

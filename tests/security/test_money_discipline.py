@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core import display as shown_as
+from core.display import display
 from quiz.generators import format_number
-from simulator import results
-from tools.formatting import display
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PACKAGES = ("academy", "accounts", "lessons", "quiz", "simulator")
@@ -62,18 +62,18 @@ def test_every_rounding_in_the_code_names_its_rule():
 @pytest.mark.parametrize(
     ("shown", "expected"),
     [
-        # simulator (simulator/results.py): USD-like money to the cent
-        (results.money(Decimal("1234.565")), "$1,234.57"),
-        (results.money(Decimal("-0.005")), "-$0.01"),
+        # core/display.py, the one display module: USD-like money to the cent
+        (shown_as.money(Decimal("1234.565")), "$1,234.57"),
+        (shown_as.money(Decimal("-0.005")), "-$0.01"),
         # coin amounts: up to 8 decimals, at least 2
-        (results.money(Decimal("0.123456785"), "BTC"), "0.12345679 BTC"),
-        (results.money(Decimal("2"), "BTC"), "2.00 BTC"),
-        # prices: 2 decimals from 1 up, 6 below
-        (results.price(Decimal("58793.965")), "58,793.97"),
-        (results.price(Decimal("0.1234565")), "0.123457"),
+        (shown_as.money(Decimal("0.123456785"), "BTC"), "0.12345679 BTC"),
+        (shown_as.money(Decimal("2"), "BTC"), "2.00 BTC"),
+        # prices: the places their size needs (the same on every page)
+        (shown_as.price(Decimal("58793.965")), "58,793.97"),
+        (shown_as.price(Decimal("0.1234565")), "0.123457"),
         # percentages of a fraction: 2 decimals
-        (results.percent(Decimal("0.123455")), "12.35%"),
-        # tools (tools/formatting.py)
+        (shown_as.percent(Decimal("0.123455")), "12.35%"),
+        # kinds of figure, as the calculators and the API messages name them
         (display(Decimal("1234.565"), "money"), "1,234.57"),
         (display(Decimal("58793.965"), "price"), "58,793.97"),
         (display(Decimal("12.34565"), "price"), "12.3457"),

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
+from core.display import money, percent, price
 from simulator.forms import Setup
 from simulator.presets import PRESETS
-from simulator.results import list_ids, money, percent, price, simulate
+from simulator.results import list_ids, simulate
 
 
 @pytest.mark.parametrize(
@@ -15,7 +16,7 @@ from simulator.results import list_ids, money, percent, price, simulate
         (Decimal("0.004"), "USDT", "$0.00"),
         (Decimal("8"), "BTC", "8.00 BTC"),
         (Decimal("1.234567891"), "BTC", "1.23456789 BTC"),
-        (None, "USDT", "–"),
+        (None, "USDT", "\u2014"),  # one mark for a missing figure on every page
     ],
 )
 def test_money_is_rounded_only_for_display(value, currency, shown):
@@ -27,7 +28,7 @@ def test_money_is_rounded_only_for_display(value, currency, shown):
     [
         (Decimal("58734.939759036"), "58,734.94"),
         (Decimal("0.089351234"), "0.089351"),
-        (None, "none"),
+        (None, "\u2014"),
     ],
 )
 def test_prices_keep_more_digits_below_a_dollar(value, shown):

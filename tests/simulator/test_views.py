@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from core.concepts import WORKED_EXAMPLES, preset_url
+from core.display import money, price
 from margin import compare_modes, evaluate
 from simulator.forms import Setup
 from simulator.presets import PRESETS
-from simulator.results import money, price
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ def value(result: calc.ToolResult, name: str):
 
 def test_calculations_module_imports_no_django():
     code = (
-        "import sys, tools.calculations, tools.formatting; "
+        "import sys, tools.calculations, core.display; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,7 +2,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from tools.formatting import display
+from core.display import display
 
 
 @pytest.mark.parametrize(
