@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django import forms
 
-from tools import calculations
+from tools import calculators
 from tools import forms as tool_forms
+from tools.results import ToolResult
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Tool:
     title: str
     summary: str
     form_class: type[forms.Form]
-    calculation: Callable[..., calculations.ToolResult]
+    calculation: Callable[..., ToolResult]
     example: dict[str, str]  # the inputs a first visit shows, already worked out
     how_to: str
     concept_ids: tuple[str, ...] = ()
@@ -24,7 +25,7 @@ class Tool:
     def url_name(self) -> str:
         return f"tools:{self.slug}"
 
-    def calculate(self, form) -> calculations.ToolResult:
+    def calculate(self, form) -> ToolResult:
         return self.calculation(**form.calculation_inputs())
 
 
@@ -39,7 +40,7 @@ TOOLS: dict[str, Tool] = {
             summary="What a trade makes or loses between entry and exit, on your margin, "
             "with or without fees.",
             form_class=tool_forms.PnlForm,
-            calculation=calculations.pnl,
+            calculation=calculators.pnl,
             example={
                 "symbol": "BTCUSDT",
                 "side": "long",
@@ -58,7 +59,7 @@ TOOLS: dict[str, Tool] = {
             title="Target price",
             summary="The exit price that gives the ROE or PnL you want, fees included.",
             form_class=tool_forms.TargetPriceForm,
-            calculation=calculations.target_price,
+            calculation=calculators.target_price,
             example={
                 "symbol": "BTCUSDT",
                 "side": "long",
@@ -78,7 +79,7 @@ TOOLS: dict[str, Tool] = {
             summary="Where one position is liquidated, in isolated or cross margin, under each "
             "exchange's rules, with the bankruptcy price and the distance.",
             form_class=tool_forms.LiquidationPriceForm,
-            calculation=calculations.liquidation_price,
+            calculation=calculators.liquidation_price,
             example={
                 "venue": "binance",
                 "symbol": "BTCUSDT",
@@ -101,7 +102,7 @@ TOOLS: dict[str, Tool] = {
             summary="The largest position a balance can open at a leverage, once the bracket "
             "table caps leverage for large notionals.",
             form_class=tool_forms.MaxPositionForm,
-            calculation=calculations.max_position,
+            calculation=calculators.max_position,
             example={
                 "symbol": "BTCUSDT",
                 "wallet_balance": "10000",
@@ -118,7 +119,7 @@ TOOLS: dict[str, Tool] = {
             summary="Adding to or reducing a position: the new entry price, size, margin and "
             "liquidation price.",
             form_class=tool_forms.AverageEntryForm,
-            calculation=calculations.average_entry,
+            calculation=calculators.average_entry,
             example={
                 "venue": "binance",
                 "symbol": "BTCUSDT",
@@ -142,7 +143,7 @@ TOOLS: dict[str, Tool] = {
             summary="What holding a perpetual costs (or pays) in funding, and how paying it from "
             "an isolated margin moves the liquidation price.",
             form_class=tool_forms.FundingCostForm,
-            calculation=calculations.funding_cost,
+            calculation=calculators.funding_cost,
             example={
                 "venue": "bybit",
                 "symbol": "BTCUSDT",
@@ -164,7 +165,7 @@ TOOLS: dict[str, Tool] = {
             summary="The size that loses exactly your chosen share of the balance at the "
             "stop-loss, and whether liquidation comes first.",
             form_class=tool_forms.PositionSizeForm,
-            calculation=calculations.position_size,
+            calculation=calculators.position_size,
             example={
                 "venue": "binance",
                 "symbol": "BTCUSDT",

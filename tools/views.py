@@ -14,8 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from margin import MarginError
-from tools.calculations import ToolInputError, simulator_query
 from tools.catalog import TOOLS
+from tools.results import ToolInputError, simulator_query
 
 
 @require_safe

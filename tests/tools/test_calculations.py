@@ -6,23 +6,23 @@ from decimal import Decimal as D
 
 import pytest
 
-from margin import AccountSpec, PositionSpec, evaluate
-from tools import calculations as calc
+from margin import AccountSpec, MarginError, PositionSpec, evaluate, solve
+from tools import calculators, results
 
 REFERENCE_TOLERANCE = D("0.005")  # margin-reference.md's tolerance for R11-R15
 
 
-def figure(result: calc.ToolResult, name: str) -> calc.Figure:
+def figure(result: results.ToolResult, name: str) -> results.Figure:
     return next(f for f in (*result.headline, *result.figures) if f.name == name)
 
 
-def value(result: calc.ToolResult, name: str):
+def value(result: results.ToolResult, name: str):
     return figure(result, name).value
 
 
 def test_calculations_module_imports_no_django():
     code = (
-        "import sys, tools.calculations, core.display; "
+        "import sys, tools.calculators, tools.results, core.display; "
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -32,7 +32,7 @@ def test_calculations_module_imports_no_django():
 
 
 def test_pnl_of_a_long_with_fees_matches_the_hand_computation():
-    result = calc.pnl(
+    result = calculators.pnl(
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),
@@ -50,7 +50,7 @@ def test_pnl_of_a_long_with_fees_matches_the_hand_computation():
 
 
 def test_pnl_of_a_losing_short_is_negative_and_shows_no_fees_when_they_are_off():
-    result = calc.pnl(
+    result = calculators.pnl(
         symbol="ETHUSDT",
         side="short",
         entry_price=D("2000"),
@@ -75,7 +75,7 @@ def test_pnl_agrees_with_the_engine_at_the_exit_price():
         mark_price="61000",
     )
     engine = evaluate(AccountSpec(wallet_balance="10000", positions=(spec,))).positions[0]
-    result = calc.pnl(
+    result = calculators.pnl(
         symbol="BTCUSDT",
         side="long",
         entry_price=D("65000"),
@@ -88,7 +88,7 @@ def test_pnl_agrees_with_the_engine_at_the_exit_price():
 
 
 def test_pnl_explains_itself_with_the_learners_numbers():
-    result = calc.pnl(
+    result = calculators.pnl(
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),
@@ -115,7 +115,7 @@ def test_pnl_explains_itself_with_the_learners_numbers():
     ],
 )
 def test_target_price_without_fees_matches_the_hand_computation(side, kind, target, expected):
-    result = calc.target_price(
+    result = calculators.target_price(
         symbol="BTCUSDT",
         side=side,
         entry_price=D("60000"),
@@ -129,7 +129,7 @@ def test_target_price_without_fees_matches_the_hand_computation(side, kind, targ
 
 def test_target_price_with_fees_gives_exactly_the_wanted_pnl_after_fees():
     fee = D("0.0005")
-    result = calc.target_price(
+    result = calculators.target_price(
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),
@@ -146,8 +146,8 @@ def test_target_price_with_fees_gives_exactly_the_wanted_pnl_after_fees():
 
 
 def test_target_price_the_price_cannot_reach_is_refused_beside_the_target():
-    with pytest.raises(calc.ToolInputError) as caught:
-        calc.target_price(
+    with pytest.raises(results.ToolInputError) as caught:
+        calculators.target_price(
             symbol="BTCUSDT",
             side="short",
             entry_price=D("100"),
@@ -162,7 +162,7 @@ def test_target_price_the_price_cannot_reach_is_refused_beside_the_target():
 
 def test_target_price_beyond_the_liquidation_price_is_flagged():
     # 10x long of 0.5 BTC at 60,000 (tier 1): LP = -27,000 / -0.498 = 54,216.87
-    safe = calc.target_price(
+    safe = calculators.target_price(
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),
@@ -171,7 +171,7 @@ def test_target_price_beyond_the_liquidation_price_is_flagged():
         target_kind="roe",
         target=D("-95"),
     )
-    doomed = calc.target_price(
+    doomed = calculators.target_price(
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),
@@ -242,7 +242,7 @@ def test_liquidation_price_reproduces_the_reference_examples(inputs, expected):
     arguments = {
         key: D(v) if key not in ("side", "margin_mode") else v for key, v in inputs.items()
     }
-    result = calc.liquidation_price(
+    result = calculators.liquidation_price(
         venue="binance", symbol="BTCUSDT", entry_price=D("60000"), **arguments
     )
     assert abs(value(result, "liquidation_price") - expected) < REFERENCE_TOLERANCE
@@ -270,7 +270,7 @@ def test_other_positions_allowance_gives_the_engines_two_position_answer_exactly
     )
     engine = evaluate(AccountSpec(wallet_balance="10000", positions=(btc, eth)))
     eth_result = engine.position("ETH")
-    result = calc.liquidation_price(
+    result = calculators.liquidation_price(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
@@ -297,7 +297,7 @@ def test_liquidation_price_is_the_engines_for_every_rule_set(venue):
         leverage="15",
     )
     engine = evaluate(AccountSpec(wallet_balance="400", positions=(spec,)), venue=venue)
-    result = calc.liquidation_price(
+    result = calculators.liquidation_price(
         venue=venue,
         symbol="ETHUSDT",
         side="short",
@@ -321,8 +321,8 @@ def test_okx_counts_the_taker_fee_in_the_liquidation_test():
         "quantity": D("1"),
         "leverage": D("10"),
     }
-    without = calc.liquidation_price(**common)
-    with_fee = calc.liquidation_price(**common, fee_rate=D("0.0005"))
+    without = calculators.liquidation_price(**common)
+    with_fee = calculators.liquidation_price(**common, fee_rate=D("0.0005"))
     # long LP = (E - M/Q) / (1 - MMR - fee): 54,000 / 0.995 vs 54,000 / 0.9945
     assert abs(value(without, "liquidation_price") - D("54000") / D("0.995")) < D("1e-20")
     assert abs(value(with_fee, "liquidation_price") - D("54000") / D("0.9945")) < D("1e-20")
@@ -331,7 +331,7 @@ def test_okx_counts_the_taker_fee_in_the_liquidation_test():
 
 
 def test_liquidation_price_compares_with_the_other_margin_mode():
-    result = calc.liquidation_price(
+    result = calculators.liquidation_price(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
@@ -347,7 +347,7 @@ def test_liquidation_price_compares_with_the_other_margin_mode():
 
 
 def test_cross_liquidation_explains_the_wallet_behind_the_position():
-    result = calc.liquidation_price(
+    result = calculators.liquidation_price(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
@@ -370,7 +370,7 @@ def test_cross_liquidation_explains_the_wallet_behind_the_position():
 
 
 def test_max_position_is_capped_by_the_bracket_table_at_high_leverage():
-    result = calc.max_position(
+    result = calculators.max_position(
         symbol="BTCUSDT", wallet_balance=D("10000"), leverage=D("100"), entry_price=D("60000")
     )
     # The balance would open 1,000,000 at 100x, but 100x stops at 600,000 of notional.
@@ -382,7 +382,7 @@ def test_max_position_is_capped_by_the_bracket_table_at_high_leverage():
 
 
 def test_max_position_is_the_balance_times_leverage_below_the_cap():
-    result = calc.max_position(
+    result = calculators.max_position(
         symbol="BTCUSDT", wallet_balance=D("1000"), leverage=D("20"), entry_price=D("60000")
     )
     assert value(result, "max_notional") == D("20000")
@@ -391,7 +391,7 @@ def test_max_position_is_the_balance_times_leverage_below_the_cap():
 
 
 def test_max_position_leaves_room_for_the_open_fee():
-    result = calc.max_position(
+    result = calculators.max_position(
         symbol="BTCUSDT",
         wallet_balance=D("1000"),
         leverage=D("10"),
@@ -407,8 +407,8 @@ def test_max_position_leaves_room_for_the_open_fee():
     ("symbol", "leverage", "maximum"), [("BTCUSDT", "126", "125"), ("DOGEUSDT", "60", "50")]
 )
 def test_max_position_refuses_leverage_above_the_first_bracket(symbol, leverage, maximum):
-    with pytest.raises(calc.ToolInputError) as caught:
-        calc.max_position(
+    with pytest.raises(MarginError) as caught:
+        calculators.max_position(
             symbol=symbol, wallet_balance=D("1000"), leverage=D(leverage), entry_price=D("1")
         )
     assert caught.value.field == "leverage"
@@ -419,7 +419,7 @@ def test_max_position_refuses_leverage_above_the_first_bracket(symbol, leverage,
 
 
 def test_adding_to_a_long_averages_the_entry_and_matches_the_engines_merge():
-    result = calc.average_entry(
+    result = calculators.average_entry(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
@@ -462,7 +462,7 @@ def test_adding_to_a_long_averages_the_entry_and_matches_the_engines_merge():
 
 
 def test_reducing_a_long_realizes_pnl_and_releases_margin_pro_rata():
-    state = calc.trade_into(
+    state = solve.trade_into(
         side="long",
         margin_mode="isolated",
         entry_price=D("60000"),
@@ -474,7 +474,7 @@ def test_reducing_a_long_realizes_pnl_and_releases_margin_pro_rata():
         trade_quantity=D("0.4"),
         leverage=D("10"),
     )
-    assert state == calc.PositionAfterTrade(
+    assert state == solve.PositionAfterTrade(
         entry_price=D("60000"),
         quantity=D("0.6"),
         isolated_margin=D("3600"),
@@ -484,7 +484,7 @@ def test_reducing_a_long_realizes_pnl_and_releases_margin_pro_rata():
 
 
 def test_closing_the_whole_position_leaves_nothing_to_simulate():
-    result = calc.average_entry(
+    result = calculators.average_entry(
         venue="binance",
         symbol="BTCUSDT",
         side="short",
@@ -506,7 +506,7 @@ def test_closing_the_whole_position_leaves_nothing_to_simulate():
 
 
 def test_funding_on_bybit_comes_out_of_the_isolated_margin_and_moves_the_liquidation_price():
-    result = calc.funding_cost(
+    result = calculators.funding_cost(
         venue="bybit",
         symbol="BTCUSDT",
         side="long",
@@ -528,7 +528,7 @@ def test_funding_on_bybit_comes_out_of_the_isolated_margin_and_moves_the_liquida
 
 
 def test_funding_on_binance_leaves_the_isolated_liquidation_price_alone():
-    result = calc.funding_cost(
+    result = calculators.funding_cost(
         venue="binance",
         symbol="BTCUSDT",
         side="short",
@@ -546,7 +546,7 @@ def test_funding_on_binance_leaves_the_isolated_liquidation_price_alone():
 
 def test_funding_alone_can_liquidate_a_high_leverage_isolated_position():
     # 100x: margin 600, maintenance 250; 60 per payment -> 600 - 60k <= 250 from k = 6
-    result = calc.funding_cost(
+    result = calculators.funding_cost(
         venue="bybit",
         symbol="BTCUSDT",
         side="long",
@@ -562,8 +562,8 @@ def test_funding_alone_can_liquidate_a_high_leverage_isolated_position():
 
 
 def test_funding_refuses_more_payments_than_the_engine_replays():
-    with pytest.raises(calc.ToolInputError) as caught:
-        calc.funding_cost(
+    with pytest.raises(results.ToolInputError) as caught:
+        calculators.funding_cost(
             venue="binance",
             symbol="BTCUSDT",
             side="long",
@@ -581,7 +581,7 @@ def test_funding_refuses_more_payments_than_the_engine_replays():
 
 
 def test_position_size_loses_exactly_the_risk_at_the_stop():
-    result = calc.position_size(
+    result = calculators.position_size(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
@@ -602,7 +602,7 @@ def test_position_size_loses_exactly_the_risk_at_the_stop():
 
 def test_position_size_with_fees_counts_both_fills_in_the_risk():
     fee = D("0.0005")
-    result = calc.position_size(
+    result = calculators.position_size(
         venue="binance",
         symbol="BTCUSDT",
         side="short",
@@ -621,7 +621,7 @@ def test_position_size_with_fees_counts_both_fills_in_the_risk():
 
 def test_stop_beyond_the_liquidation_price_raises_a_loud_warning():
     # 25x isolated long: LP = 60,000 x 0.96 / 0.996 = 57,831.33, above the stop at 57,000
-    result = calc.position_size(
+    result = calculators.position_size(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
@@ -654,16 +654,16 @@ def test_highest_safe_leverage_is_where_liquidation_reaches_the_stop(venue, side
         "entry_price": D("60000"),
         "stop_price": stop,
     }
-    safe = value(calc.position_size(**common, leverage=D("5")), "safe_leverage")
-    below = calc.position_size(**common, leverage=safe * D("0.999"))
-    above = calc.position_size(**common, leverage=safe * D("1.001"))
+    safe = value(calculators.position_size(**common, leverage=D("5")), "safe_leverage")
+    below = calculators.position_size(**common, leverage=safe * D("0.999"))
+    above = calculators.position_size(**common, leverage=safe * D("1.001"))
     assert below.warnings == ()
     assert len(above.warnings) == 1
 
 
 def test_position_size_refuses_a_leverage_the_balance_cannot_fund():
-    with pytest.raises(calc.ToolInputError) as caught:
-        calc.position_size(
+    with pytest.raises(results.ToolInputError) as caught:
+        calculators.position_size(
             venue="binance",
             symbol="BTCUSDT",
             side="long",
@@ -682,11 +682,11 @@ def test_position_size_refuses_a_leverage_the_balance_cannot_fund():
 
 
 def test_simulator_query_uses_the_simulators_form_names():
-    setup = calc.SimulatorSetup(
+    setup = results.SimulatorSetup(
         wallet_balance=D("5000"),
         venue="binance",
         positions=(
-            calc.SimulatorPosition(
+            results.SimulatorPosition(
                 "BTCUSDT",
                 "long",
                 "isolated",
@@ -697,7 +697,7 @@ def test_simulator_query_uses_the_simulators_form_names():
             ),
         ),
     )
-    assert calc.simulator_query(setup) == [
+    assert results.simulator_query(setup) == [
         ("wallet_balance", "5000"),
         ("collateral", "USDT"),
         ("venue", "binance"),
@@ -715,7 +715,7 @@ def test_simulator_query_uses_the_simulators_form_names():
 
 
 def test_a_1x_long_has_no_liquidation_price_and_says_why():
-    result = calc.liquidation_price(
+    result = calculators.liquidation_price(
         venue="binance",
         symbol="BTCUSDT",
         side="long",
