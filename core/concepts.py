@@ -139,13 +139,3 @@ ERRATA: dict[str, str] = {
 }
 
 ALL_IDS = frozenset(CONCEPTS) | frozenset(WORKED_EXAMPLES) | frozenset(ERRATA)
-
-
-def preset_url(worked_example_id: str) -> str:
-    """The simulator preset for a worked example (a binding URL: lessons and quiz link to it)."""
-    return f"/simulator/?preset={worked_example_id}"
-
-
-def concept_lesson_url(concept_id: str) -> str:
-    """The lesson that teaches a concept (a binding URL: the lessons app redirects it)."""
-    return f"/learn/concepts/{concept_id}/"

@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from lessons.forms import ConceptTaggedAdminForm, LessonImportForm
 from lessons.importing import lessons_export_zip, lessons_import
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
-from lessons.rendering import render_lesson_body
+from lessons.rendering import glossary_lookup, render_lesson_body
 
 ADMIN_MEDIA = {"all": ("css/lessons-admin.css",)}
 
@@ -138,7 +138,9 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         if not (self.has_change_permission(request) or self.has_add_permission(request)):
             raise PermissionDenied
-        rendered = render_lesson_body(request.POST.get("body", ""))
+        rendered = render_lesson_body(
+            request.POST.get("body", ""), glossary_lookup(GlossaryTerm.objects.all())
+        )
         return HttpResponse(self._preview_body(rendered.html, rendered.problems))
 
     def save_model(self, request, obj, form, change):

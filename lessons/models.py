@@ -15,6 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.concepts import ALL_IDS, CONCEPTS
+from lessons.rendering import glossary_lookup, render_lesson_body
 
 WORDS_PER_MINUTE = 200
 RENDERED_FIELDS = ("body_html", "toc", "terms", "search_text", "render_problems", "reading_minutes")
@@ -181,8 +182,8 @@ class Lesson(LoadedContent):
 
     def render(self, glossary=None):
         """Render and sanitize the body into the stored fields (see lessons.rendering)."""
-        from lessons.rendering import render_lesson_body
-
+        if glossary is None:
+            glossary = glossary_lookup(GlossaryTerm.objects.all())
         rendered = render_lesson_body(self.body, glossary=glossary)
         self.body_html = rendered.html
         self.toc = rendered.toc

@@ -13,14 +13,14 @@ import secrets
 from dataclasses import dataclass, field
 
 import nh3
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.anchors import anchors_plugin
 
-from core.concepts import WORKED_EXAMPLES, preset_url
+from core.concepts import WORKED_EXAMPLES
+from simulator.links import embed_url, preset_url
 
 SIMULATOR_FENCE = "simulator"
 HEADING_ID_PREFIX = "sec-"
@@ -55,18 +55,6 @@ class RenderedLesson:
     terms: list[dict] = field(default_factory=list)
     text: str = ""
     problems: list[str] = field(default_factory=list)
-
-
-def simulator_embed_path(preset: str) -> str:
-    """Where the simulator serves an embeddable fragment for a preset.
-
-    The simulator app names it ``simulator:embed``; until that URL exists the path is built by hand
-    (it is the agreed contract), so lessons never depend on the simulator being installed.
-    """
-    try:
-        return reverse("simulator:embed", kwargs={"preset": preset})
-    except NoReverseMatch:
-        return f"/simulator/embed/{preset}/"
 
 
 def _heading_slug(title: str) -> str:
@@ -160,7 +148,7 @@ class _Widgets:
             "Open {preset} in the full simulator</a></div></figure>",
             preset=preset,
             title=title,
-            embed=simulator_embed_path(preset),
+            embed=embed_url(preset),
             url=preset_url(preset),
         )
         return f"<p>{self.placeholder(markup, f'Simulator {preset}: {title}')}</p>\n"
@@ -242,14 +230,11 @@ def glossary_lookup(terms) -> dict[str, dict]:
     return lookup
 
 
-def render_lesson_body(
-    markdown_text: str, glossary: dict[str, dict] | None = None
-) -> RenderedLesson:
-    """Render a lesson body; unknown presets and terms become visible error boxes, not errors."""
-    if glossary is None:
-        from lessons.models import GlossaryTerm
+def render_lesson_body(markdown_text: str, glossary: dict[str, dict]) -> RenderedLesson:
+    """Render a lesson body; unknown presets and terms become visible error boxes, not errors.
 
-        glossary = glossary_lookup(GlossaryTerm.objects.all())
+    ``glossary`` is ``glossary_lookup`` of the terms to link: rendering reads no database.
+    """
     widgets = _Widgets(glossary)
     env = {"widgets": widgets}
     tokens = MARKDOWN.parse(markdown_text, env)

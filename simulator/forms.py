@@ -657,34 +657,3 @@ class MonteCarloForm(forms.Form):
         label="Horizon (hours)", initial=24, min_value=1, max_value=24 * 30
     )
     paths = forms.IntegerField(label="Paths", initial=2000, min_value=100, max_value=20000)
-
-
-def simulator_url(
-    *,
-    wallet_balance,
-    positions: list[dict],
-    shocks: dict | None = None,
-    collateral: str = "USDT",
-    venue: str = "binance",
-) -> str:
-    """A link that opens a setup in the simulator, for other pages (tools, lessons, quiz).
-
-    ``positions`` are dicts of the row fields (``symbol``, ``side``, ``margin_mode``,
-    ``entry_price``, ``size`` as a notional, ``leverage``, optional ``isolated_margin`` and
-    ``maintenance_margin_rate`` in per cent); ``shocks`` maps symbols to per-cent moves.
-    """
-    from django.urls import reverse
-
-    data = {
-        "wallet_balance": str(wallet_balance),
-        "collateral": collateral,
-        "venue": venue,
-        f"{FORMSET_PREFIX}-TOTAL_FORMS": str(len(positions)),
-        f"{FORMSET_PREFIX}-INITIAL_FORMS": "0",
-    }
-    for index, row in enumerate(positions):
-        row = {"size_by": "notional", **row}
-        data |= {f"{FORMSET_PREFIX}-{index}-{key}": str(value) for key, value in row.items()}
-    for symbol, percent in (shocks or {}).items():
-        data[f"{SHOCK_PREFIX}-{symbol}"] = str(percent)
-    return f"{reverse('simulator:index')}?{Setup(data).query_string()}"

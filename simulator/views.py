@@ -23,8 +23,9 @@ from django_htmx.http import push_url, trigger_client_event
 
 from academy.forms_parsing import FORM_CONTENT_TYPE
 from accounts.predictions import prediction_record
-from core.concepts import CONCEPTS, concept_lesson_url, preset_url
+from core.concepts import CONCEPTS
 from core.display import NO_FIGURE
+from lessons.links import concept_lesson_url
 from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
 from simulator.forms import (
@@ -39,6 +40,7 @@ from simulator.forms import (
     Setup,
     next_row,
 )
+from simulator.links import preset_url
 from simulator.presets import PRESETS
 from simulator.results import simulate
 from simulator.scenarios import EVENTS

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from core.concepts import concept_lesson_url
+from core.concepts import CONCEPTS
 from core.display import display
 from margin import (
     AccountSpec,
@@ -66,8 +66,9 @@ class Working:
     concept_id: str = ""
 
     @property
-    def concept_url(self) -> str:
-        return concept_lesson_url(self.concept_id) if self.concept_id else ""
+    def concept_title(self) -> str:
+        """The idea's name for learners (the id stays in data and URLs)."""
+        return CONCEPTS[self.concept_id].title if self.concept_id in CONCEPTS else ""
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class SimulatorPosition:
 
 @dataclass(frozen=True)
 class SimulatorSetup:
-    """The same position, ready to open in the simulator (see ``simulator_query``)."""
+    """The same position, ready to open in the simulator (``tools.views.simulator_link``)."""
 
     wallet_balance: Decimal
     venue: str
@@ -133,35 +134,7 @@ class ToolResult:
 
 # The simulator's form names (simulator/forms.py on the simulator branch): an account form and a
 # formset of positions with the prefix "pos", sized by notional.
-SIMULATOR_FORMSET_PREFIX = "pos"
-
-
 LINK_DECIMALS = Decimal("1e-8")  # a link carries inputs, not exact figures: 8 decimals suffice
-
-
-def simulator_query(setup: SimulatorSetup) -> list[tuple[str, str]]:
-    """Query parameters that open ``setup`` in the simulator (its form and formset names)."""
-    prefix = SIMULATOR_FORMSET_PREFIX
-    pairs = [
-        ("wallet_balance", plain_number(setup.wallet_balance)),
-        ("collateral", "USDT"),
-        ("venue", setup.venue),
-        (f"{prefix}-TOTAL_FORMS", str(len(setup.positions))),
-        (f"{prefix}-INITIAL_FORMS", "0"),
-    ]
-    for index, position in enumerate(setup.positions):
-        row = f"{prefix}-{index}-"
-        pairs += [
-            (row + "symbol", position.symbol),
-            (row + "side", position.side),
-            (row + "margin_mode", position.margin_mode),
-            (row + "entry_price", plain_number(position.entry_price)),
-            (row + "size_by", "notional"),
-            (row + "size", plain_number(position.notional)),
-            (row + "leverage", plain_number(position.leverage)),
-            (row + "isolated_margin", plain_number(position.isolated_margin)),
-        ]
-    return pairs
 
 
 def plain_number(value: Decimal | None) -> str:

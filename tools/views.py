@@ -9,13 +9,13 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from margin import MarginError
+from simulator.links import setup_url
 from tools.catalog import TOOLS
-from tools.results import ToolInputError, simulator_query
+from tools.results import SimulatorSetup, ToolInputError, plain_number
 
 
 @require_safe
@@ -43,7 +43,7 @@ def tool_page(request, slug: str):
         "form": form,
         "result": result,
         "share_query": request.GET.urlencode() if asked else urlencode(tool.example),
-        "simulator_url": _simulator_url(result.setup) if result and result.setup else "",
+        "simulator_url": simulator_link(result.setup) if result and result.setup else "",
     }
     template = "tools/_response.html" if partial else "tools/tool.html"
     response = render(request, template, context)
@@ -51,10 +51,21 @@ def tool_page(request, slug: str):
     return response
 
 
-def _simulator_url(setup) -> str:
-    """The simulator page with this setup in its query string (a GET it understands)."""
-    try:
-        base = reverse("simulator:index")
-    except NoReverseMatch:  # the simulator pages live on another branch until merged
-        base = "/simulator/"
-    return f"{base}?{urlencode(simulator_query(setup))}"
+def simulator_link(setup: SimulatorSetup) -> str:
+    """The simulator page with this calculator's position in its query string."""
+    return setup_url(
+        wallet_balance=plain_number(setup.wallet_balance),
+        venue=setup.venue,
+        positions=[
+            {
+                "symbol": position.symbol,
+                "side": position.side,
+                "margin_mode": position.margin_mode,
+                "entry_price": plain_number(position.entry_price),
+                "size": plain_number(position.notional),
+                "leverage": plain_number(position.leverage),
+                "isolated_margin": plain_number(position.isolated_margin),
+            }
+            for position in setup.positions
+        ],
+    )

@@ -3,8 +3,6 @@ from core.concepts import (
     CONCEPTS,
     ERRATA,
     WORKED_EXAMPLES,
-    concept_lesson_url,
-    preset_url,
 )
 
 
@@ -20,8 +18,3 @@ def test_every_concept_has_a_title_and_a_summary():
         assert concept.id == concept_id
         assert concept.title
         assert concept.summary.endswith(".")
-
-
-def test_binding_urls_for_presets_and_concept_lessons():
-    assert preset_url("W4") == "/simulator/?preset=W4"
-    assert concept_lesson_url("C07") == "/learn/concepts/C07/"

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES, preset_url
+from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
 from lessons.models import Lesson
+from simulator.links import preset_url
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from margin import MarginError
-from simulator.forms import MAX_POSITIONS, Setup, next_row, simulator_url
+from simulator.forms import MAX_POSITIONS, Setup, next_row
 from simulator.presets import PRESETS
 
 
@@ -92,25 +92,3 @@ def test_rows_beyond_the_maximum_are_never_built():
     setup = Setup(data)
     assert len(setup.formset.forms) == MAX_POSITIONS
     assert not setup.is_valid()
-
-
-@pytest.mark.django_db
-def test_other_pages_can_build_a_link_that_opens_a_setup(client):
-    url = simulator_url(
-        wallet_balance="5000",
-        positions=[
-            {
-                "symbol": "BTCUSDT",
-                "side": "long",
-                "margin_mode": "isolated",
-                "entry_price": "65000",
-                "size": "10000",
-                "leverage": "10",
-            }
-        ],
-        shocks={"BTCUSDT": "-12"},
-    )
-    assert url.startswith("/simulator/?wallet_balance=5000&")
-    html = client.get(url).content.decode()
-    assert "A liquidated" in html
-    assert "58,734.94" in html

@@ -6,10 +6,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from core.concepts import WORKED_EXAMPLES, preset_url
+from core.concepts import WORKED_EXAMPLES
 from core.display import money, price
 from margin import compare_modes, evaluate
 from simulator.forms import Setup
+from simulator.links import preset_url
 from simulator.presets import PRESETS
 
 pytestmark = pytest.mark.django_db

@@ -678,42 +678,6 @@ def test_position_size_refuses_a_leverage_the_balance_cannot_fund():
     assert "at least 50x" in str(caught.value)
 
 
-# The simulator link -----------------------------------------------------------------------------
-
-
-def test_simulator_query_uses_the_simulators_form_names():
-    setup = results.SimulatorSetup(
-        wallet_balance=D("5000"),
-        venue="binance",
-        positions=(
-            results.SimulatorPosition(
-                "BTCUSDT",
-                "long",
-                "isolated",
-                D("60000"),
-                D("2000.000000000000000001"),
-                D("10"),
-                D("250.5"),
-            ),
-        ),
-    )
-    assert results.simulator_query(setup) == [
-        ("wallet_balance", "5000"),
-        ("collateral", "USDT"),
-        ("venue", "binance"),
-        ("pos-TOTAL_FORMS", "1"),
-        ("pos-INITIAL_FORMS", "0"),
-        ("pos-0-symbol", "BTCUSDT"),
-        ("pos-0-side", "long"),
-        ("pos-0-margin_mode", "isolated"),
-        ("pos-0-entry_price", "60000"),
-        ("pos-0-size_by", "notional"),
-        ("pos-0-size", "2000"),
-        ("pos-0-leverage", "10"),
-        ("pos-0-isolated_margin", "250.5"),
-    ]
-
-
 def test_a_1x_long_has_no_liquidation_price_and_says_why():
     result = calculators.liquidation_price(
         venue="binance",
