@@ -4,10 +4,10 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import Prediction
 from lessons.models import LessonCompletion
 from quiz.models import Attempt, AttemptItem
 from quiz.services import item_answer, learner_key_for
+from simulator.models import Prediction
 
 EXPORT_FORMAT = "margin-academy-export/1"
 

@@ -8,11 +8,11 @@ page shows the same thing before and after signing up.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from accounts.predictions import recent_prediction_scores
 from lessons.models import Course, Lesson
 from lessons.progress import progress_completed_ids
 from quiz import services as quiz_services
 from quiz.models import Quiz
+from simulator.predictions import recent_prediction_scores
 
 RECENT_ATTEMPTS = 5
 WEAK_CONCEPTS_SHOWN = 3

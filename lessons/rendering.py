@@ -20,7 +20,7 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.anchors import anchors_plugin
 
 from core.concepts import WORKED_EXAMPLES
-from simulator.links import embed_url, preset_url
+from core.links import embed_url, preset_url
 
 SIMULATOR_FENCE = "simulator"
 HEADING_ID_PREFIX = "sec-"

@@ -20,12 +20,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.concepts import CONCEPTS
-from lessons.links import concept_lesson_url
+from core.links import concept_lesson_url, preset_url
 from margin import ENGINE_VERSION
 from quiz import generators
 from quiz.models import Answer, Attempt, AttemptItem, Choice, Question, Quiz
 from quiz.scoring import Outcome, score_multiple, score_numeric, score_single
-from simulator.links import preset_url
 
 SESSION_LEARNER_KEY = "quiz_learner_key"
 SESSION_ATTEMPT_IDS = "quiz_attempt_ids"

@@ -10,13 +10,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from core.concepts import CONCEPTS
-from lessons.links import concept_lesson_url
+from core.links import concept_lesson_url, preset_url
 from quiz import services
 from quiz.forms import WRONG_QUESTION, AnswerForm
 from quiz.generators import GENERATORS, explain_draw, fill_prompt, format_number
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 from quiz.scoring import allowed_error
-from simulator.links import preset_url
 
 PARTIAL = "quiz/_question.html"
 

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.concepts import CONCEPTS
 from core.display import money, percent, price
-from lessons.links import concept_lesson_url
+from core.links import concept_lesson_url
 from margin import (
     MARKETS,
     VENUES,

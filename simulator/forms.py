@@ -20,12 +20,13 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import cached_property
 
+from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 
 MAX_POSITIONS = 8
 POSITION_IDS = "ABCDEFGH"
-FORMSET_PREFIX = "pos"
-SHOCK_PREFIX = "shock"
+
+
 HUNDRED = Decimal(100)
 
 # Bounds that keep every input finite and meaningful; the engine applies the exchanges' own rules

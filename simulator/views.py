@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url, trigger_client_event
 
 from academy.forms_parsing import FORM_CONTENT_TYPE
-from accounts.predictions import prediction_record
 from core.concepts import CONCEPTS
 from core.display import NO_FIGURE
-from lessons.links import concept_lesson_url
+from core.links import concept_lesson_url, preset_url
 from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
 from simulator.forms import (
@@ -40,7 +39,7 @@ from simulator.forms import (
     Setup,
     next_row,
 )
-from simulator.links import preset_url
+from simulator.predictions import prediction_record
 from simulator.presets import PRESETS
 from simulator.results import simulate
 from simulator.scenarios import EVENTS

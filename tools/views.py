@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from core.links import setup_url
 from margin import MarginError
-from simulator.links import setup_url
 from tools.catalog import TOOLS
 from tools.results import SimulatorSetup, ToolInputError, plain_number
 

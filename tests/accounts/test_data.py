@@ -7,9 +7,9 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from accounts.models import Prediction
 from lessons.models import Lesson, LessonCompletion
 from quiz.models import Answer, Attempt, AttemptItem
+from simulator.models import Prediction
 from tests.accounts.conftest import PASSWORD, sign_in, take_quiz
 
 pytestmark = pytest.mark.django_db

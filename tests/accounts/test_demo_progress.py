@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from accounts.models import Prediction
 from lessons.models import LessonCompletion
 from quiz.models import Answer, Attempt
+from simulator.models import Prediction
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
-from accounts.models import Prediction
-from accounts.predictions import prediction_scores, recent_prediction_scores
 from accounts.progress import learner_mastery
 from lessons.models import LessonCompletion
+from simulator.models import Prediction
+from simulator.predictions import prediction_scores, recent_prediction_scores
 from simulator.presets import PRESETS
 from tests.accounts.conftest import PREDICTION, complete_lesson, sign_in, take_quiz
 

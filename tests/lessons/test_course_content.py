@@ -5,8 +5,8 @@ import re
 import pytest
 
 from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
+from core.links import preset_url
 from lessons.models import Lesson
-from simulator.links import preset_url
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from core.concepts import WORKED_EXAMPLES
 from core.display import money, price
+from core.links import preset_url
 from margin import compare_modes, evaluate
 from simulator.forms import Setup
-from simulator.links import preset_url
 from simulator.presets import PRESETS
 
 pytestmark = pytest.mark.django_db

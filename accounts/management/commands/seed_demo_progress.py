@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Prediction
 from lessons.models import Lesson, LessonCompletion
 from quiz import services as quiz_services
 from quiz.models import Attempt, Question, Quiz
+from simulator.models import Prediction
 
 DEMO_LESSONS = 4  # the first lessons of the course, in order
 DEMO_QUIZ = "margin-basics"

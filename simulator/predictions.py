@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from accounts.models import Prediction
+from simulator.models import Prediction
 
 SESSION_KEY = "simulator_predictions"
 SESSION_KEPT = 50

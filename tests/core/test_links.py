@@ -1,11 +1,11 @@
-"""Links into the simulator: one builder (simulator/links.py) for every page that makes them."""
+"""Links between apps: one builder (core/links.py) for every page that makes them."""
 
 from decimal import Decimal as D
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from simulator.links import embed_url, preset_url, setup_url
+from core.links import concept_lesson_url, embed_url, preset_url, setup_url
 from tools.results import SimulatorPosition, SimulatorSetup
 from tools.views import simulator_link
 
@@ -13,6 +13,7 @@ from tools.views import simulator_link
 def test_a_worked_example_and_its_card_have_fixed_urls():
     assert preset_url("W4") == "/simulator/?preset=W4"
     assert embed_url("W4") == "/simulator/embed/W4/"
+    assert concept_lesson_url("C07") == "/learn/concepts/C07/"
 
 
 @pytest.mark.django_db

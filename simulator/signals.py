@@ -7,10 +7,10 @@ way, on the same signal; `login()` keeps the anonymous session's data, so all th
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from accounts.predictions import predictions_merge_session_into_user
+from simulator.predictions import predictions_merge_session_into_user
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.merge_session_predictions")
+@receiver(user_logged_in, dispatch_uid="simulator.merge_session_predictions")
 def merge_session_predictions(sender, request=None, user=None, **kwargs):
     session = getattr(request, "session", None)
     if session is not None and user is not None:

@@ -1,0 +1,66 @@
+"""Every link one app makes into another is built here, by URL name: a worked example in the
+simulator, the card a lesson embeds, a whole setup, the lesson that teaches a concept.
+
+The URLs and the simulator's query-string names are binding contracts (README "The simulator");
+the simulator's forms take their prefixes from here, so a link and the form it opens cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+FORMSET_PREFIX = "pos"  # pos-TOTAL_FORMS, pos-0-symbol, ...
+SHOCK_PREFIX = "shock"  # shock-BTCUSDT=-12 (per cent)
+
+
+def preset_url(preset_id: str) -> str:
+    """The simulator page opened on a worked example: ``/simulator/?preset=W4``."""
+    return f"{reverse('simulator:index')}?{urlencode({'preset': preset_id})}"
+
+
+def embed_url(preset_id: str) -> str:
+    """The card a lesson embeds for a worked example (loaded by htmx, a link without it)."""
+    return reverse("simulator:embed", kwargs={"preset": preset_id})
+
+
+def setup_url(
+    *,
+    wallet_balance: object,
+    positions: Iterable[Mapping[str, object]],
+    shocks: Mapping[str, object] | None = None,
+    collateral: str = "USDT",
+    venue: str = "binance",
+) -> str:
+    """A link that opens a setup in the simulator.
+
+    ``positions`` are mappings of the row fields (``symbol``, ``side``, ``margin_mode``,
+    ``entry_price``, ``size`` as a notional, ``leverage``, optional ``isolated_margin`` and
+    ``maintenance_margin_rate`` in per cent); ``shocks`` maps symbols to per-cent moves. Values are
+    written as given (pass plain decimal strings) and empty ones left out; the simulator validates
+    them as it does anything a learner types.
+    """
+    rows = list(positions)
+    pairs: list[tuple[str, str]] = [
+        ("wallet_balance", str(wallet_balance)),
+        ("collateral", collateral),
+        ("venue", venue),
+        (f"{FORMSET_PREFIX}-TOTAL_FORMS", str(len(rows))),
+        (f"{FORMSET_PREFIX}-INITIAL_FORMS", "0"),
+    ]
+    for index, row in enumerate(rows):
+        fields = {"size_by": "notional", **row}
+        pairs += [
+            (f"{FORMSET_PREFIX}-{index}-{key}", str(value))
+            for key, value in fields.items()
+            if value not in (None, "")
+        ]
+    pairs += [(f"{SHOCK_PREFIX}-{symbol}", str(move)) for symbol, move in (shocks or {}).items()]
+    return f"{reverse('simulator:index')}?{urlencode(pairs)}"
+
+
+def concept_lesson_url(concept_id: str) -> str:
+    """The lesson that teaches a concept (a binding URL: the lessons app redirects it)."""
+    return reverse("lessons:concept", kwargs={"concept_id": concept_id})
