@@ -4,9 +4,10 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from core.learners import learner_key_for
 from lessons.models import LessonCompletion
 from quiz.models import Attempt, AttemptItem
-from quiz.services import item_answer, learner_key_for
+from quiz.services import item_answer
 from simulator.models import Prediction
 
 EXPORT_FORMAT = "margin-academy-export/1"

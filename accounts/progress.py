@@ -8,6 +8,7 @@ page shows the same thing before and after signing up.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.learners import learner_for
 from lessons.models import Course, Lesson
 from lessons.progress import progress_completed_ids
 from quiz import services as quiz_services
@@ -182,7 +183,7 @@ def progress_for(*, request) -> Progress:
         {row.mastery.concept_id: row.mastery for row in mastery}, limit=WEAK_CONCEPTS_SHOWN
     )
     weak = [by_concept[concept_id] for concept_id in weak_ids]
-    learner = quiz_services.learner_for(request)
+    learner = learner_for(request)
     attempts = quiz_services.learner_attempts(learner, limit=RECENT_ATTEMPTS)
     return Progress(
         modules=modules,

@@ -3,10 +3,10 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.learners import session_merger
 from lessons.models import RENDERED_FIELDS, Course, GlossaryTerm, Lesson, Module
 from lessons.page_cache import content_changed
 from lessons.progress import progress_merge_session_into_user
@@ -56,8 +56,7 @@ def course_content_changed(sender, **kwargs):
     content_changed()
 
 
-@receiver(user_logged_in, dispatch_uid="lessons.merge_session_progress")
-def merge_session_progress(sender, request, user, **kwargs):
+@session_merger("lesson completions")
+def merge_session_progress(*, request, user):
     """Lessons completed before signing in (or signing up) count for the account."""
-    if request is not None and hasattr(request, "session"):
-        progress_merge_session_into_user(request=request, user=user)
+    progress_merge_session_into_user(request=request, user=user)

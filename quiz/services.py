@@ -20,13 +20,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.concepts import CONCEPTS
+from core.learners import SESSION_LEARNER_KEY, Learner, learner_key_for
 from core.links import concept_lesson_url, preset_url
 from margin import ENGINE_VERSION
 from quiz import generators
 from quiz.models import Answer, Attempt, AttemptItem, Choice, Question, Quiz
 from quiz.scoring import Outcome, score_multiple, score_numeric, score_single
 
-SESSION_LEARNER_KEY = "quiz_learner_key"
 SESSION_ATTEMPT_IDS = "quiz_attempt_ids"
 SESSION_ATTEMPT_IDS_KEPT = 200
 MASTERY_WINDOW = 5  # mastery of a concept = average score of its last N answers
@@ -83,24 +83,6 @@ STARTED_IN_ANOTHER_TAB = (
     "Another attempt at this quiz was started at the same moment (another tab?); open the quiz "
     "page and try again."
 )
-
-
-@dataclass(frozen=True)
-class Learner:
-    key: str
-    user_id: int | None = None
-
-
-def learner_for(request, *, create: bool = False) -> Learner | None:
-    """The learner behind a request. Anonymous learners get a session key only when `create`."""
-    user = request.user
-    if user.is_authenticated:
-        return Learner(f"user:{user.pk}", user.pk)
-    key = request.session.get(SESSION_LEARNER_KEY)
-    if key is None and create:
-        key = f"anon:{secrets.token_hex(16)}"
-        request.session[SESSION_LEARNER_KEY] = key
-    return Learner(key) if key else None
 
 
 def _remember_attempt(session, attempt: Attempt) -> None:
@@ -552,14 +534,6 @@ class ConceptMastery:
     @property
     def lesson_url(self) -> str:
         return concept_lesson_url(self.concept_id)
-
-
-def learner_key_for(*, user=None, session=None) -> str | None:
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    if session is not None:
-        return session.get(SESSION_LEARNER_KEY)
-    return None
 
 
 def concept_mastery(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
 from core.concepts import CONCEPTS
+from core.learners import learner_for
 from core.links import concept_lesson_url, preset_url
 from quiz import services
 from quiz.forms import WRONG_QUESTION, AnswerForm
@@ -27,7 +28,7 @@ def _owned_attempt(request, attempt_id) -> Attempt:
         Attempt.objects.select_related("quiz").annotate(answered_count=Count("answers")),
         pk=attempt_id,
     )
-    if not services.learner_owns(services.learner_for(request), attempt):
+    if not services.learner_owns(learner_for(request), attempt):
         raise Http404("No such attempt.")
     return attempt
 
@@ -160,7 +161,7 @@ def _item_at(attempt: Attempt, position: int) -> AttemptItem:
 
 @require_safe
 def index(request):
-    learner = services.learner_for(request)
+    learner = learner_for(request)
     quizzes = list(Quiz.objects.filter(is_published=True))
     used = {}
     in_progress = {}
@@ -195,7 +196,7 @@ def index(request):
 @require_POST
 def start(request, slug):
     quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
-    learner = services.learner_for(request, create=True)
+    learner = learner_for(request, create=True)
     try:
         attempt = services.attempt_start(quiz=quiz, learner=learner, session=request.session)
     except services.QuizError as error:
@@ -247,7 +248,7 @@ def _posted_position(request) -> int | None:
 def answer(request, attempt_id):
     """Score one answer. At most a handful of queries: the item comes with its attempt, quiz,
     question and any earlier answer in one select; then one insert and one update."""
-    learner = services.learner_for(request)
+    learner = learner_for(request)
     position = _posted_position(request)
     item = (
         AttemptItem.objects.select_related("attempt__quiz", "question", "answer")
@@ -345,7 +346,7 @@ def summary(request, attempt_id):
     ]
     history = [
         a
-        for a in services.learner_attempts(services.learner_for(request), limit=20)
+        for a in services.learner_attempts(learner_for(request), limit=20)
         if a.quiz_id == attempt.quiz_id
     ]
     return render(
@@ -381,7 +382,7 @@ def retry(request, attempt_id):
     if not attempt.is_finished:
         messages.error(request, "Finish this attempt before retrying the questions you missed.")
         return redirect("quiz:attempt", attempt.id)
-    learner = services.learner_for(request, create=True)
+    learner = learner_for(request, create=True)
     try:
         new_attempt = services.attempt_retry_missed(
             attempt=attempt, learner=learner, session=request.session
@@ -394,7 +395,7 @@ def retry(request, attempt_id):
 
 @require_safe
 def progress(request):
-    learner = services.learner_for(request)
+    learner = learner_for(request)
     mastery = services.concept_mastery(learner_key=learner.key) if learner else {}
     return render(
         request,

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from core.learners import SESSION_LEARNER_KEY
 from lessons.models import LessonCompletion
 from quiz.models import Answer, Attempt
-from quiz.services import SESSION_LEARNER_KEY, concept_mastery
+from quiz.services import concept_mastery
 from simulator.models import Prediction
 from tests.accounts.conftest import PASSWORD, PREDICTION, complete_lesson, sign_in, take_quiz
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.learners import Learner
 from quiz import services
 from quiz.loader import load_bank
 from quiz.models import Question, Quiz
@@ -147,7 +148,7 @@ def test_statistics_page_names_the_most_picked_wrong_choice(staff_client, make_q
     question = make_question(slug="trap", choices=(("Right", True), ("Trap", False)))
     quiz = Quiz.objects.create(slug="q", title="Q", question_count=1)
     for number in range(3):
-        learner = services.Learner(f"anon:{number}")
+        learner = Learner(f"anon:{number}")
         attempt = services.attempt_start(quiz=quiz, learner=learner, question_ids=[question.pk])
         item = attempt.items.get()
         trap = [c["id"] for c in item.choices if c["text"] == "Trap"]

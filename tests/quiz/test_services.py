@@ -8,10 +8,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import IntegrityError
 from django.utils import timezone
 
+from core.learners import SESSION_LEARNER_KEY, Learner
 from quiz import generators, services
 from quiz.loader import load_bank
 from quiz.models import Answer, Attempt, Question, Quiz
-from quiz.services import Learner
 
 pytestmark = pytest.mark.django_db
 
@@ -293,7 +293,7 @@ def test_weak_concept_practice_draws_from_the_weakest_concepts(bank):
 
 def test_anonymous_attempts_move_to_the_account_on_claim(bank):
     session = SessionStore()
-    session[services.SESSION_LEARNER_KEY] = ANNE.key
+    session[SESSION_LEARNER_KEY] = ANNE.key
     quiz = Quiz.objects.get(slug="margin-basics")
     user = get_user_model().objects.create_user("anne", password="x")
     own = services.attempt_start(quiz=quiz, learner=Learner(f"user:{user.pk}", user.pk))
@@ -305,7 +305,7 @@ def test_anonymous_attempts_move_to_the_account_on_claim(bank):
     assert (anonymous.user, anonymous.learner_key, anonymous.number) == (user, f"user:{user.pk}", 2)
     assert services.concept_mastery(user=user, session=session)
     assert Answer.objects.get().learner_key == f"user:{user.pk}"
-    assert services.SESSION_LEARNER_KEY not in session
+    assert SESSION_LEARNER_KEY not in session
 
 
 def test_question_statistics_find_the_most_picked_wrong_choice(make_question):

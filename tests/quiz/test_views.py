@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from core.learners import SESSION_LEARNER_KEY, Learner
 from quiz import services
 from quiz.forms import NOT_A_CHOICE, PICK_ONE, PICK_SOME, WRONG_QUESTION
 from quiz.generators import GENERATORS, format_number
@@ -76,7 +77,7 @@ def test_starting_a_quiz_keeps_the_attempt_in_the_session(client, quiz):
     attempt = start(client, quiz)
     session = client.session
     assert session[services.SESSION_ATTEMPT_IDS] == [str(attempt.id)]
-    assert attempt.learner_key == session[services.SESSION_LEARNER_KEY]
+    assert attempt.learner_key == session[SESSION_LEARNER_KEY]
     assert attempt.user is None
 
 
@@ -421,11 +422,11 @@ def test_a_generated_question_hides_its_answer_then_shows_the_engines_working(cl
     load_bank()
     question = Question.objects.get(slug="g-isolated-liquidation-binance")
     session = client.session
-    session[services.SESSION_LEARNER_KEY] = "anon:tester"
+    session[SESSION_LEARNER_KEY] = "anon:tester"
     session.save()
     attempt = services.attempt_start(
         quiz=make_quiz(slug="gen", question_count=1),
-        learner=services.Learner("anon:tester"),
+        learner=Learner("anon:tester"),
         question_ids=[question.pk],
     )
     item = attempt.items.get()

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.learners import Learner
 from lessons.instructors import INSTRUCTORS_GROUP
 from lessons.models import Lesson
 from quiz import services as quiz_services
@@ -116,7 +117,7 @@ def site(db, django_user_model):
     superuser = make_user(django_user_model, "superuser", is_staff=True, is_superuser=True)
     quiz = Quiz.objects.filter(is_published=True).order_by("pk").first()
     attempt = quiz_services.attempt_start(
-        quiz=quiz, learner=quiz_services.Learner(f"user:{learner.pk}", learner.pk), session={}
+        quiz=quiz, learner=Learner(f"user:{learner.pk}", learner.pk), session={}
     )
     lesson = Lesson.objects.filter(published=True).select_related("module").order_by("pk").first()
     return SimpleNamespace(

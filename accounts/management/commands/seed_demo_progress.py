@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.learners import Learner
 from lessons.models import Lesson, LessonCompletion
 from quiz import services as quiz_services
 from quiz.models import Attempt, Question, Quiz
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         quiz = Quiz.objects.filter(slug=DEMO_QUIZ, is_published=True).first()
         if quiz is None:
             return None
-        learner = quiz_services.Learner(f"user:{user.pk}", user.pk)
+        learner = Learner(f"user:{user.pk}", user.pk)
         try:
             attempt = quiz_services.attempt_start(quiz=quiz, learner=learner, seed=DEMO_SEED)
         except quiz_services.QuizError:
