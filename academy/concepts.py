@@ -111,8 +111,49 @@ CONCEPTS: dict[str, Concept] = {
         ),
         Concept(
             "C20",
-            "Coin-margined collateral",
-            "An account held in a coin can back trades in another asset.",
+            "Collateral in a coin",
+            "A balance held in a coin can back a trade in another asset; its value moves too.",
+        ),
+        # Concepts the course teaches beyond the source material's concept map.
+        Concept(
+            "C21",
+            "Inverse (coin-margined) contracts",
+            "Sized in dollars, margined and settled in the coin: profit and loss follow 1/price.",
+        ),
+        Concept(
+            "C22",
+            "Balances and the margin ratio",
+            "Wallet, margin and available balance, and the ratio of maintenance to margin balance.",
+        ),
+        Concept(
+            "C23",
+            "Mark price and last price",
+            "Liquidation follows the mark price, a fair price that a thin order book cannot push.",
+        ),
+        Concept(
+            "C24",
+            "Maintenance tiers and the maintenance amount",
+            "Bigger positions need a higher maintenance rate; the amount keeps the tiers continuous.",
+        ),
+        Concept(
+            "C25",
+            "Partial liquidation and liquidation fees",
+            "Exchanges may close part of a position first, and fees sit inside the liquidation price.",
+        ),
+        Concept(
+            "C26",
+            "Hedge mode",
+            "A long and a short on one symbol at once, each with its own margin and liquidation.",
+        ),
+        Concept(
+            "C27",
+            "How the venues differ",
+            "Mode scope, tiers, funding intervals and leftover margin differ from one exchange to another.",
+        ),
+        Concept(
+            "C28",
+            "Funding payments",
+            "Periodic payments between longs and shorts that move balances and liquidation prices.",
         ),
     )
 }
