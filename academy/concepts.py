@@ -133,12 +133,12 @@ CONCEPTS: dict[str, Concept] = {
         Concept(
             "C24",
             "Maintenance tiers and the maintenance amount",
-            "Bigger positions need a higher maintenance rate; the amount keeps the tiers continuous.",
+            "Bigger positions need a higher maintenance rate; the amount keeps tiers continuous.",
         ),
         Concept(
             "C25",
             "Partial liquidation and liquidation fees",
-            "Exchanges may close part of a position first, and fees sit inside the liquidation price.",
+            "Exchanges may close part of a position first; fees can sit inside the price.",
         ),
         Concept(
             "C26",
@@ -148,7 +148,7 @@ CONCEPTS: dict[str, Concept] = {
         Concept(
             "C27",
             "How the venues differ",
-            "Mode scope, tiers, funding intervals and leftover margin differ from one exchange to another.",
+            "Mode scope, tiers, funding intervals and leftover margin differ by exchange.",
         ),
         Concept(
             "C28",
@@ -160,7 +160,7 @@ CONCEPTS: dict[str, Concept] = {
 
 WORKED_EXAMPLES: dict[str, str] = {
     "W1": "5:1 leverage on $5,000: a 20% move doubles or wipes out the stake",
-    "W2": "10 BTC account, 2 BTC isolated on an ETH trade",
+    "W2": "A 10 BTC account puts 2 BTC of isolated margin behind an inverse BTC long",
     "W3": "$500 isolated behind a 10x ETH long in a $5,000 account",
     "W4": "Two isolated longs, BTC falls 12%",
     "W5": "The same two longs under cross margin",

@@ -207,6 +207,10 @@ class GlossaryTerm(LoadedContent):
     def __str__(self):
         return self.term
 
+    def concept_titles(self) -> list[tuple[str, str]]:
+        """The concepts by name (learners never see the ids, only the links carry them)."""
+        return [(cid, CONCEPTS[cid].title) for cid in self.concepts if cid in CONCEPTS]
+
 
 class LessonCompletion(models.Model):
     """A signed-in learner finished a lesson (anonymous progress lives in the session)."""

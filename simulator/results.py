@@ -277,6 +277,19 @@ def _facts(base, outcome, comparison, currency) -> dict[str, str]:
         facts[f"{p.id}_bankruptcy_price"] = price(p.bankruptcy_price)
         facts[f"{p.id}_distance"] = percent(p.distance_to_liquidation)
         facts[f"{p.id}_initial_margin"] = money(p.initial_margin, currency)
+        facts[f"{p.id}_maintenance_margin"] = money(p.maintenance_margin, currency)
+        facts[f"{p.id}_notional"] = money(p.notional, currency)
+    # Lessons quote both modes' prices for the same positions (isolated vs cross side by side).
+    for name, mode in (("isolated", comparison.isolated), ("cross", comparison.cross)):
+        for p in mode.evaluation.positions:
+            facts[f"{name}_{p.id}_liquidation_price"] = price(p.liquidation_price)
+            facts[f"{name}_{p.id}_distance"] = percent(p.distance_to_liquidation)
+    # After the shocks: what each position shows at the moved prices.
+    for p in outcome.final.positions:
+        facts[f"{p.id}_unrealized_pnl_after"] = money(p.unrealized_pnl, currency)
+    final_account = outcome.final.account
+    facts["available_balance_after"] = money(final_account.available_balance, currency)
+    facts["margin_ratio_after"] = percent(final_account.margin_ratio)
     return facts
 
 

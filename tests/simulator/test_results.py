@@ -55,7 +55,7 @@ def simulate_preset(preset_id):
 def test_w4_summary_names_the_liquidated_position_and_what_is_left():
     result = simulate_preset("W4")
     assert result.summary == (
-        "With BTC -12%, position A is liquidated (liquidation at 58,734.94, 9.64% below "
+        "With BTC -12%, position A is liquidated (liquidation at 58,793.97, 9.55% below "
         "entry); the account keeps $4,000.00."
     )
     isolated, cross = result.modes
