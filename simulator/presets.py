@@ -119,7 +119,9 @@ PRESETS: dict[str, Preset] = {
             id="W2",
             wallet_balance="10",
             collateral="BTC",
-            positions=(_long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2"),),
+            positions=(
+                _long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2", **ROUND_RATE),
+            ),
             shocks={"BTCUSD": "-25"},
             seed_claims=(
                 "A 10 BTC account puts 2 BTC of isolated margin behind a leveraged ETH trade: the "
