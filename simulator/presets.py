@@ -120,7 +120,15 @@ PRESETS: dict[str, Preset] = {
             wallet_balance="10",
             collateral="BTC",
             positions=(
-                _long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2", **ROUND_RATE),
+                _long(
+                    "BTCUSD",
+                    "isolated",
+                    BTC_PRICE,
+                    "650000",
+                    "5",
+                    isolated_margin="2",
+                    **ROUND_RATE,
+                ),
             ),
             shocks={"BTCUSD": "-25"},
             seed_claims=(
@@ -217,10 +225,11 @@ PRESETS: dict[str, Preset] = {
                     BTC_PRICE,
                     "10000",
                     "10",
-                    isolated_margin="1000",
                     **ROUND_RATE,
                 ),
             ),
+            # No fixed isolated margin: it follows size / leverage (the $1,000 at 10x), so a
+            # learner who changes the leverage sees the liquidation price move.
             shocks={"BTCUSDT": "-10"},
             seed_claims=(
                 "A 10x BTC long at $65,000 with $1,000 of isolated margin and a 0.5% maintenance "

@@ -305,6 +305,12 @@ def _summary(base, outcome, account, shock_percents, currency) -> str:
             if first.distance_to_liquidation is not None
             else ""
         )
+        if _neighbours_moved(first, base, shock_percents):
+            # That price assumes the other cross positions at entry; their moves shifted it.
+            detail = (
+                f" ({first.id}'s liquidation price of {price(first.liquidation_price)} holds "
+                "only while the other prices stay put; their moves shifted it)"
+            )
         verb = "is" if len(outcome.liquidated) == 1 else "are"
         return (
             f"{scenario}, {list_ids(outcome.liquidated)} {verb} "
@@ -321,6 +327,19 @@ def _summary(base, outcome, account, shock_percents, currency) -> str:
         f"{scenario}, nothing is liquidated: equity is {money(outcome.final_equity, currency)}. "
         f"The nearest liquidation is position {nearest.id}, "
         f"{percent(nearest.distance_to_liquidation)} away at {price(nearest.liquidation_price)}."
+    )
+
+
+def _neighbours_moved(position, base, shock_percents) -> bool:
+    """Whether another cross position's price moved, so the entry-price figure no longer holds."""
+    if str(position.margin_mode) != "cross":
+        return False
+    return any(
+        str(other.margin_mode) == "cross"
+        and other.id != position.id
+        and other.symbol != position.symbol
+        and shock_percents.get(other.symbol, 0) != 0
+        for other in base.positions
     )
 
 
