@@ -111,15 +111,56 @@ CONCEPTS: dict[str, Concept] = {
         ),
         Concept(
             "C20",
-            "Coin-margined collateral",
-            "An account held in a coin can back trades in another asset.",
+            "Collateral in a coin",
+            "A balance held in a coin can back a trade in another asset; its value moves too.",
+        ),
+        # Concepts the course teaches beyond the source material's concept map.
+        Concept(
+            "C21",
+            "Inverse (coin-margined) contracts",
+            "Sized in dollars, margined and settled in the coin: profit and loss follow 1/price.",
+        ),
+        Concept(
+            "C22",
+            "Balances and the margin ratio",
+            "Wallet, margin and available balance, and the ratio of maintenance to margin balance.",
+        ),
+        Concept(
+            "C23",
+            "Mark price and last price",
+            "Liquidation follows the mark price, a fair price that a thin order book cannot push.",
+        ),
+        Concept(
+            "C24",
+            "Maintenance tiers and the maintenance amount",
+            "Bigger positions need a higher maintenance rate; the amount keeps tiers continuous.",
+        ),
+        Concept(
+            "C25",
+            "Partial liquidation and liquidation fees",
+            "Exchanges may close part of a position first; fees can sit inside the price.",
+        ),
+        Concept(
+            "C26",
+            "Hedge mode",
+            "A long and a short on one symbol at once, each with its own margin and liquidation.",
+        ),
+        Concept(
+            "C27",
+            "How the venues differ",
+            "Mode scope, tiers, funding intervals and leftover margin differ by exchange.",
+        ),
+        Concept(
+            "C28",
+            "Funding payments",
+            "Periodic payments between longs and shorts that move balances and liquidation prices.",
         ),
     )
 }
 
 WORKED_EXAMPLES: dict[str, str] = {
     "W1": "5:1 leverage on $5,000: a 20% move doubles or wipes out the stake",
-    "W2": "10 BTC account, 2 BTC isolated on an ETH trade",
+    "W2": "A 10 BTC account puts 2 BTC of isolated margin behind an inverse BTC long",
     "W3": "$500 isolated behind a 10x ETH long in a $5,000 account",
     "W4": "Two isolated longs, BTC falls 12%",
     "W5": "The same two longs under cross margin",

@@ -52,6 +52,6 @@ class ConceptIdsField(forms.CharField):
 class ConceptTaggedAdminForm(forms.ModelForm):
     concepts = ConceptIdsField(
         required=False,
-        help_text="Ids from the concept map, e.g. “C06, W6, E1” (C01-C20, W1-W10, E1-E5).",
+        help_text="Ids from the concept map, e.g. “C06, W6, E1” (C01-C28, W1-W10, E1-E5).",
         widget=forms.TextInput(attrs={"size": 40}),
     )

@@ -9,7 +9,13 @@ import/export format are the same.
     concepts: [C02, E3]
     order: 2                      # optional in the repo: the file name's number prefix
     published: true
+    figures:                      # optional: what the lesson states about an embedded preset
+      W4: {A_liquidation_price: "58,793.97"}
     ---
+
+`figures` maps a simulator preset to engine facts (the keys of ``simulator.results`` facts) and the
+text the body states for each. It is checked by the course tests against the engine and is not
+stored in the database: the repo's file is the record (an admin export carries no figures).
     The Markdown body...
 """
 
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 from django.utils.text import slugify
 
-from core.concepts import ALL_IDS
+from core.concepts import ALL_IDS, WORKED_EXAMPLES
 from lessons.models import normalize_body
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -40,6 +46,25 @@ class LessonSource:
     order: int = 0
     published: bool = True
     module: str | None = None
+    figures: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _figures(meta: dict, filename: str) -> dict[str, dict[str, str]]:
+    figures = meta.get("figures") or {}
+    if not isinstance(figures, dict) or not all(
+        isinstance(facts, dict) for facts in figures.values()
+    ):
+        raise LessonFileError(
+            f"{filename}: figures must map a preset to fact: text pairs, "
+            'e.g. {W4: {A_liquidation_price: "58,793.97"}}.'
+        )
+    unknown = sorted(str(preset) for preset in figures if str(preset) not in WORKED_EXAMPLES)
+    if unknown:
+        raise LessonFileError(f"{filename}: figures name unknown presets {', '.join(unknown)}.")
+    return {
+        str(preset): {str(fact): str(text) for fact, text in facts.items()}
+        for preset, facts in figures.items()
+    }
 
 
 def parse_lesson_markdown(
@@ -88,6 +113,7 @@ def parse_lesson_markdown(
         order=order,
         published=published,
         module=slugify(str(module)) if module else None,
+        figures=_figures(meta, filename),
     )
 
 

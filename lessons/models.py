@@ -32,13 +32,13 @@ def validate_module_slug(value):
 
 
 def validate_concept_ids(value):
-    """Concept tags must be ids from core.concepts (C01-C20, W1-W10, E1-E5)."""
+    """Concept tags must be ids from core.concepts (C01-C28, W1-W10, E1-E5)."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValidationError('Concepts must be a list of ids such as ["C04", "W3"].')
     unknown = sorted(set(value) - ALL_IDS)
     if unknown:
         raise ValidationError(
-            "Unknown concept ids: %(ids)s. Use C01-C20, W1-W10 or E1-E5.",
+            "Unknown concept ids: %(ids)s. Use C01-C28, W1-W10 or E1-E5.",
             params={"ids": ", ".join(unknown)},
         )
 
@@ -207,6 +207,10 @@ class GlossaryTerm(LoadedContent):
 
     def __str__(self):
         return self.term
+
+    def concept_titles(self) -> list[tuple[str, str]]:
+        """The concepts by name (learners never see the ids, only the links carry them)."""
+        return [(cid, CONCEPTS[cid].title) for cid in self.concepts if cid in CONCEPTS]
 
 
 class LessonCompletion(models.Model):

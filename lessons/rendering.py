@@ -139,19 +139,19 @@ class _Widgets:
         markup = format_html(
             '<figure class="simulator-block card my-4" data-preset="{preset}">'
             '<figcaption class="card-header"><span class="badge text-bg-primary me-2">'
-            "Simulator {preset}</span>{title}</figcaption>"
+            "Simulator</span>{title}</figcaption>"
             '<div class="card-body simulator-embed" hx-get="{embed}" hx-trigger="load" '
             'hx-swap="innerHTML">'
             '<p class="mb-0 text-body-secondary">This example runs in the simulator: '
             "use the link below to open it.</p></div>"
             '<div class="card-footer"><a class="simulator-fallback-link" href="{url}">'
-            "Open {preset} in the full simulator</a></div></figure>",
+            "Open this example in the full simulator</a></div></figure>",
             preset=preset,
             title=title,
             embed=embed_url(preset),
             url=preset_url(preset),
         )
-        return f"<p>{self.placeholder(markup, f'Simulator {preset}: {title}')}</p>\n"
+        return f"<p>{self.placeholder(markup, f'Simulator: {title}')}</p>\n"
 
     def glossary_ref(self, ref: str, label: str) -> str:
         term = self.glossary.get(slugify(ref))

@@ -28,7 +28,7 @@ def validate_concept_ids(raw: str) -> None:
     unknown = [concept_id for concept_id in parse_concept_ids(raw) if concept_id not in CONCEPTS]
     if unknown:
         raise ValidationError(
-            "Unknown concept id(s): %(ids)s. Use C01-C20, separated by spaces or commas.",
+            "Unknown concept id(s): %(ids)s. Use C01-C28, separated by spaces or commas.",
             params={"ids": ", ".join(unknown)},
         )
 

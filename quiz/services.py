@@ -539,7 +539,7 @@ class ConceptMastery:
 def concept_mastery(
     *, user=None, session=None, learner_key: str | None = None, last_n: int = MASTERY_WINDOW
 ) -> dict[str, ConceptMastery]:
-    """Mastery of every concept C01-C20 for one learner, from their last `last_n` answers on it.
+    """Mastery of every concept C01-C28 for one learner, from their last `last_n` answers on it.
 
     Call it with `user=request.user, session=request.session` (or a `learner_key`). Returns every
     concept in course order; `answered` is 0 for concepts the learner has not met. One query.

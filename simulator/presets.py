@@ -19,6 +19,9 @@ from core.concepts import ERRATA, WORKED_EXAMPLES
 BTC_PRICE = "65000"
 ETH_PRICE = "3400"
 SOL_PRICE = "185"
+# The course teaches with a round 0.5% maintenance rate and says so next to every figure; left
+# blank, the venue's bracket would apply (0.4% in Binance's smallest BTC and ETH tiers).
+ROUND_RATE = {"maintenance_margin_rate": "0.5"}
 
 
 @dataclass(frozen=True)
@@ -98,16 +101,17 @@ PRESETS: dict[str, Preset] = {
         Preset(
             id="W1",
             wallet_balance="5000",
-            positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "25000", "5"),),
+            positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "25000", "5", **ROUND_RATE),),
             shocks={"BTCUSDT": "-20"},
             seed_claims=(
                 "With $5,000 at 5:1 you hold $25,000 of bitcoin: a 20% rise earns $5,000 (100% on "
                 "your cash) and a 20% fall wipes out the whole $5,000."
             ),
             engine_finds=(
-                "The engine liquidates the position at {A_liquidation_price}, {A_distance} below "
-                "entry, so the $5,000 is gone just before the fall reaches 20%: equity after the "
-                "fall is {equity}. Move the shock to +20% to see the $5,000 gain."
+                "With a 0.5% maintenance rate the position is liquidated at "
+                "{A_liquidation_price}, {A_distance} below entry, so the $5,000 is gone just "
+                "before the fall reaches 20%: equity after the fall is {equity}. Move the shock "
+                "to +20% to see the $5,000 gain."
             ),
             concept_ids=("C01", "C02", "C03"),
         ),
@@ -115,17 +119,29 @@ PRESETS: dict[str, Preset] = {
             id="W2",
             wallet_balance="10",
             collateral="BTC",
-            positions=(_long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2"),),
+            positions=(
+                _long(
+                    "BTCUSD",
+                    "isolated",
+                    BTC_PRICE,
+                    "650000",
+                    "5",
+                    isolated_margin="2",
+                    **ROUND_RATE,
+                ),
+            ),
             shocks={"BTCUSD": "-25"},
             seed_claims=(
                 "A 10 BTC account puts 2 BTC of isolated margin behind a leveraged ETH trade: the "
                 "worst case loses those 2 BTC and the other 8 BTC are untouched."
             ),
             engine_finds=(
-                "The engine's coin-margined contracts are margined in their own coin, so this "
-                "preset backs a BTCUSD trade instead of an ETH one. A 25% fall liquidates it at "
-                "{A_liquidation_price} ({liquidated}) and the account keeps {equity}: the 2 BTC "
-                "of isolated margin is all it loses."
+                "A coin-margined contract is margined in its own coin, so the 2 BTC here back a "
+                "BTCUSD inverse long of $650,000 at 5x. Its profit and loss follow 1/price, so it "
+                "is liquidated at {A_liquidation_price}, only {A_distance} below entry (a linear "
+                "5x long would last to about 19.5%). After a 25% fall the account keeps {equity}: "
+                "the 2 BTC of isolated margin is all it loses, but each remaining BTC is worth "
+                "25% fewer dollars."
             ),
             concept_ids=("C20", "C04"),
         ),
@@ -133,7 +149,15 @@ PRESETS: dict[str, Preset] = {
             id="W3",
             wallet_balance="5000",
             positions=(
-                _long("ETHUSDT", "isolated", ETH_PRICE, "5000", "10", isolated_margin="500"),
+                _long(
+                    "ETHUSDT",
+                    "isolated",
+                    ETH_PRICE,
+                    "5000",
+                    "10",
+                    isolated_margin="500",
+                    **ROUND_RATE,
+                ),
             ),
             shocks={"ETHUSDT": "-10"},
             seed_claims=(
@@ -141,8 +165,10 @@ PRESETS: dict[str, Preset] = {
                 "exactly the $500 and the other $4,500 is untouched."
             ),
             engine_finds=(
-                "Liquidation comes at {A_liquidation_price}, {A_distance} below entry; after a "
-                "10% fall the account holds {equity}, exactly $500 less than before."
+                "With a 0.5% maintenance rate liquidation comes at {A_liquidation_price}, "
+                "{A_distance} below entry; after a 10% fall the account holds {equity}, exactly "
+                "$500 less than before. In cross mode the same trade has no liquidation price: "
+                "the $5,000 balance covers the whole position."
             ),
             concept_ids=("C04", "C06"),
         ),
@@ -150,8 +176,8 @@ PRESETS: dict[str, Preset] = {
             id="W4",
             wallet_balance="5000",
             positions=(
-                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
-                _long("ETHUSDT", "isolated", ETH_PRICE, "2500", "5"),
+                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", **ROUND_RATE),
+                _long("ETHUSDT", "isolated", ETH_PRICE, "2500", "5", **ROUND_RATE),
             ),
             shocks={"BTCUSDT": "-12", "ETHUSDT": "0"},
             seed_claims=(
@@ -160,9 +186,10 @@ PRESETS: dict[str, Preset] = {
                 "account is left with $4,000."
             ),
             engine_finds=(
-                "A is liquidated at {A_liquidation_price}, only {A_distance} below entry: before "
-                "the fall reaches 12% (erratum E5). The account is left with {isolated_equity}. "
-                "The same positions under cross survive the 12% fall with {cross_equity}."
+                "With a 0.5% maintenance rate A is liquidated at {A_liquidation_price}, only "
+                "{A_distance} below entry: before the fall reaches 12%. The account is left with "
+                "{isolated_equity}. The same positions under cross survive the 12% fall with "
+                "{cross_equity}."
             ),
             errata=("E5",),
             concept_ids=("C04", "C06", "C08"),
@@ -171,8 +198,8 @@ PRESETS: dict[str, Preset] = {
             id="W5",
             wallet_balance="5000",
             positions=(
-                _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10"),
-                _long("ETHUSDT", "cross", ETH_PRICE, "2500", "5"),
+                _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10", **ROUND_RATE),
+                _long("ETHUSDT", "cross", ETH_PRICE, "2500", "5", **ROUND_RATE),
             ),
             shocks={"BTCUSDT": "-12", "ETHUSDT": "0"},
             seed_claims=(
@@ -182,8 +209,9 @@ PRESETS: dict[str, Preset] = {
             ),
             engine_finds=(
                 "Under cross the 12% fall liquidates {cross_liquidated}; equity is "
-                "{cross_equity}. A's cross liquidation price is {A_liquidation_price}, "
-                "{A_distance} below entry, much further than under isolated."
+                "{cross_equity}. With ETH where it was, A's cross liquidation price is "
+                "{A_liquidation_price}, {A_distance} below entry, against "
+                "{isolated_A_liquidation_price} under isolated."
             ),
             concept_ids=("C05", "C06", "C11"),
         ),
@@ -197,19 +225,20 @@ PRESETS: dict[str, Preset] = {
                     BTC_PRICE,
                     "10000",
                     "10",
-                    isolated_margin="1000",
-                    maintenance_margin_rate="0.5",
+                    **ROUND_RATE,
                 ),
             ),
+            # No fixed isolated margin: it follows size / leverage (the $1,000 at 10x), so a
+            # learner who changes the leverage sees the liquidation price move.
             shocks={"BTCUSDT": "-10"},
             seed_claims=(
                 "A 10x BTC long at $65,000 with $1,000 of isolated margin and a 0.5% maintenance "
                 "rate is liquidated at approximately $58,465, after a 10% adverse move."
             ),
             engine_finds=(
-                "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall "
-                "(erratum E1); the seed's own simple formula gives $58,825, a 9.5% fall. Compare "
-                "the venue rule sets below."
+                "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall, "
+                "not $58,465 after 10%; the simple textbook formula gives $58,825, a 9.5% fall. "
+                "Compare the venue rule sets below."
             ),
             errata=("E1",),
             concept_ids=("C03", "C06"),
@@ -218,9 +247,9 @@ PRESETS: dict[str, Preset] = {
             id="W7",
             wallet_balance="10000",
             positions=(
-                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
-                _short("ETHUSDT", "isolated", ETH_PRICE, "5000", "10"),
-                _long("SOLUSDT", "isolated", SOL_PRICE, "2000", "5"),
+                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", **ROUND_RATE),
+                _short("ETHUSDT", "isolated", ETH_PRICE, "5000", "10", **ROUND_RATE),
+                _long("SOLUSDT", "isolated", SOL_PRICE, "2000", "5", **ROUND_RATE),
             ),
             shocks={"BTCUSDT": "0", "ETHUSDT": "12", "SOLUSDT": "0"},
             seed_claims=(
@@ -228,8 +257,9 @@ PRESETS: dict[str, Preset] = {
                 "$185. An ETH rally liquidates the short, and only its margin is lost."
             ),
             engine_finds=(
-                "B is liquidated at {B_liquidation_price}, {B_distance} above entry; the account "
-                "keeps {equity}: only B's {B_initial_margin} is gone, A and C run on."
+                "With a 0.5% maintenance rate B is liquidated at {B_liquidation_price}, "
+                "{B_distance} above entry; the account keeps {equity}: only B's "
+                "{B_initial_margin} is gone, A and C run on."
             ),
             concept_ids=("C04", "C08"),
         ),
@@ -256,18 +286,17 @@ PRESETS: dict[str, Preset] = {
         Preset(
             id="W9",
             wallet_balance="10000",
-            positions=(
-                _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", isolated_margin="1000"),
-            ),
+            positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", **ROUND_RATE),),
             shocks={"BTCUSDT": "-15"},
             seed_claims=(
                 'In a $10,000 account, "a $1,000 position with 10x leverage" puts only that '
                 "$1,000 at risk."
             ),
             engine_finds=(
-                "A position at 10x with $1,000 of margin is a $10,000 position (erratum E3). It "
-                "is liquidated at {A_liquidation_price}; after a 15% fall the account keeps "
-                "{equity}: the $1,000 margin is all it lost."
+                "A position at 10x with $1,000 of margin is a $10,000 position; a $1,000 position "
+                "at 10x would need only $100. With a 0.5% maintenance rate it is liquidated at "
+                "{A_liquidation_price}; after a 15% fall the account keeps {equity}: the $1,000 "
+                "margin is all it lost. Change the leverage and the margin follows the size."
             ),
             errata=("E3",),
             concept_ids=("C04", "C02"),
@@ -276,8 +305,8 @@ PRESETS: dict[str, Preset] = {
             id="W10",
             wallet_balance="5000",
             positions=(
-                _long("BTCUSDT", "cross", BTC_PRICE, "20000", "10"),
-                _short("ETHUSDT", "cross", ETH_PRICE, "20000", "10"),
+                _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10", **ROUND_RATE),
+                _short("ETHUSDT", "cross", ETH_PRICE, "10000", "10", **ROUND_RATE),
             ),
             shocks={"BTCUSDT": "-12", "ETHUSDT": "-12"},
             seed_claims=(

@@ -242,6 +242,19 @@ def _facts(base, outcome, comparison, currency) -> dict[str, str]:
         facts[f"{p.id}_bankruptcy_price"] = price(p.bankruptcy_price)
         facts[f"{p.id}_distance"] = percent(p.distance_to_liquidation)
         facts[f"{p.id}_initial_margin"] = money(p.initial_margin, currency)
+        facts[f"{p.id}_maintenance_margin"] = money(p.maintenance_margin, currency)
+        facts[f"{p.id}_notional"] = money(p.notional, currency)
+    # Lessons quote both modes' prices for the same positions (isolated vs cross side by side).
+    for name, mode in (("isolated", comparison.isolated), ("cross", comparison.cross)):
+        for p in mode.evaluation.positions:
+            facts[f"{name}_{p.id}_liquidation_price"] = price(p.liquidation_price)
+            facts[f"{name}_{p.id}_distance"] = percent(p.distance_to_liquidation)
+    # After the shocks: what each position shows at the moved prices.
+    for p in outcome.final.positions:
+        facts[f"{p.id}_unrealized_pnl_after"] = money(p.unrealized_pnl, currency)
+    final_account = outcome.final.account
+    facts["available_balance_after"] = money(final_account.available_balance, currency)
+    facts["margin_ratio_after"] = percent(final_account.margin_ratio)
     return facts
 
 
@@ -257,6 +270,12 @@ def _summary(base, outcome, account, shock_percents, currency) -> str:
             if first.distance_to_liquidation is not None
             else ""
         )
+        if _neighbours_moved(first, base, shock_percents):
+            # That price assumes the other cross positions at entry; their moves shifted it.
+            detail = (
+                f" ({first.id}'s liquidation price of {price(first.liquidation_price)} holds "
+                "only while the other prices stay put; their moves shifted it)"
+            )
         verb = "is" if len(outcome.liquidated) == 1 else "are"
         return (
             f"{scenario}, {list_ids(outcome.liquidated)} {verb} "
@@ -273,6 +292,19 @@ def _summary(base, outcome, account, shock_percents, currency) -> str:
         f"{scenario}, nothing is liquidated: equity is {money(outcome.final_equity, currency)}. "
         f"The nearest liquidation is position {nearest.id}, "
         f"{percent(nearest.distance_to_liquidation)} away at {price(nearest.liquidation_price)}."
+    )
+
+
+def _neighbours_moved(position, base, shock_percents) -> bool:
+    """Whether another cross position's price moved, so the entry-price figure no longer holds."""
+    if str(position.margin_mode) != "cross":
+        return False
+    return any(
+        str(other.margin_mode) == "cross"
+        and other.id != position.id
+        and other.symbol != position.symbol
+        and shock_percents.get(other.symbol, 0) != 0
+        for other in base.positions
     )
 
 

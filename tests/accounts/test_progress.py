@@ -192,6 +192,6 @@ def test_a_signed_in_prediction_in_the_simulator_is_stored_in_the_account(client
     assert response.status_code == 200
     prediction = Prediction.objects.get(user=learner)
     assert prediction.survivor_correct is True
-    # (60000 - 58,734.94) / 58,734.94, rounded to the 8 places stored
-    assert prediction.price_error == Decimal("0.02153846")
+    # (60000 - 58,793.97) / 58,793.97, rounded to the 8 places stored
+    assert prediction.price_error == Decimal("0.02051282")
     assert "simulator_predictions" not in client.session

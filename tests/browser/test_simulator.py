@@ -143,7 +143,7 @@ def test_predict_then_reveal(live_server, page, console_errors):
     page.goto(live_server.url + W4)
     page.get_by_label("Let me predict before I see the answers").check()
     expect(page.get_by_role("heading", name="Predict first")).to_be_visible()
-    expect(page.locator("#simulator-result")).not_to_contain_text("58,734.94")
+    expect(page.locator("#simulator-result")).not_to_contain_text("58,793.97")
     expect(page.locator("#simulator-details")).to_contain_text("Hidden until you reveal")
     page.get_by_label(re.compile("Where is position A")).fill("60000")
     page.get_by_label("Cross only").check()

@@ -33,7 +33,7 @@ def test_every_worked_example_links_to_its_simulator_preset(published):
 
 
 def test_every_lesson_ends_with_try_it_and_check_yourself(published):
-    assert 18 <= len(published) <= 24
+    assert len(published) >= 23
     for lesson in published:
         headings = [entry["title"] for entry in lesson.toc]
         assert headings[-2:] == ["Try it", "Check yourself"], lesson.slug
@@ -47,9 +47,19 @@ def test_shipped_lessons_render_without_problems(published):
     } == {}
 
 
-def test_each_lesson_is_short(published):
+def test_each_lesson_fits_one_sitting(published):
+    # Lessons work one account through step by step: long enough to teach, short enough to finish.
     for lesson in published:
-        assert lesson.reading_minutes <= 4, lesson.slug
+        assert 2 <= lesson.reading_minutes <= 6, lesson.slug
+
+
+def test_the_first_three_modules_teach_at_length(published):
+    words = sum(
+        len(lesson.search_text.split())
+        for lesson in published
+        if lesson.module.slug in {"foundations", "isolated-margin", "cross-margin"}
+    )
+    assert words >= 8000
 
 
 def test_the_liquidation_lesson_uses_the_engine_figures_and_corrects_the_seed(published):

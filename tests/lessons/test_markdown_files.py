@@ -22,6 +22,17 @@ def test_front_matter_and_file_name_give_slug_order_and_fields():
     assert source.body == "Body **text**.\n"
 
 
+def test_figures_are_read_as_text_per_preset_and_fact():
+    text = GOOD.replace(
+        "concepts: [C02, E3]\n",
+        "concepts: [C02, E3]\nfigures:\n"
+        '  W4: {A_liquidation_price: "58,793.97", A_distance: 9.55%}\n',
+    )
+    source = parse_lesson_markdown(text, filename="02-initial-margin.md")
+    assert source.figures == {"W4": {"A_liquidation_price": "58,793.97", "A_distance": "9.55%"}}
+    assert parse_lesson_markdown(GOOD, filename="02-initial-margin.md").figures == {}
+
+
 def test_imports_default_to_unpublished():
     source = parse_lesson_markdown(GOOD, filename="x.md", default_published=False)
     assert source.published is False
@@ -38,6 +49,9 @@ def test_imports_default_to_unpublished():
         ("---\ntitle: T\nconcepts: [C99]\n---\nx", "unknown concept ids C99"),
         ("---\ntitle: T\norder: first\n---\nx", "whole number"),
         ("---\ntitle: T\npublished: maybe\n---\nx", "true or false"),
+        ("---\ntitle: T\nfigures: [W4]\n---\nx", "figures must map a preset"),
+        ("---\ntitle: T\nfigures: {W4: 58793.97}\n---\nx", "figures must map a preset"),
+        ("---\ntitle: T\nfigures: {W99: {equity: x}}\n---\nx", "unknown presets W99"),
     ],
 )
 def test_bad_files_raise_a_message_naming_the_problem(text, message):

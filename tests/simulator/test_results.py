@@ -53,10 +53,30 @@ def simulate_preset(preset_id):
     )
 
 
+def simulate_changed(preset_id, **changes):
+    setup = Setup(PRESETS[preset_id].form_data() | changes)
+    assert setup.is_valid()
+    return simulate(
+        setup.account_spec(),
+        venue=setup.venue,
+        shocks=setup.shocks(),
+        shock_percents=setup.shock_percents(),
+    )
+
+
+def test_a_cross_summary_does_not_quote_a_liquidation_price_the_other_moves_shifted():
+    # Ether -10% lifts A's cross liquidation price to 34,369.97, so a 48% bitcoin fall liquidates.
+    moved = simulate_changed("W5", **{"shock-BTCUSDT": "-48", "shock-ETHUSDT": "-10"})
+    assert "32,744.97 holds only while the other prices stay put" in moved.summary
+    assert "49.62% below entry" not in moved.summary
+    alone = simulate_changed("W5", **{"shock-BTCUSDT": "-50.5", "shock-ETHUSDT": "0"})
+    assert "(liquidation at 32,744.97, 49.62% below entry)" in alone.summary
+
+
 def test_w4_summary_names_the_liquidated_position_and_what_is_left():
     result = simulate_preset("W4")
     assert result.summary == (
-        "With BTC -12%, position A is liquidated (liquidation at 58,734.94, 9.64% below "
+        "With BTC -12%, position A is liquidated (liquidation at 58,793.97, 9.55% below "
         "entry); the account keeps $4,000.00."
     )
     isolated, cross = result.modes

@@ -82,7 +82,7 @@ def test_w4_shows_position_a_liquidated_and_the_account_at_4000(client):
 def test_w4_quotes_erratum_e5_and_w6_quotes_erratum_e1(client):
     w4 = text_of(client.get(preset_url("W4")))
     assert "Erratum E5" in w4
-    assert "58,734.94" in w4  # before the 12% the seed claims
+    assert "58,793.97" in w4  # before the 12% the seed claims (0.5% maintenance rate)
     w6 = text_of(client.get(preset_url("W6")))
     assert "Erratum E1" in w6
     assert "58,793.97" in w6  # Binance's formula (reference R11)
@@ -431,13 +431,13 @@ def test_predict_mode_hides_the_answers_until_revealed(client, htmx_post, w4_dat
     w4_data["predict"] = "on"
     hidden = htmx_post(INDEX, w4_data).content.decode()
     assert "Predict first" in hidden
-    assert "58,734.94" not in hidden
+    assert "58,793.97" not in hidden
 
     w4_data |= {"predicted_price": "60000", "predicted_survivor": "cross"}
     revealed = htmx_post("/simulator/predict/", w4_data).content.decode()
     assert "You said position A is liquidated at" in revealed
-    assert "58,734.94" in revealed
-    assert "off by 2.15%" in revealed
+    assert "58,793.97" in revealed
+    assert "off by 2.05%" in revealed
     assert "Right." in revealed
     assert client.session["simulator_predictions"][-1]["survivor_correct"] is True
     assert '<section id="simulator-details"' in revealed  # charts and explanations, out of band
@@ -556,7 +556,7 @@ def test_a_top_up_on_an_all_cross_setup_is_refused_too(htmx_post):
 def test_every_preset_has_an_embeddable_card(client, preset_id):
     response = client.get(f"/simulator/embed/{preset_id}/")
     assert response.status_code == 200
-    assert f"Try {preset_id} with your own numbers" in response.content.decode()
+    assert "Try this example with your own numbers" in response.content.decode()
     assert "All isolated" in response.content.decode()
 
 
