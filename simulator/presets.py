@@ -241,15 +241,16 @@ PRESETS: dict[str, Preset] = {
                 _long("ETHUSDT", "cross", ETH_PRICE, "14000", "5"),
                 _short("SOLUSDT", "cross", SOL_PRICE, "14000", "5"),
             ),
-            shocks={"BTCUSDT": "-20", "ETHUSDT": "-8", "SOLUSDT": "-8"},
+            shocks={"BTCUSDT": "-25", "ETHUSDT": "-8", "SOLUSDT": "-8"},
             seed_claims=(
                 "Mix the modes: about 30% of the capital in an isolated conviction trade, the "
                 "other 70% in cross for hedged positions."
             ),
             engine_finds=(
-                "A 20% BTC fall liquidates the isolated long ({liquidated}) at a cost of its "
+                "A 25% BTC fall liquidates the isolated long ({liquidated}) at a cost of its "
                 "{A_initial_margin}; the ether long and solana short in cross offset each other "
-                "and the account keeps {equity}."
+                "and the account keeps {equity}. With all three in cross the same day leaves "
+                "{cross_equity}."
             ),
             concept_ids=("C13", "C12", "C17"),
         ),
