@@ -367,8 +367,9 @@ PRESETS: dict[str, Preset] = {
             ),
             engine_finds=(
                 "At entry the long would be liquidated at {A_liquidation_price}, {A_distance} "
-                "below; a 10% dip leaves the account at {equity}. Funding is charged to the "
-                "envelope over the month, so this price creeps up: the lesson works out how far."
+                "below; a 10% dip leaves the account at {equity}. Where funding is taken from the "
+                "envelope, this price creeps up over the month: the funding panel below shows it "
+                "under Bybit's classic rules."
             ),
             concept_ids=("C28", "C18"),
             extra={"funding_rate": "0.03", "holding_hours": "720"},
