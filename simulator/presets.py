@@ -377,7 +377,9 @@ PRESETS: dict[str, Preset] = {
         Preset(
             id="PB5",
             wallet_balance="10000",
-            positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "2500", "5", isolated_margin="500"),),
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "2500", "5", isolated_margin="500"),
+            ),
             shocks={"BTCUSDT": "-4"},
             seed_claims=(
                 "The plan: risk 1% of a $10,000 account on a bitcoin long with a stop 4% below "

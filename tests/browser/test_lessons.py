@@ -62,9 +62,8 @@ def test_the_embedded_simulator_loads_and_keeps_a_fallback_link(
 ):
     page.goto(live_server.url + "/learn/liquidation/liquidation-price/")
     block = page.locator("figure.simulator-block[data-preset=W6]")
-    expect(block.get_by_role("link", name="Open this example in the full simulator")).to_have_attribute(
-        "href", "/simulator/?preset=W6"
-    )
+    full_simulator = block.get_by_role("link", name="Open this example in the full simulator")
+    expect(full_simulator).to_have_attribute("href", "/simulator/?preset=W6")
     if simulator_embed == "stub":
         expect(block.locator(".embedded-simulator-stub")).to_have_text("Simulator W6 loaded")
     else:
