@@ -46,6 +46,7 @@ class Preset:
     errata: tuple[str, ...] = ()
     concept_ids: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    claim_label: str = "The source material says:"  # the playbooks state a plan, not a claim
 
     @property
     def title(self) -> str:
@@ -301,7 +302,7 @@ PRESETS: dict[str, Preset] = {
             ),
             shocks={"BTCUSDT": "-25"},
             seed_claims=(
-                "The plan: one bitcoin long at 5x from $65,000, $7,500 of exposure behind a "
+                "One bitcoin long at 5x from $65,000, $7,500 of exposure behind a "
                 "$1,500 isolated envelope, 15% of a $10,000 account. If the idea is wrong, the "
                 "envelope is the whole bill."
             ),
@@ -311,6 +312,7 @@ PRESETS: dict[str, Preset] = {
                 "keep {cross_equity}, because nothing stops the loss at the envelope."
             ),
             concept_ids=("C04", "C13", "C17"),
+            claim_label="The plan:",
         ),
         Preset(
             id="PB2",
@@ -321,7 +323,7 @@ PRESETS: dict[str, Preset] = {
             ),
             shocks={"BTCUSDT": "-12", "ETHUSDT": "-12"},
             seed_claims=(
-                "The plan: long $10,000 of bitcoin and short $10,000 of ether, both at 10x, in "
+                "Long $10,000 of bitcoin and short $10,000 of ether, both at 10x, in "
                 "cross margin on a $10,000 account, so that a fall of the whole market is paid "
                 "by one leg to the other."
             ),
@@ -332,6 +334,7 @@ PRESETS: dict[str, Preset] = {
                 "short behind it."
             ),
             concept_ids=("C12", "C05"),
+            claim_label="The plan:",
         ),
         Preset(
             id="PB3",
@@ -343,7 +346,7 @@ PRESETS: dict[str, Preset] = {
             ),
             shocks={"SOLUSDT": "-55", "BTCUSDT": "-8", "ETHUSDT": "-8"},
             seed_claims=(
-                "The plan: a speculative solana long in a $2,000 isolated sleeve (20% of the "
+                "A speculative solana long in a $2,000 isolated sleeve (20% of the "
                 "account), and a bitcoin long against an ether short in cross with the other "
                 "$8,000."
             ),
@@ -353,6 +356,7 @@ PRESETS: dict[str, Preset] = {
                 "the same day leaves {cross_equity}."
             ),
             concept_ids=("C13", "C12"),
+            claim_label="The plan:",
         ),
         Preset(
             id="PB4",
@@ -362,7 +366,7 @@ PRESETS: dict[str, Preset] = {
             ),
             shocks={"BTCUSDT": "-10"},
             seed_claims=(
-                "The plan: hold a 3x bitcoin long of $15,000 with $5,000 of isolated margin for "
+                "Hold a 3x bitcoin long of $15,000 with $5,000 of isolated margin for "
                 "a month, while longs pay 0.03% funding every eight hours."
             ),
             engine_finds=(
@@ -373,6 +377,7 @@ PRESETS: dict[str, Preset] = {
             ),
             concept_ids=("C28", "C18"),
             extra={"funding_rate": "0.03", "holding_hours": "720"},
+            claim_label="The plan:",
         ),
         Preset(
             id="PB5",
@@ -382,7 +387,7 @@ PRESETS: dict[str, Preset] = {
             ),
             shocks={"BTCUSDT": "-4"},
             seed_claims=(
-                "The plan: risk 1% of a $10,000 account on a bitcoin long with a stop 4% below "
+                "Risk 1% of a $10,000 account on a bitcoin long with a stop 4% below "
                 "the $65,000 entry, so the position is $100 / 4% = $2,500, at 5x on $500."
             ),
             engine_finds=(
@@ -391,6 +396,7 @@ PRESETS: dict[str, Preset] = {
                 "beyond the stop."
             ),
             concept_ids=("C18",),
+            claim_label="The plan:",
         ),
     )
 }
