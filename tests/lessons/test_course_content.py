@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from academy.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES, preset_url
+from academy.concepts import CONCEPTS, ERRATA, PLAYBOOK_SETUPS, WORKED_EXAMPLES, preset_url
 from lessons.models import Lesson
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,14 @@ def test_every_worked_example_links_to_its_simulator_preset(published):
     html = "".join(lesson.body_html for lesson in published)
     for example in WORKED_EXAMPLES:
         assert f'href="{preset_url(example)}"' in html, example
+
+
+def test_every_playbook_setup_is_a_card_in_the_playbooks_module(published):
+    playbooks = [lesson for lesson in published if lesson.module.slug == "playbooks"]
+    html = "".join(lesson.body_html for lesson in playbooks)
+    for setup in PLAYBOOK_SETUPS:
+        assert f'data-preset="{setup}"' in html, setup
+        assert f'href="{preset_url(setup)}"' in html, setup
 
 
 def test_every_lesson_ends_with_try_it_and_check_yourself(published):
