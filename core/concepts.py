@@ -179,4 +179,21 @@ ERRATA: dict[str, str] = {
     "E5": "A 10x isolated long is liquidated near a 9.5% fall, before a 12% crash",
 }
 
-ALL_IDS = frozenset(CONCEPTS) | frozenset(WORKED_EXAMPLES) | frozenset(ERRATA)
+# The playbooks module's setups: simulator presets of their own, beside the source's examples.
+PLAYBOOK_SETUPS: dict[str, str] = {
+    "PB1": "The conviction trade: one idea, one capped envelope",
+    "PB2": "The hedged pair: long bitcoin, short ether, one shared balance",
+    "PB3": "A capped isolated sleeve beside a cross book",
+    "PB4": "Holding for a month: what funding does to the buffer",
+    "PB5": "Sizing from the stop: one per cent at risk",
+}
+
+# Every preset's learner-facing name, by preset id (ids stay in URLs and data).
+PRESET_TITLES: dict[str, str] = WORKED_EXAMPLES | PLAYBOOK_SETUPS
+
+ALL_IDS = (
+    frozenset(CONCEPTS)
+    | frozenset(WORKED_EXAMPLES)
+    | frozenset(ERRATA)
+    | frozenset(PLAYBOOK_SETUPS)
+)

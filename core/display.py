@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 DISPLAY_ROUNDING = ROUND_HALF_UP
-# Decimals a price shows, by its size: 2 for BTC, more for cheap coins (a tick-sized view).
-PRICE_PLACES_BY_SIZE = ((Decimal(1000), 2), (Decimal(10), 4), (Decimal(1), 5))
+# Decimals a price shows, by its size: cents from $10 up (BTC, ETH, SOL), more for coins that
+# trade near or below a dollar (XRP, DOGE, ADA).
+PRICE_PLACES_BY_SIZE = ((Decimal(10), 2), (Decimal(1), 4))
 SMALL_PRICE_PLACES = 6
 COIN_PLACES = 8
 # Quote currencies shown as dollars: USD and the dollar stablecoins the markets settle in.

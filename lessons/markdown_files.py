@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 from django.utils.text import slugify
 
-from core.concepts import ALL_IDS, WORKED_EXAMPLES
+from core.concepts import ALL_IDS, PRESET_TITLES
 from lessons.models import normalize_body
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -58,7 +58,7 @@ def _figures(meta: dict, filename: str) -> dict[str, dict[str, str]]:
             f"{filename}: figures must map a preset to fact: text pairs, "
             'e.g. {W4: {A_liquidation_price: "58,793.97"}}.'
         )
-    unknown = sorted(str(preset) for preset in figures if str(preset) not in WORKED_EXAMPLES)
+    unknown = sorted(str(preset) for preset in figures if str(preset) not in PRESET_TITLES)
     if unknown:
         raise LessonFileError(f"{filename}: figures name unknown presets {', '.join(unknown)}.")
     return {

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.anchors import anchors_plugin
 
-from core.concepts import WORKED_EXAMPLES
+from core.concepts import PRESET_TITLES
 from core.links import embed_url, preset_url
 
 SIMULATOR_FENCE = "simulator"
@@ -132,14 +132,14 @@ class _Widgets:
         if len(parts) < 2:
             return f"<p>{self.placeholder(self.error_box(MISSING_PRESET), '')}</p>\n"
         preset = parts[1]
-        if preset not in WORKED_EXAMPLES:
-            message = UNKNOWN_PRESET.format(name=preset, choices=", ".join(WORKED_EXAMPLES))
+        if preset not in PRESET_TITLES:
+            message = UNKNOWN_PRESET.format(name=preset, choices=", ".join(PRESET_TITLES))
             return f"<p>{self.placeholder(self.error_box(message), '')}</p>\n"
-        title = WORKED_EXAMPLES[preset]
+        title = PRESET_TITLES[preset]
         markup = format_html(
             '<figure class="simulator-block card my-4" data-preset="{preset}">'
             '<figcaption class="card-header"><span class="badge text-bg-primary me-2">'
-            "Simulator</span>{title}</figcaption>"
+            "In the simulator</span>{title}</figcaption>"
             '<div class="card-body simulator-embed" hx-get="{embed}" hx-trigger="load" '
             'hx-swap="innerHTML">'
             '<p class="mb-0 text-body-secondary">This example runs in the simulator: '
@@ -151,7 +151,7 @@ class _Widgets:
             embed=embed_url(preset),
             url=preset_url(preset),
         )
-        return f"<p>{self.placeholder(markup, f'Simulator: {title}')}</p>\n"
+        return f"<p>{self.placeholder(markup, f'In the simulator: {title}')}</p>\n"
 
     def glossary_ref(self, ref: str, label: str) -> str:
         term = self.glossary.get(slugify(ref))

@@ -1,4 +1,4 @@
-"""The worked examples W1-W10 of the source material as simulator presets.
+"""The source material's worked examples, and the playbooks module's setups, as simulator presets.
 
 A preset is the form data of a setup (so it goes through exactly the same validation and engine
 call as anything a learner types) plus two sentences: what the source material claims, and what
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.concepts import ERRATA, WORKED_EXAMPLES
+from core.concepts import ERRATA, PRESET_TITLES
 
 BTC_PRICE = "65000"
 ETH_PRICE = "3400"
@@ -49,10 +49,11 @@ class Preset:
     errata: tuple[str, ...] = ()
     concept_ids: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    claim_label: str = "The source material says:"  # the playbooks state a plan, not a claim
 
     @property
     def title(self) -> str:
-        return WORKED_EXAMPLES[self.id]
+        return PRESET_TITLES[self.id]
 
     @property
     def errata_text(self) -> list[tuple[str, str]]:
@@ -237,8 +238,8 @@ PRESETS: dict[str, Preset] = {
             ),
             engine_finds=(
                 "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall, "
-                "not $58,465 after 10%; the simple textbook formula gives $58,825, a 9.5% fall. "
-                "Compare the venue rule sets below."
+                "not $58,465 and not a full 10%; the simple textbook formula gives $58,825, a "
+                "9.5% fall. Compare the exchanges' rules below."
             ),
             errata=("E1",),
             concept_ids=("C03", "C06"),
@@ -271,15 +272,16 @@ PRESETS: dict[str, Preset] = {
                 _long("ETHUSDT", "cross", ETH_PRICE, "14000", "5"),
                 _short("SOLUSDT", "cross", SOL_PRICE, "14000", "5"),
             ),
-            shocks={"BTCUSDT": "-20", "ETHUSDT": "-8", "SOLUSDT": "-8"},
+            shocks={"BTCUSDT": "-25", "ETHUSDT": "-8", "SOLUSDT": "-8"},
             seed_claims=(
                 "Mix the modes: about 30% of the capital in an isolated conviction trade, the "
                 "other 70% in cross for hedged positions."
             ),
             engine_finds=(
-                "A 20% BTC fall liquidates the isolated long ({liquidated}) at a cost of its "
-                "{A_initial_margin}; the ETH/SOL hedge in cross offsets itself and the account "
-                "keeps {equity}."
+                "A 25% BTC fall liquidates the isolated long ({liquidated}) at a cost of its "
+                "{A_initial_margin}; the ether long and solana short in cross offset each other "
+                "and the account keeps {equity}. With all three in cross the same day leaves "
+                "{cross_equity}."
             ),
             concept_ids=("C13", "C12", "C17"),
         ),
@@ -318,6 +320,112 @@ PRESETS: dict[str, Preset] = {
                 "{isolated_equity}; cross liquidates {cross_liquidated} and leaves {cross_equity}."
             ),
             concept_ids=("C12", "C05", "C17"),
+        ),
+        # The playbooks module: one $10,000 account, five ways to use it. Not from the source
+        # material, so the first sentence states the plan rather than a claim to check.
+        Preset(
+            id="PB1",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "7500", "5", isolated_margin="1500"),
+            ),
+            shocks={"BTCUSDT": "-25"},
+            seed_claims=(
+                "One bitcoin long at 5x from $65,000, $7,500 of exposure behind a "
+                "$1,500 isolated envelope, 15% of a $10,000 account. If the idea is wrong, the "
+                "envelope is the whole bill."
+            ),
+            engine_finds=(
+                "The long is liquidated at {A_liquidation_price}, {A_distance} below entry. After "
+                "a 25% fall the account keeps {isolated_equity}; the same trade in cross would "
+                "keep {cross_equity}, because nothing stops the loss at the envelope."
+            ),
+            concept_ids=("C04", "C13", "C17"),
+            claim_label="The plan:",
+        ),
+        Preset(
+            id="PB2",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10"),
+                _short("ETHUSDT", "cross", ETH_PRICE, "10000", "10"),
+            ),
+            shocks={"BTCUSDT": "-12", "ETHUSDT": "-12"},
+            seed_claims=(
+                "Long $10,000 of bitcoin and short $10,000 of ether, both at 10x, in "
+                "cross margin on a $10,000 account, so that a fall of the whole market is paid "
+                "by one leg to the other."
+            ),
+            engine_finds=(
+                "Both fall 12%: in cross, {cross_liquidated} is liquidated and equity is "
+                "{cross_equity}, the hedge intact. Split into isolated envelopes, "
+                "{isolated_liquidated} is liquidated and {isolated_equity} is left, with a naked "
+                "short behind it."
+            ),
+            concept_ids=("C12", "C05"),
+            claim_label="The plan:",
+        ),
+        Preset(
+            id="PB3",
+            wallet_balance="10000",
+            positions=(
+                _long("SOLUSDT", "isolated", SOL_PRICE, "4000", "2", isolated_margin="2000"),
+                _long("BTCUSDT", "cross", BTC_PRICE, "10000", "5"),
+                _short("ETHUSDT", "cross", ETH_PRICE, "10000", "5"),
+            ),
+            shocks={"SOLUSDT": "-55", "BTCUSDT": "-8", "ETHUSDT": "-8"},
+            seed_claims=(
+                "A speculative solana long in a $2,000 isolated sleeve (20% of the "
+                "account), and a bitcoin long against an ether short in cross with the other "
+                "$8,000."
+            ),
+            engine_finds=(
+                "Solana falls 55% and the sleeve is liquidated at {A_liquidation_price}: the "
+                "account keeps {equity}, the cross pair untouched. Run everything in cross and "
+                "the same day leaves {cross_equity}."
+            ),
+            concept_ids=("C13", "C12"),
+            claim_label="The plan:",
+        ),
+        Preset(
+            id="PB4",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "15000", "3", isolated_margin="5000"),
+            ),
+            shocks={"BTCUSDT": "-10"},
+            seed_claims=(
+                "Hold a 3x bitcoin long of $15,000 with $5,000 of isolated margin for "
+                "a month, while longs pay 0.03% funding every eight hours."
+            ),
+            engine_finds=(
+                "At entry the long would be liquidated at {A_liquidation_price}, {A_distance} "
+                "below; a 10% dip leaves the account at {equity}. Where funding is taken from the "
+                "envelope, this price creeps up over the month: the funding panel below shows it "
+                "under Bybit's classic rules."
+            ),
+            concept_ids=("C28", "C18"),
+            extra={"funding_rate": "0.03", "holding_hours": "720"},
+            claim_label="The plan:",
+        ),
+        Preset(
+            id="PB5",
+            wallet_balance="10000",
+            positions=(
+                _long("BTCUSDT", "isolated", BTC_PRICE, "2500", "5", isolated_margin="500"),
+            ),
+            shocks={"BTCUSDT": "-4"},
+            seed_claims=(
+                "Risk 1% of a $10,000 account on a bitcoin long with a stop 4% below "
+                "the $65,000 entry, so the position is $100 / 4% = $2,500, at 5x on $500."
+            ),
+            engine_finds=(
+                "A 4% fall to the stop leaves the account at {equity}, the $100 planned. "
+                "Liquidation sits at {A_liquidation_price}, {A_distance} below entry, far "
+                "beyond the stop."
+            ),
+            concept_ids=("C18",),
+            claim_label="The plan:",
         ),
     )
 }

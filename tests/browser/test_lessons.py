@@ -54,10 +54,8 @@ def test_read_a_lesson_mark_it_complete_and_follow_next(
     expect(page.locator(".module-lessons")).to_contain_text("(completed)")
 
     page.goto(live_server.url + "/learn/")
-    published = Lesson.objects.published().count()
-    expect(page.locator("label[for=course-progress]")).to_contain_text(
-        f"completed 1 of {published}"
-    )
+    total = Lesson.objects.published().count()
+    expect(page.locator("label[for=course-progress]")).to_contain_text(f"completed 1 of {total}")
     assert console_errors == []
 
 
@@ -66,8 +64,8 @@ def test_the_embedded_simulator_loads_and_keeps_a_fallback_link(
 ):
     page.goto(live_server.url + "/learn/liquidation/liquidation-price/")
     block = page.locator("figure.simulator-block[data-preset=W6]")
-    fallback = block.get_by_role("link", name="Open this example in the full simulator")
-    expect(fallback).to_have_attribute("href", "/simulator/?preset=W6")
+    full_simulator = block.get_by_role("link", name="Open this example in the full simulator")
+    expect(full_simulator).to_have_attribute("href", "/simulator/?preset=W6")
     if simulator_embed == "stub":
         expect(block.locator(".embedded-simulator-stub")).to_have_text("Simulator W6 loaded")
     else:

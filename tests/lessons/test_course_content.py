@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
+from core.concepts import CONCEPTS, ERRATA, PLAYBOOK_SETUPS, WORKED_EXAMPLES
 from core.links import preset_url
 from lessons.models import Lesson
 
@@ -32,13 +32,21 @@ def test_every_worked_example_links_to_its_simulator_preset(published):
         assert f'href="{preset_url(example)}"' in html, example
 
 
+def test_every_playbook_setup_is_a_card_in_the_playbooks_module(published):
+    playbooks = [lesson for lesson in published if lesson.module.slug == "playbooks"]
+    html = "".join(lesson.body_html for lesson in playbooks)
+    for setup in PLAYBOOK_SETUPS:
+        assert f'data-preset="{setup}"' in html, setup
+        assert f'href="{preset_url(setup)}"' in html, setup
+
+
 def test_every_lesson_ends_with_try_it_and_check_yourself(published):
-    assert len(published) >= 23
+    assert 30 <= len(published) <= 60
     for lesson in published:
         headings = [entry["title"] for entry in lesson.toc]
         assert headings[-2:] == ["Try it", "Check yourself"], lesson.slug
         assert 'href="/quiz/"' in lesson.body_html, lesson.slug
-        assert 'href="/simulator/?preset=W' in lesson.body_html, lesson.slug
+        assert 'href="/simulator/' in lesson.body_html, lesson.slug
 
 
 def test_shipped_lessons_render_without_problems(published):
@@ -82,7 +90,7 @@ def test_each_erratum_lesson_states_the_correction(published, erratum, phrase):
     lessons = [lesson for lesson in published if erratum in lesson.concepts]
     assert lessons
     assert any(
-        "correction" in lesson.search_text.lower() and phrase in lesson.search_text
+        "correct" in lesson.search_text.lower() and phrase in lesson.search_text
         for lesson in lessons
     )
 

@@ -48,7 +48,7 @@ def test_lesson_page_shows_rendered_body_toc_terms_and_reading_time(client, cour
     assert response.status_code == 200
     assert '<h1 id="lesson-title" class="mb-2">The liquidation price, to the cent</h1>' in content
     assert "$58,793.97" in content
-    assert 'href="#sec-three-prices-worth-knowing"' in content  # table of contents
+    assert 'href="#sec-price-three-the-exchanges-liquidation-price"' in content  # table of contents
     assert '<dd id="term-bankruptcy-price-definition">' in content  # key terms, visible
     assert f"{lesson.reading_minutes} min read" in content
     assert 'hx-get="/simulator/embed/W6/"' in content

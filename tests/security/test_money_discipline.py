@@ -76,8 +76,8 @@ def test_every_rounding_in_the_code_names_its_rule():
         # kinds of figure, as the calculators and the API messages name them
         (display(Decimal("1234.565"), "money"), "1,234.57"),
         (display(Decimal("58793.965"), "price"), "58,793.97"),
-        (display(Decimal("12.34565"), "price"), "12.3457"),
-        (display(Decimal("2.345675"), "price"), "2.34568"),
+        (display(Decimal("12.34565"), "price"), "12.35"),
+        (display(Decimal("2.345675"), "price"), "2.3457"),
         (display(Decimal("0.0123455"), "price"), "0.012346"),
         (display(Decimal("0.1234565"), "quantity"), "0.123457"),
         (display(Decimal("0.000000015"), "plain"), "0.00000002"),
