@@ -43,9 +43,10 @@ from margin.montecarlo import (
     MAX_PATHS,
     run_monte_carlo,
 )
+from simulator.forms import MAX_POSITIONS
 
-# Requests are capped so one call stays a fraction of a second: documented in the README.
-MAX_POSITIONS = 8
+# Requests are capped so one call stays a fraction of a second: documented in the README. The
+# position cap is the simulator's own (one account, one limit, wherever it is entered).
 MAX_PATH_LENGTH = 1_000
 # Inputs beyond these are refused with a message rather than computed.
 MAX_ABSOLUTE = Decimal("1e15")

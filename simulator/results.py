@@ -18,7 +18,6 @@ from decimal import Decimal
 from core.display import money, percent, price, signed_percent
 from margin import (
     MARKETS,
-    VENUES,
     AccountSpec,
     Evaluation,
     ModeComparison,
@@ -306,7 +305,3 @@ def _neighbours_moved(position, base, shock_percents) -> bool:
         and shock_percents.get(other.symbol, 0) != 0
         for other in base.positions
     )
-
-
-def venue_label(name: str) -> str:
-    return VENUES[name].label
