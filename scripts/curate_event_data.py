@@ -52,7 +52,6 @@ WINDOWS: list[tuple[str, str, str]] = [
     *_hourly(E3, ("BTCUSDT", "ETHUSDT"), "2022-11-08T00:00:00Z", "2022-11-10T23:00:00Z"),
     *[(f"{E3}_binance-usdm-perp-{s}_5m.csv", "", "") for s in ("BTCUSDT", "ETHUSDT")],
     *_hourly(E4, ("BTCUSDT", "ETHUSDT"), "2024-08-04T00:00:00Z", "2024-08-06T11:00:00Z"),
-    (f"{E4}_binance-usdm-markprice-SOLUSDT_1h.csv", "2024-08-04T00:00:00Z", "2024-08-06T11:00:00Z"),
     *[(f"{E4}_binance-usdm-perp-{s}_15m.csv", "", "") for s in ("BTCUSDT", "ETHUSDT", "SOLUSDT")],
     *_hourly(E5, ("BTCUSDT", "ETHUSDT", "SOLUSDT"), "2025-10-09T12:00:00Z", "2025-10-11T11:00:00Z"),
     (f"{E5}_binance-usdm-markprice-BTCUSDT_5m.csv", "", ""),
