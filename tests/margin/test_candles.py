@@ -46,8 +46,11 @@ def test_a_good_file_keeps_every_price_exactly_as_written():
 
 
 def test_columns_in_another_order_and_case_with_extra_columns_are_read():
-    text = "Close,Volume,Open time,Low,High,Open\n84,5,1584007200000,80,96,95\n90,1,1584007260000,83,91,84\n"
-    text = text.replace("Open time", "open_time")
+    text = (
+        "Close,Volume,open_time,Low,High,Open\n"
+        "84,5,1584007200000,80,96,95\n"
+        "90,1,1584007260000,83,91,84\n"
+    )
     series = parse_candles(text)
     assert series.candles[0].open == Decimal("95")
     assert series.candles[0].time == datetime(2020, 3, 12, 10, 0, tzinfo=UTC)  # milliseconds
