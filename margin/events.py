@@ -364,9 +364,11 @@ def replay_recorded(
     scale is taken from (for a comparison of two series from one start)."""
     rules = venue_named(venue)
     symbols = {p.symbol for p in account.positions}
-    for symbol in sorted(symbols):
-        if symbol not in series:
-            raise MarginError(NO_SERIES_FOR.format(symbol=symbol), field="symbol")
+    for spec in account.positions:
+        if spec.symbol not in series:
+            raise MarginError(
+                NO_SERIES_FOR.format(symbol=spec.symbol), field="symbol", position_id=spec.id
+            )
     used = {symbol: series[symbol] for symbol in sorted(symbols)}
     recorded_start = price_path(used)
     starts = scale_from or {s: recorded_start.start_price(s) for s in used}
