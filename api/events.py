@@ -119,6 +119,7 @@ class LogOut(Schema):
     candle_price: str | None = Field(description="open, high, low or close")
     type: str
     position: str | None
+    positions: list[str] = Field(description="All positions closed together (merged ones).")
     symbol: str | None
     price: DecimalOut
     cost: DecimalOut
@@ -224,6 +225,7 @@ def _mode_out(mode: ModeReplay) -> dict[str, Any]:
                 "candle_price": e.part,
                 "type": e.type,
                 "position": e.position,
+                "positions": list(e.positions),
                 "symbol": e.symbol,
                 "price": _out(e.price),
                 "cost": _out(e.cost),

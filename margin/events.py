@@ -129,11 +129,13 @@ class LogEntry:
     time: datetime
     part: str | None  # which price of the candle: open, high, low or close
     type: str  # "liquidation" or "insurance"
-    position: str | None
+    position: str | None  # the engine's id for the closed position
     symbol: str | None
     price: Decimal | None
     cost: Decimal  # what the trader lost (negative: a gain, a profitable position closed)
     insurance_fund: Decimal  # the fund's change (negative: the fund paid)
+    # every position closed together: the engine merges positions on one symbol and side
+    positions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,7 @@ def _replay_mode(
     run = _exact_replay(account, path, chosen, rules)
 
     symbol_of = {leg.id: leg.symbol for leg in float_legs}
+    ids_of = {leg.id: leg.ids for leg in legs}
     log = []
     for event in run.events:
         if event.type not in ("liquidation", "insurance") or event.step == 0:
@@ -311,6 +314,7 @@ def _replay_mode(
                 price=event.price,
                 cost=event.loss,
                 insurance_fund=event.insurance_fund,
+                positions=ids_of.get(event.position or "", ()),
             )
         )
     return ModeReplay(
@@ -319,7 +323,7 @@ def _replay_mode(
         equity=_equity_path(run, chosen, float_legs, wallet0, path),
         final_equity=run.final_equity,
         insurance_fund=run.insurance_fund,
-        liquidated=run.liquidated,
+        liquidated=tuple(i for leg_id in run.liquidated for i in ids_of[leg_id]),
         exact_steps=len(chosen),
         engine=run,
     )

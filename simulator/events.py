@@ -230,7 +230,7 @@ def mode_summaries(result: RecordedReplay, collateral: str = "USDT") -> list[dic
         log = [
             {
                 "time": _when(e.time),
-                "position": e.position or "",
+                "position": ", ".join(e.positions) or e.position or "",
                 "symbol": e.symbol or "",
                 "what": "closed by liquidation" if e.type == "liquidation" else "insurance fund",
                 "price": price(e.price),
@@ -276,7 +276,9 @@ def comparison_summary(comparison: PriceRuleComparison, collateral: str = "USDT"
         on_mark = getattr(comparison.mark, mode.value)
         on_last = getattr(comparison.last, mode.value)
         extra = comparison.only_on_last(mode)
-        first_by_id = {e.position: e for e in on_last.log if e.type == "liquidation"}
+        first_by_id = {
+            position: e for e in on_last.log if e.type == "liquidation" for position in e.positions
+        }
         modes.append(
             {
                 "label": MODE_LABELS[mode],

@@ -57,6 +57,7 @@ def test_the_one_minute_series_logs_the_liquidation_with_its_candle(post_json):
         "candle_price": "low",
         "type": "liquidation",
         "position": "A",
+        "positions": ["A"],
         "symbol": "BTCUSDT",
         "price": "3697",
         "cost": "5000",

@@ -201,7 +201,7 @@ def test_the_screened_replay_equals_walking_every_point_through_the_exact_engine
         full = replay(
             with_margin_mode(opened, mode.mode), every_point, funding_rate=0, taker_fee_rate=0
         )
-        assert mode.liquidated == full.liquidated
+        assert mode.engine.liquidated == full.liquidated
         assert mode.final_equity == full.final_equity
         assert mode.insurance_fund == full.insurance_fund
         assert mode.exact_steps < path.length / 10
@@ -227,3 +227,14 @@ def test_a_position_on_a_symbol_the_event_lacks_is_refused():
     with pytest.raises(MarginError) as caught:
         replay_recorded(trader, load_track(BLACK_THURSDAY))
     assert caught.value.message == NO_SERIES_FOR.format(symbol="XRPUSDT")
+
+
+def test_positions_the_engine_merges_are_all_named_when_they_close():
+    trader = account(
+        position(id="A", notional="600", leverage="10", entry_price="1"),
+        position(id="B", notional="400", leverage="10", entry_price="1"),
+        wallet="100",
+    )
+    result = replay_recorded(trader, wick_series("88"))
+    assert result.isolated.liquidated == ("A", "B")
+    assert [entry.positions for entry in result.isolated.log] == [("A", "B")]
