@@ -16,11 +16,14 @@ Prices stay ``Decimal`` exactly as written in the file. No Django here.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+
+import numpy as np
 
 from margin.errors import MarginError
 
@@ -102,6 +105,12 @@ class CandleSeries:
     @property
     def missing_bars(self) -> int:
         return sum(gap.missing for gap in self.gaps)
+
+    @functools.cached_property
+    def ohlc_floats(self) -> np.ndarray:
+        """Open, high, low and close as float rows (4 x candles), for drawing and screening;
+        computed once per series (the shipped ones are cached for the process)."""
+        return np.array([[float(getattr(c, name)) for c in self.candles] for name in PRICE_COLUMNS])
 
 
 def interval_label(interval: timedelta) -> str:

@@ -109,10 +109,10 @@ def price_path(
     factors = {symbol: (factors or {}).get(symbol, Decimal(1)) for symbol in series}
     floats = {}
     for symbol, bars in candles.items():
-        o, h, low, c = (
-            np.array([float(getattr(bar, name)) for bar in bars])
-            for name in ("open", "high", "low", "close")
-        )
+        ohlc = series[symbol].ohlc_floats
+        if len(bars) != len(series[symbol].candles):
+            ohlc = ohlc[:, [c.time in common for c in series[symbol].candles]]
+        o, h, low, c = ohlc
         falling = c < o
         points = np.stack([o, np.where(falling, h, low), np.where(falling, low, h), c], axis=1)
         floats[symbol] = points.reshape(-1) * float(factors[symbol])

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url
 
 from core.display import money, price
 from margin import MarginError, MarginMode
@@ -375,7 +376,7 @@ def _wants_partial(request) -> bool:
     )
 
 
-def _page(request, *, data, upload_form=None, status=200, push_url=None) -> HttpResponse:
+def _page(request, *, data, upload_form=None, status=200, pushed=None) -> HttpResponse:
     sources = event_sources(request)
     setup = make_setup(data, sources)
     outcome = None
@@ -397,7 +398,7 @@ def _page(request, *, data, upload_form=None, status=200, push_url=None) -> Http
     response = render(request, template, context, status=status)
     if partial:
         # the address bar shows the replay's own URL, shareable and reloadable
-        response["HX-Push-Url"] = push_url or request.get_full_path()
+        push_url(response, pushed or request.get_full_path())
     patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
     return response
 
@@ -443,7 +444,7 @@ def events(request):
     url = f"{reverse('simulator:events')}?{urlencode(edited)}"
     if not _wants_partial(request):
         return redirect(f"{url}#event-replay")
-    return _page(request, data=QueryDict(urlencode(edited)), push_url=url)
+    return _page(request, data=QueryDict(urlencode(edited)), pushed=url)
 
 
 @require_POST

@@ -219,3 +219,9 @@ def test_the_lesson_embed_states_both_lows(client):
     assert "mark low 3,801.83, last-price low 3,621.81" in text
     assert "on the mark price nothing liquidated; on the last price A liquidated" in text
     assert client.get("/simulator/events/embed/nothing-here/").status_code == 404
+
+
+def test_wrong_methods_are_refused(client):
+    assert client.post(PAGE).status_code == 405
+    assert client.get(UPLOAD).status_code == 405
+    assert client.get(reverse("simulator:events_forget_upload")).status_code == 405
