@@ -24,7 +24,7 @@ from simulator.charts import nice_step
 WIDTH = 760
 LEFT = 84
 RIGHT = 20
-TOP = 30
+TOP = 52
 PANEL = 160
 GAP = 44
 BOTTOM = 44
@@ -103,8 +103,10 @@ def event_chart(result: RecordedReplay, *, title: str, collateral: str = "USDT")
     p_low = min(float(v.min()) for v in lines.values())
     p_high = max(float(v.max()) for v in lines.values())
     equity = {m.mode.value: m.equity for m in result.modes}
-    e_low = min(0.0, min(float(v.min()) for v in equity.values()))
+    e_min = min(float(v.min()) for v in equity.values())
     e_high = max(float(v.max()) for v in equity.values())
+    # room below the lowest equity, never below zero: a small loss still shows as a move
+    e_low = max(0.0, e_min - 0.15 * max(e_high - e_min, 0.02 * abs(e_high)))
 
     def scaler(low: float, high: float, top: float):
         span = (high - low) or 1.0
@@ -140,12 +142,13 @@ def event_chart(result: RecordedReplay, *, title: str, collateral: str = "USDT")
                 f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>'
             )
         parts.append(f'<text class="axis-label" x="{LEFT}" y="{top - 10}">{escape(label)}</text>')
-    for k in range(6):
-        point = round(k * (points - 1) / 5)
+    for k in range(5):
+        point = round(k * (points - 1) / 4)
         x = sx(point)
+        anchor = "start" if k == 0 else "end" if k == 4 else "middle"
         parts.append(
             f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{bottom}"/>'
-            f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="middle">'
+            f'<text x="{x:.1f}" y="{bottom + 18}" text-anchor="{anchor}">'
             f"{_time_label(path.time_of(point), multi_day)}</text>"
         )
     parts.append(
@@ -196,12 +199,12 @@ def event_chart(result: RecordedReplay, *, title: str, collateral: str = "USDT")
     x = LEFT + plot_w
     parts.append('<g class="legend" aria-hidden="true">')
     for label, colour, dash in reversed(legend):
-        width = 28 + 8 * len(label)
+        width = 40 + 8 * len(label)
         x -= width
         parts.append(
-            f'<line x1="{x:.0f}" y1="{TOP - 14}" x2="{x + 18:.0f}" y2="{TOP - 14}" '
+            f'<line x1="{x:.0f}" y1="12" x2="{x + 18:.0f}" y2="12" '
             f'stroke="{colour}" stroke-width="2"{dash}/>'
-            f'<text x="{x + 22:.0f}" y="{TOP - 10}">{escape(label)}</text>'
+            f'<text x="{x + 22:.0f}" y="16">{escape(label)}</text>'
         )
     parts.append("</g></svg>")
 

@@ -28,5 +28,4 @@ def test_choosing_an_event_shows_both_modes_and_the_log_without_a_reload(
     expect(result.locator("#ev-compare-heading")).to_have_text("Mark price or last price?")
     assert page.evaluate("window.notReloaded") is True
     expect(page).to_have_url(re.compile(r"event=october-2025-liquidations"))
-    page.screenshot(path="/tmp/events-page.png", full_page=True)
     assert console_errors == []
