@@ -225,3 +225,18 @@ def test_wrong_methods_are_refused(client):
     assert client.post(PAGE).status_code == 405
     assert client.get(UPLOAD).status_code == 405
     assert client.get(reverse("simulator:events_forget_upload")).status_code == 405
+
+
+def test_keeping_my_entry_scales_the_recorded_moves(client):
+    data = black_thursday(entry="mine") | {"ev-0-entry_price": "50000"}
+    text = text_of(client.get(f"{PAGE}?{urlencode(data)}"))
+    assert "Positions opened at BTCUSDT 50,000.00." in text
+
+
+def test_the_status_line_announces_both_outcomes(client):
+    response = client.get(f"{PAGE}?{urlencode(black_thursday())}")
+    status = re.search(r'id="event-status"[^>]*>(.*?)</div>', response.content.decode())
+    assert status
+    assert html_lib.unescape(status.group(1)).startswith(
+        "Black Thursday replayed: Isolated, nothing liquidated, equity at the end $"
+    )
