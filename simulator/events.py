@@ -376,7 +376,7 @@ def _wants_partial(request) -> bool:
     )
 
 
-def _page(request, *, data, upload_form=None, status=200, pushed=None) -> HttpResponse:
+def _page(request, *, data, upload_form=None, pushed=None) -> HttpResponse:
     sources = event_sources(request)
     setup = make_setup(data, sources)
     outcome = None
@@ -395,7 +395,7 @@ def _page(request, *, data, upload_form=None, status=200, pushed=None) -> HttpRe
     }
     partial = _wants_partial(request) and upload_form is None
     template = "simulator/events/_replay.html" if partial else "simulator/events/page.html"
-    response = render(request, template, context, status=status)
+    response = render(request, template, context)
     if partial:
         # the address bar shows the replay's own URL, shareable and reloadable
         push_url(response, pushed or request.get_full_path())
@@ -451,7 +451,7 @@ def events(request):
 def upload(request):
     form = CandleUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _page(request, data=QueryDict(urlencode(DEFAULT_DATA)), upload_form=form, status=422)
+        return _page(request, data=QueryDict(urlencode(DEFAULT_DATA)), upload_form=form)
     symbol = form.cleaned_data["symbol"]
     request.session[SESSION_KEY] = {
         "name": request.FILES["candles"].name[:80],
