@@ -52,6 +52,7 @@ SESSION_KEY = "simulator_event_upload"
 UPLOAD_KEY = "upload"
 SAVED_PREFIX = "saved-"
 DEFAULT_EVENT = "black-thursday-2020"
+EVENT_GONE = "That event is no longer available; choose another one."
 ENGINE_FAILED = "The engine could not replay this setup; try less extreme numbers."
 MODE_LABELS = {MarginMode.ISOLATED: "Isolated", MarginMode.CROSS: "Cross"}
 
@@ -152,43 +153,51 @@ def _single(
     return EventSource(key, event, kind, note, lambda _track_id: {symbol: series})
 
 
-def event_sources(request) -> dict[str, EventSource]:
-    sources = {event.slug: _shipped(event) for event in EVENTS.values()}
-    for saved in SavedEvent.objects.filter(published=True):
-        key = f"{SAVED_PREFIX}{saved.pk}"
-        try:
-            series = saved.series()
-        except MarginError:  # validated when saved; a hand edit in the database may break it
-            logger.warning("saved event %s no longer parses", saved.pk)
-            continue
-        sources[key] = _single(
-            key,
-            saved.title,
-            saved.description,
-            saved.symbol,
-            saved.price_type,
-            series,
-            "saved",
-            f"Saved by an instructor. Source: {saved.source}",
-        )
+def event_choices(request) -> list[tuple[str, str]]:
+    """The event select's options: the shipped events, instructors' saved ones, the upload."""
+    choices = [(e.slug, f"{e.title} ({e.dates})") for e in EVENTS.values()]
+    choices += [
+        (f"{SAVED_PREFIX}{pk}", f"{title} (saved by an instructor)")
+        for pk, title in SavedEvent.objects.filter(published=True).values_list("pk", "title")
+    ]
     upload = request.session.get(SESSION_KEY)
-    if upload:
-        try:
-            series = parse_candles(upload["text"])
-        except (MarginError, KeyError):
-            request.session.pop(SESSION_KEY, None)
-        else:
-            sources[UPLOAD_KEY] = _single(
+    if isinstance(upload, dict) and "name" in upload:
+        choices.append((UPLOAD_KEY, f"Your candles: {upload['name']}"))
+    return choices
+
+
+def event_source(request, key: str) -> EventSource | None:
+    """What ``key`` replays; only the chosen event's candles are parsed."""
+    if key in EVENTS:
+        return _shipped(EVENTS[key])
+    try:
+        if key == UPLOAD_KEY:
+            upload = request.session[SESSION_KEY]
+            return _single(
                 UPLOAD_KEY,
                 f"Your candles: {upload['name']}",
                 "Candles you uploaded, kept in your session only (not checked by the academy).",
                 upload["symbol"],
                 upload["price_type"],
-                series,
+                parse_candles(upload["text"]),
                 "upload",
                 "Uploaded by you for this session; the academy has not checked it.",
             )
-    return sources
+        saved = SavedEvent.objects.get(pk=int(key.removeprefix(SAVED_PREFIX)), published=True)
+        return _single(
+            key,
+            saved.title,
+            saved.description,
+            saved.symbol,
+            saved.price_type,
+            saved.series(),
+            "saved",
+            f"Saved by an instructor. Source: {saved.source}",
+        )
+    except (KeyError, TypeError, ValueError, SavedEvent.DoesNotExist):
+        # MarginError is a ValueError: candles validated when saved, broken by a hand edit since
+        logger.warning("event %r could not be loaded", key[:40])
+        return None
 
 
 def _series_choices() -> list[tuple[str, str]]:
@@ -204,15 +213,14 @@ def _series_choices() -> list[tuple[str, str]]:
 SERIES_CHOICES = _series_choices()
 
 
-def make_setup(data, sources: dict[str, EventSource]) -> EventSetup:
-    choices = [(key, f"{s.event.title} ({s.event.dates})") for key, s in sources.items()]
+def make_setup(data, choices: list[tuple[str, str]]) -> EventSetup:
     return EventSetup(data, event_choices=choices, series_choices=SERIES_CHOICES)
 
 
 # --- presenting a replay -----------------------------------------------------------------------
 
 
-def _when(entry_time, multi_day: bool = True) -> str:
+def _when(entry_time) -> str:
     return f"{entry_time:%d %b %H:%M} UTC"
 
 
@@ -377,18 +385,17 @@ def _wants_partial(request) -> bool:
 
 
 def _page(request, *, data, upload_form=None, pushed=None) -> HttpResponse:
-    sources = event_sources(request)
-    setup = make_setup(data, sources)
+    choices = event_choices(request)
+    setup = make_setup(data, choices)
     outcome = None
     if setup.is_valid():
-        key = setup.form.cleaned_data["event"]
-        outcome = replay_context(sources[key], setup)
+        source = event_source(request, setup.form.cleaned_data["event"])
+        outcome = replay_context(source, setup) if source else {"error": EVENT_GONE}
     context = {
         "setup": setup,
-        "sources": sources,
         "outcome": outcome,
         "upload_form": upload_form or CandleUploadForm(),
-        "has_upload": UPLOAD_KEY in sources,
+        "has_upload": any(key == UPLOAD_KEY for key, _ in choices),
         "recorded_label": RECORDED_LABEL,
         "licence": LICENCE_NOTE,
         "prefix": EVENT_PREFIX,
@@ -501,9 +508,8 @@ def embed(request, slug: str):
         wallet=chosen["wallet"],
         series=event.comparison[0],
     )
-    sources = {slug: _shipped(event)}
-    setup = make_setup(QueryDict(urlencode(data)), sources)
-    outcome = replay_context(sources[slug], setup) if setup.is_valid() else None
+    setup = make_setup(QueryDict(urlencode(data)), [(slug, event.title)])
+    outcome = replay_context(_shipped(event), setup) if setup.is_valid() else None
     context = {
         "event": event,
         "outcome": outcome,

@@ -240,3 +240,15 @@ def test_the_status_line_announces_both_outcomes(client):
     assert html_lib.unescape(status.group(1)).startswith(
         "Black Thursday replayed: Isolated, nothing liquidated, equity at the end $"
     )
+
+
+def test_a_saved_event_broken_in_the_database_is_explained_not_a_500(client):
+    saved = SavedEvent.objects.create(
+        title="Broken", symbol="BTCUSDT", price_type="last", source="S", candles="nonsense"
+    )
+    rows = [{"symbol": "BTCUSDT", "side": "long", "notional": "1000", "leverage": "2"}]
+    response = client.get(
+        f"{PAGE}?{urlencode(setup_data(f'saved-{saved.pk}', rows, wallet='1000'))}"
+    )
+    assert response.status_code == 200
+    assert "That event is no longer available; choose another one." in text_of(response)
