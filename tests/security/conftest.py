@@ -257,6 +257,21 @@ def site_endpoints(site) -> list[Endpoint]:
         Endpoint("simulator:replay", reverse("simulator:replay"), "POST", w4),
         Endpoint("simulator:monte_carlo", reverse("simulator:monte_carlo"), "POST", w4),
         Endpoint("simulator:embed", reverse("simulator:embed", args=["W4"])),
+        Endpoint("simulator:events", reverse("simulator:events")),
+        # no file: the form answers with its message beside the field
+        Endpoint(
+            "simulator:events_upload",
+            reverse("simulator:events_upload"),
+            "POST",
+            {"symbol": "BTCUSDT", "price_type": "last"},
+        ),
+        Endpoint(
+            "simulator:events_forget_upload", reverse("simulator:events_forget_upload"), "POST"
+        ),
+        Endpoint(
+            "simulator:events_embed",
+            reverse("simulator:events_embed", args=["black-thursday-2020"]),
+        ),
         # the JSON API
         Endpoint("api-v1:api-root", reverse("api-v1:api-root"), access=NO_PAGE, html=False),
         Endpoint("api-v1:openapi-json", reverse("api-v1:openapi-json"), html=False),
@@ -274,6 +289,20 @@ def site_endpoints(site) -> list[Endpoint]:
             reverse("api-v1:monte-carlo"),
             "POST",
             {**API_BODY, "paths": 200, "seed": 1},
+            json_body=True,
+            html=False,
+        ),
+        Endpoint("api-v1:events", reverse("api-v1:events"), html=False),
+        Endpoint(
+            "api-v1:event-replay",
+            reverse("api-v1:event-replay", args=["black-thursday-2020"]),
+            "POST",
+            {
+                "wallet_balance": "5300",
+                "positions": [
+                    {"symbol": "BTCUSDT", "side": "long", "notional": "10000", "leverage": "2"}
+                ],
+            },
             json_body=True,
             html=False,
         ),

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lessons.models import LessonCompletion
+from simulator.models import SavedEvent
 from tests.security.conftest import (
     ATTEMPT_OWNER,
     INSTRUCTOR_ONLY,
@@ -36,6 +37,7 @@ INSTRUCTOR_MODELS = {
     "lessons.glossaryterm",
     "quiz.question",
     "quiz.quiz",
+    "simulator.savedevent",
 }
 # Admin views that refuse even a superuser because the model is written by the site, not by hand.
 NOBODY_ADDS = {
@@ -117,6 +119,12 @@ def admin_site_data(site):
     AccessAttempt.objects.create(failures_since_start=1, **common)
     AccessLog.objects.create(**common)
     AccessFailureLog.objects.create(locked_out=False, **common)
+    SavedEvent.objects.create(
+        title="Class example",
+        symbol="BTCUSDT",
+        source="An exchange export",
+        candles="time,open,high,low,close\n1,1,2,1,1\n61,1,2,1,1\n",
+    )
     return site
 
 
