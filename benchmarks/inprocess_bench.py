@@ -174,6 +174,7 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", metavar="NAME", help="profile the target whose name has this")
     parser.add_argument("--requests", type=int, default=200, help="requests under the profiler")
     parser.add_argument("--top", type=int, default=30, help="profile entries to print")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only targets named like these")
     args = parser.parse_args(argv)
 
     from benchmarks.http_bench import prepare_site, production_env
@@ -187,6 +188,10 @@ def main(argv=None) -> int:
 
         django.setup()
         cases = build_cases()
+        if args.only:
+            cases = cases[:1] + [
+                c for c in cases[1:] if any(n.lower() in c.name.lower() for n in args.only)
+            ]
         for case in cases:
             case.check()
         if args.profile:

@@ -40,7 +40,15 @@ from margin.montecarlo import (
     MonteCarloResult,
     run_monte_carlo,
 )
-from margin.replay import MAX_REPLAY_STEPS, Event, Replay, replay
+from margin.replay import (
+    MAX_REPLAY_STEPS,
+    Event,
+    Prepared,
+    Replay,
+    prepare,
+    replay,
+    replay_prepared,
+)
 from margin.sizing import max_open_notional
 from margin.venues import DEFAULT_VENUE, VENUES, Venue
 
@@ -82,7 +90,10 @@ __all__ = [
     "explain",
     "initial_margin_of",
     "max_open_notional",
+    "prepare",
+    "Prepared",
     "replay",
+    "replay_prepared",
     "run_monte_carlo",
     "shock",
     "switch_margin_mode",

@@ -219,22 +219,32 @@ class Leg:
     def id(self) -> str:
         return self.ids[0]
 
-    @property
+    # Speed (issue 20): the solver reads these a few dozen times per evaluation. They depend on
+    # no mark, so they are computed once per leg (a leg moved to a new mark by the replay keeps
+    # them; one with a changed field is a new instance and computes its own).
+    @functools.cached_property
     def inverse(self) -> bool:
         return self.market.kind is ContractKind.INVERSE
 
-    @property
+    @functools.cached_property
     def sign(self) -> Decimal:
         return self.side.sign
 
     # pnl(u) = a*u + c ; notional(u) = b*u
-    @property
+    @functools.cached_property
     def a(self) -> Decimal:
         return -self.sign * self.size if self.inverse else self.sign * self.size
 
-    @property
+    @functools.cached_property
     def c(self) -> Decimal:
         return self.sign * self.entry_value if self.inverse else -self.sign * self.entry_value
+
+    @functools.cached_property
+    def tier_breaks(self) -> tuple[Decimal, ...]:
+        """The values of ``u`` at which this leg's maintenance tier changes (none when fixed)."""
+        if self.fixed_maintenance is not None:
+            return ()
+        return tuple(t.cap / self.size for t in self.tiers if t.cap is not None)
 
     @property
     def b(self) -> Decimal:
@@ -614,8 +624,7 @@ def solve_price(
     breaks: set[Decimal] = set()
     if with_maintenance:
         for leg in legs:
-            if leg.fixed_maintenance is None:
-                breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
+            breaks.update(leg.tier_breaks)
     best: tuple[Decimal, Decimal, list[Tier]] | None = None
     for direction in (-1, 1):
         ends: list[Decimal | None]
@@ -625,6 +634,10 @@ def solve_price(
             ends = [b for b in sorted(breaks) if b > u_mark] + [None]
         near, previous_value = u_mark, None
         for far in ends:
+            if best is not None and abs(leg0.price_of(near) - leg0.mark_price) >= best[0]:
+                # Speed (issue 20): segments run outward, so none from here on can hold a root
+                # nearer the mark than the one already found in the other direction.
+                break
             probe = near * TWO + ONE if far is None else (near + far) / TWO
             a_total, b_total, tiers = _coefficients(
                 legs, base, probe, with_maintenance=with_maintenance
