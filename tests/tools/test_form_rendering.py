@@ -49,3 +49,16 @@ def test_every_field_is_the_tag_django_would_write(slug, case):
         bound = form[name]
         extra = {"class": "form-control is-invalid", "aria-invalid": "true"}
         assert tags(widget_html(bound, extra)) == tags(bound.as_widget(attrs=extra)), name
+
+
+def test_an_empty_error_slot_is_the_templates_markup():
+    from django.template.loader import render_to_string
+
+    from tools.form_rendering import ERRORS_TEMPLATE, error_slot
+
+    form = TOOLS["pnl"].form_class(TOOLS["pnl"].example)
+    assert form.is_valid()
+    for name in form.fields:
+        assert tags(error_slot(form[name])) == tags(
+            render_to_string(ERRORS_TEMPLATE, {"field": form[name]})
+        )
