@@ -295,6 +295,18 @@ def replay_prepared(
     )
 
 
+@exact
+def marked_to(prepared: Prepared, marks: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """(position id, mark, unrealized PnL) of each of the account's positions (as merged) with
+    its symbol's mark moved to ``marks``: what ``evaluate`` of the moved account reports as
+    ``mark_price`` and ``unrealized_pnl``, without solving any price (a chart's many points)."""
+    moved = []
+    for leg in prepared.legs:
+        mark = marks.get(leg.market.symbol, leg.mark_price)
+        moved.append((leg.id, mark, leg.pnl(mark)))
+    return moved
+
+
 def _figures(
     account: AccountSpec, rules: Venue, legs: list[Leg], cross_wallet: Decimal
 ) -> dict[str, PositionResult]:
