@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-browser lint seed serve-prod bench-engine bench-http lock clean-venv
+.PHONY: run setup test test-fast test-browser lint seed serve-prod bench-engine bench-http bench-inprocess lock clean-venv
 
 run: setup seed ## set up everything, then serve on http://$(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -64,8 +64,18 @@ serve-prod: setup ## production mode: DEBUG off, collectstatic, granian + whiten
 bench-engine: setup ## engine per-call costs and Monte Carlo speed, one core (about 30 s)
 	$(BIN)/python -m benchmarks.engine_bench
 
-bench-http: setup ## pages and endpoints under wrk, gunicorn vs granian, loopback (about 8 min)
+bench-http: setup wrk ## pages and endpoints under wrk, granian at 8 connections, loopback (about 6 min)
 	$(BIN)/python -m benchmarks.http_bench
+
+bench-inprocess: setup ## pages and endpoints through Django in-process, as multiples of /healthz/ (about 1 min)
+	$(BIN)/python -m benchmarks.inprocess_bench
+
+# wrk comes from Debian: installed here when missing and we are root, else a clear message.
+.PHONY: wrk
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk; \
+	  else echo "bench-http needs wrk: run 'sudo apt-get install -y wrk' (Debian/Ubuntu) or install it from https://github.com/wg/wrk" >&2; exit 1; fi; }
 
 lock: ## re-pin Python dependencies after editing pyproject.toml
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock --quiet

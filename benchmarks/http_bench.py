@@ -1,7 +1,7 @@
 """HTTP benchmark: the site in production mode on loopback, driven by wrk, reported as ratios.
 
-    .venv/bin/python -m benchmarks.http_bench                  # gunicorn and granian, 3 rounds
-    .venv/bin/python -m benchmarks.http_bench --servers gunicorn --rounds 3 --duration 5
+    .venv/bin/python -m benchmarks.http_bench                  # granian, 8 connections, 3 rounds
+    .venv/bin/python -m benchmarks.http_bench --servers gunicorn granian --concurrency 8 32
 
 What it does, so a noisy 2-core machine does not fool us:
 - builds a throw-away SQLite database (migrate + seed) and collects static files, then starts the
@@ -17,7 +17,6 @@ stops by itself.
 """
 
 import argparse
-import http.cookiejar
 import json
 import os
 import shutil
@@ -28,89 +27,16 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from benchmarks.machine import describe_machine, median, tool_version
+from benchmarks.target import Browser, Target
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Requests/s no write endpoint reaches on the 2-core machine (measured: a few hundred).
 MAX_UNIQUE_RATE = 1_200
 PYTHON = sys.executable
-WRK_REPORT = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local used = 0  -- pairs taken from a rotating list: the highest index any thread reached
-  for _, thread in ipairs(threads) do
-    local count = thread:get("counter") or 0
-    if count > 0 then
-      used = math.max(used, thread:get("offset") + (count - 1) * #threads + 1)
-    end
-  end
-  io.write(string.format(
-    'WRK_JSON {"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d,'
-    .. ' "p50_us": %d, "p95_us": %d, "p99_us": %d, "used": %d}\\n',
-    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), used))
-end
-"""
-
-
-@dataclass
-class Target:
-    """One thing to load. `requests` lists (path, body) pairs when each request must be different
-    (e.g. answers that may be saved once): every wrk run takes fresh pairs from where the previous
-    run stopped, and wrk's threads take alternate pairs, so no pair is sent twice while the list
-    lasts (a repeat shows up as non-2xx). Otherwise every request is the same.
-
-    `expect` is a piece of text every real response contains and `refuse` one it must not
-    contain (e.g. `<html` for a partial): the target is checked once before the load, so a
-    benchmark of an error page or of the wrong template cannot pass for the real one."""
-
-    name: str
-    path: str
-    method: str = "GET"
-    body: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-    requests: list[tuple[str, str]] = field(default_factory=list)
-    expect: str = ""
-    refuse: str = ""
-    next_request: int = 0
-
-    def lua(self, *, threads: int) -> str:
-        lines = [f'wrk.method = "{self.method}"']
-        if self.body:
-            lines.append(f"wrk.body = {json.dumps(self.body)}")
-        for name, value in self.headers.items():
-            lines.append(f'wrk.headers["{name}"] = {json.dumps(value)}')
-        if self.requests:
-            fresh = self.requests[self.next_request :]
-            pairs = ", ".join(f"{{{json.dumps(p)}, {json.dumps(b)}}}" for p, b in fresh)
-            lines += [
-                f"local pairs = {{{pairs}}}",
-                # setup runs in the main state once per thread: thread k takes pairs k, k + n,
-                # k + 2n, ... (n threads); done() reads each thread's counter back.
-                "threads = {}",
-                "setup = function(thread)",
-                "  thread:set('offset', #threads)",
-                "  thread:set('counter', 0)",
-                "  table.insert(threads, thread)",
-                "end",
-                "request = function()",
-                "  local index = offset + counter * " + str(threads),
-                "  counter = counter + 1",
-                "  local pair = pairs[index % #pairs + 1]",
-                "  return wrk.format(nil, pair[1], nil, pair[2])",
-                "end",
-            ]
-        else:
-            lines.append("threads = {}")
-        return "\n".join(lines) + WRK_REPORT
-
-    def used(self, count: int) -> None:
-        """Skip the pairs a run sent (completed or still in flight when it stopped)."""
-        self.next_request += count
 
 
 def free_port() -> int:
@@ -201,60 +127,17 @@ def stop_server(process: subprocess.Popen) -> None:
         process.kill()
 
 
-class Browser:
-    """A cookie-keeping client: fetches a CSRF token and a session as a learner's browser would."""
-
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base_url + path, timeout=10) as response:
-            return response.read().decode()
-
-    def post(self, path: str, body: str, headers: dict[str, str]) -> tuple[int, str]:
-        """A POST as the browser; returns the status and text after any redirect. The jar sends
-        the cookies (a Cookie header given here would also be copied onto the redirect)."""
-        headers = {name: value for name, value in headers.items() if name != "Cookie"}
-        request = urllib.request.Request(
-            self.base_url + path, data=body.encode(), headers=headers, method="POST"
-        )
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def cookie(self, name: str) -> str:
-        return next(c.value for c in self.jar if c.name == name)
-
-    def cookie_header(self) -> str:
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
-
-    def form_post_headers(self, *, htmx: bool) -> dict[str, str]:
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": self.cookie_header(),
-            "X-CSRFToken": self.cookie("csrftoken"),
-            "Referer": self.base_url + "/",
-        }
-        if htmx:
-            headers["HX-Request"] = "true"
-        return headers
-
-
 def build_targets(base_url: str, env: dict[str, str]) -> list[Target]:
-    """The pages and endpoints to load; each app contributes its own through `bench_targets`."""
+    """The pages and endpoints to load; each part of the site contributes its own through
+    `benchmarks.targets.<part>.targets`."""
+    from benchmarks.targets import lessons, quiz, simulator
+
     targets = [
         Target("baseline /healthz/", "/healthz/", expect="ok"),
         Target("home page", "/", expect="Margin Academy"),
     ]
-    for module_name in ("lessons.bench", "simulator.bench", "quiz.bench"):
-        spec_path = PROJECT_ROOT / (module_name.replace(".", "/") + ".py")
-        if spec_path.exists():
-            module = __import__(module_name, fromlist=["bench_targets"])
-            targets += module.bench_targets(Browser, base_url, env)
+    for part in (simulator, lessons, quiz):
+        targets += part.targets(Browser, base_url, env)
     return targets
 
 
@@ -289,10 +172,7 @@ def run_wrk(base_url: str, target: Target, *, connections: int, duration: int) -
 def check_target(base_url: str, target: Target) -> int:
     """One request as wrk will send it: it must answer 2xx with the expected text. Returns the
     response's size in bytes (the body as sent, compressed or not)."""
-    path, body = target.path, target.body
-    if target.requests:
-        path, body = target.requests[target.next_request]
-        target.next_request += 1
+    path, body = target.first_request()
     request = urllib.request.Request(
         base_url + path,
         data=body.encode() if body else None,
@@ -362,14 +242,16 @@ def summarise(server: str, result: dict, concurrency: list[int]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--servers", nargs="+", default=["gunicorn", "granian"], choices=SERVERS)
+    parser.add_argument("--servers", nargs="+", default=["granian"], choices=SERVERS)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median of them)")
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 32])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8])
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install wrk")
+        sys.exit(
+            "wrk is not installed: `make wrk` installs it (as root), or apt-get install -y wrk"
+        )
 
     workdir = Path(tempfile.mkdtemp(prefix="academy-bench-"))
     env = production_env(workdir / "bench.sqlite3")

@@ -40,7 +40,16 @@ from margin.montecarlo import (
     MonteCarloResult,
     run_monte_carlo,
 )
-from margin.replay import MAX_REPLAY_STEPS, Event, Replay, replay
+from margin.replay import (
+    MAX_REPLAY_STEPS,
+    Event,
+    Prepared,
+    Replay,
+    marked_to,
+    prepare,
+    replay,
+    replay_prepared,
+)
 from margin.sizing import max_open_notional
 from margin.venues import DEFAULT_VENUE, VENUES, Venue
 
@@ -82,7 +91,11 @@ __all__ = [
     "explain",
     "initial_margin_of",
     "max_open_notional",
+    "marked_to",
+    "prepare",
+    "Prepared",
     "replay",
+    "replay_prepared",
     "run_monte_carlo",
     "shock",
     "switch_margin_mode",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from margin.evaluate import ZERO, Evaluation, evaluate, exact
+from margin.evaluate import ZERO, Evaluation, exact
 from margin.model import AccountSpec, MarginMode, shock, with_margin_mode
-from margin.replay import Replay, replay
+from margin.replay import Replay, prepare, replay_prepared
 from margin.venues import DEFAULT_VENUE, Venue
 
 
@@ -36,7 +36,9 @@ def _outcome(
     account: AccountSpec, mode: MarginMode, venue: str | Venue, shocks: dict[str, Decimal] | None
 ) -> ModeOutcome:
     converted = with_margin_mode(account, mode)
-    evaluation = evaluate(converted, venue=venue)
+    # One evaluation per mode: the replay under the shocks starts from it.
+    prepared = prepare(converted, venue)
+    evaluation = prepared.start
     if mode is MarginMode.ISOLATED:
         max_loss = sum((p.isolated_margin or ZERO for p in evaluation.positions), ZERO)
     else:
@@ -49,7 +51,7 @@ def _outcome(
         marks: dict[str, Decimal] = {}
         for p in moved.positions:
             marks.setdefault(p.symbol, p.mark_price or p.entry_price)
-        shocked = replay(converted, [marks], venue=venue)
+        shocked = replay_prepared(prepared, [marks])
         liquidated = shocked.liquidated
         equity_after = shocked.final_equity
     return ModeOutcome(mode, converted, evaluation, max_loss, shocked, liquidated, equity_after)

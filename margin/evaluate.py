@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+import heapq
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
@@ -219,20 +221,23 @@ class Leg:
     def id(self) -> str:
         return self.ids[0]
 
-    @property
+    # Speed (issue 20): the solver reads these a few dozen times per evaluation. They depend on
+    # no mark, so they are computed once per leg (a leg moved to a new mark by the replay keeps
+    # them; one with a changed field is a new instance and computes its own).
+    @functools.cached_property
     def inverse(self) -> bool:
         return self.market.kind is ContractKind.INVERSE
 
-    @property
+    @functools.cached_property
     def sign(self) -> Decimal:
         return self.side.sign
 
     # pnl(u) = a*u + c ; notional(u) = b*u
-    @property
+    @functools.cached_property
     def a(self) -> Decimal:
         return -self.sign * self.size if self.inverse else self.sign * self.size
 
-    @property
+    @functools.cached_property
     def c(self) -> Decimal:
         return self.sign * self.entry_value if self.inverse else -self.sign * self.entry_value
 
@@ -331,6 +336,24 @@ def _table_of(spec: PositionSpec, market: Market) -> BracketTable:
     return table_named(spec.bracket_table) if spec.bracket_table else market.table
 
 
+@functools.lru_cache(maxsize=256)
+def _bracket_tiers(
+    table_name: str, extra: Decimal, amount: Decimal | None, uses_amount: bool
+) -> tuple[Tier, ...]:
+    """A bracket table as maintenance tiers (rate plus ``extra``; cum, or ``amount`` when the
+    position sets one). Speed (issue 20): the same few tables serve every evaluation, so each
+    combination is built once (tables are frozen and known by their unique names)."""
+    table = table_named(table_name)
+    return tuple(
+        Tier(
+            bracket.cap if index < len(table.brackets) - 1 else None,
+            bracket.maintenance_margin_rate + extra,
+            amount if amount is not None else bracket.maintenance_amount if uses_amount else ZERO,
+        )
+        for index, bracket in enumerate(table.brackets)
+    )
+
+
 def _schedule(
     spec: PositionSpec, market: Market, venue: Venue, entry_value: Decimal, fee: Decimal
 ) -> tuple[tuple[Tier, ...], Decimal | None, Decimal, str | None]:
@@ -360,19 +383,8 @@ def _schedule(
         tiers = (Tier(None, entry_bracket.maintenance_margin_rate + extra, amount),)
         name = table.name
     else:
-        tiers = tuple(
-            Tier(
-                bracket.cap if index < len(table.brackets) - 1 else None,
-                bracket.maintenance_margin_rate + extra,
-                (
-                    spec.maintenance_amount
-                    if spec.maintenance_amount is not None
-                    else bracket.maintenance_amount
-                    if venue.uses_maintenance_amount
-                    else ZERO
-                ),
-            )
-            for index, bracket in enumerate(table.brackets)
+        tiers = _bracket_tiers(
+            table.name, extra, spec.maintenance_amount, venue.uses_maintenance_amount
         )
         name = table.name
     fixed = None
@@ -598,6 +610,37 @@ def _coefficients(
     return a_total, b_total, tiers
 
 
+def _breaks_beyond(legs: list[Leg], u_mark: Decimal, direction: int) -> Iterator[Decimal]:
+    """The values of ``u`` beyond the mark (below it for ``direction < 0``) at which a leg's
+    maintenance tier changes, nearest first and each only once.
+
+    Speed (issue 20): a boundary is ``cap / size``, a 50-digit division, and the walk usually
+    stops within a segment or two; so the side of the mark a cap lies on is read from
+    ``cap`` against the notional at the mark, and a boundary is divided out only when the walk
+    reaches it."""
+    streams = []
+    for leg in legs:
+        if leg.fixed_maintenance is not None:
+            continue
+        at_mark = leg.b * u_mark
+        caps = [t.cap for t in leg.tiers if t.cap is not None]
+        if direction < 0:
+            chosen = sorted((c for c in caps if c < at_mark), reverse=True)
+        else:
+            chosen = sorted(c for c in caps if c > at_mark)
+        streams.append(_divided(chosen, leg.b))
+    previous = None
+    for value in heapq.merge(*streams, reverse=direction < 0):
+        if value != previous:
+            yield value
+            previous = value
+
+
+def _divided(caps: list[Decimal], size: Decimal) -> Iterator[Decimal]:
+    for cap in caps:
+        yield cap / size
+
+
 def solve_price(
     legs: list[Leg], base: Decimal, *, with_maintenance: bool = True
 ) -> tuple[Decimal | None, list[Tier]]:
@@ -611,20 +654,17 @@ def solve_price(
     boundary: a sign change across the jump puts the price at the boundary."""
     leg0 = legs[0]
     u_mark = leg0.u_of(leg0.mark_price)
-    breaks: set[Decimal] = set()
-    if with_maintenance:
-        for leg in legs:
-            if leg.fixed_maintenance is None:
-                breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
     best: tuple[Decimal, Decimal, list[Tier]] | None = None
     for direction in (-1, 1):
-        ends: list[Decimal | None]
-        if direction < 0:
-            ends = [b for b in sorted(breaks, reverse=True) if b < u_mark] + [ZERO]
-        else:
-            ends = [b for b in sorted(breaks) if b > u_mark] + [None]
+        breaks = _breaks_beyond(legs, u_mark, direction) if with_maintenance else iter(())
+        last: Decimal | None = ZERO if direction < 0 else None  # price 0, or no end upwards
+        ends: Iterator[Decimal | None] = itertools.chain(breaks, [last])
         near, previous_value = u_mark, None
         for far in ends:
+            if best is not None and abs(leg0.price_of(near) - leg0.mark_price) >= best[0]:
+                # Speed (issue 20): segments run outward, so none from here on can hold a root
+                # nearer the mark than the one already found in the other direction.
+                break
             probe = near * TWO + ONE if far is None else (near + far) / TWO
             a_total, b_total, tiers = _coefficients(
                 legs, base, probe, with_maintenance=with_maintenance

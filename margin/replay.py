@@ -69,6 +69,18 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """An account made ready for the engine once: its legs (validated and merged), the notes
+    about them and its evaluation at its marks (see ``prepare``)."""
+
+    account: AccountSpec
+    venue: Venue
+    legs: tuple[Leg, ...]
+    notes: tuple[str, ...]
+    start: Evaluation
+
+
+@dataclass(frozen=True)
 class Replay:
     venue: str
     events: tuple[Event, ...]
@@ -93,6 +105,21 @@ def _equity(legs: list[Leg], cross_wallet: Decimal) -> Decimal:
         if leg.isolated_margin is not None:
             total += leg.isolated_margin
     return total
+
+
+@exact
+def prepare(account: AccountSpec, venue: str | Venue = DEFAULT_VENUE) -> Prepared:
+    """``account``'s legs, notes and opening evaluation (what ``evaluate`` returns), built once
+    so that a caller which needs both the evaluation and a replay pays for one evaluation."""
+    rules = venue_named(venue)
+    try:
+        legs, notes = build_legs(account, rules)
+    except MarginError:
+        # evaluate checks the account before its positions: raise what it would raise first.
+        evaluate_legs(account, rules, opening_rules=True)
+        raise
+    start = evaluate_legs(account, rules, opening_rules=True, legs=legs, notes=notes)
+    return Prepared(account, rules, tuple(legs), tuple(notes), start)
 
 
 @exact
@@ -121,8 +148,19 @@ def replay(
         else to_decimal(taker_fee_rate, field_name="taker_fee_rate")
     )
     account = dataclasses.replace(account, funding_rate=funding, taker_fee_rate=fee)
-    start = evaluate_legs(account, rules, opening_rules=True)  # applies every rule
-    legs, notes = build_legs(account, rules)
+    return replay_prepared(prepare(account, rules), path, funding_every=funding_every)
+
+
+@exact
+def replay_prepared(
+    prepared: Prepared, path: list[dict[str, Decimal]], *, funding_every: int | None = None
+) -> Replay:
+    """``replay`` of a ``prepare``d account at its own funding and fee rates."""
+    if len(path) > MAX_REPLAY_STEPS:
+        raise MarginError(PATH_TOO_LONG.format(maximum=MAX_REPLAY_STEPS), field="path")
+    account, rules, start = prepared.account, prepared.venue, prepared.start
+    legs, notes = list(prepared.legs), list(prepared.notes)
+    funding, fee = account.funding_rate, account.taker_fee_rate
     symbols = {leg.market.symbol for leg in legs}
     moves: list[dict[str, Decimal]] = []
     for prices in path:
@@ -174,19 +212,28 @@ def replay(
                 legs = updated
 
         if _anything_to_liquidate(legs, cross_wallet):
-            snapshot = {
-                p.id: p
-                for p in evaluate_legs(
-                    account, rules, opening_rules=False, legs=legs, cross_wallet=cross_wallet
-                ).positions
-            }
+            # The figures of each position liquidated here, as they stood at this step's marks
+            # before anything closed. An isolated position's figures depend on it alone and a
+            # cross position's on the cross positions alone, so each side is evaluated only when
+            # it liquidates something, and isolated only for the positions that go.
+            failing = [
+                leg
+                for leg in legs
+                if leg.isolated_margin is not None
+                and leg.isolated_margin + leg.pnl(leg.mark_price)
+                <= leg.maintenance(leg.mark_price)[0]
+            ]
+            snapshot = _figures(account, rules, failing, cross_wallet)
+            failing_ids = {leg.id for leg in failing}
+            step_cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
+            step_cross_wallet = cross_wallet
             survivors = []
             for leg in legs:
                 if leg.isolated_margin is None:
                     survivors.append(leg)
                     continue
                 pnl = leg.pnl(leg.mark_price)
-                if leg.isolated_margin + pnl <= leg.maintenance(leg.mark_price)[0]:
+                if leg.id in failing_ids:
                     remainder = leg.isolated_margin + pnl
                     fund += remainder
                     realized += pnl
@@ -214,6 +261,8 @@ def replay(
                 if balance > requirement:
                     break
                 worst = min(cross, key=lambda leg: leg.pnl(leg.mark_price))
+                if worst.id not in snapshot:
+                    snapshot |= _figures(account, rules, step_cross, step_cross_wallet)
                 pnl = worst.pnl(worst.mark_price)
                 cross_wallet += pnl
                 realized += pnl
@@ -244,6 +293,30 @@ def replay(
         fees=fees_paid,
         funding=funding_paid,
     )
+
+
+@exact
+def marked_to(prepared: Prepared, marks: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """(position id, mark, unrealized PnL) of each of the account's positions (as merged) with
+    its symbol's mark moved to ``marks``: what ``evaluate`` of the moved account reports as
+    ``mark_price`` and ``unrealized_pnl``, without solving any price (a chart's many points)."""
+    moved = []
+    for leg in prepared.legs:
+        mark = marks.get(leg.market.symbol, leg.mark_price)
+        moved.append((leg.id, mark, leg.pnl(mark)))
+    return moved
+
+
+def _figures(
+    account: AccountSpec, rules: Venue, legs: list[Leg], cross_wallet: Decimal
+) -> dict[str, PositionResult]:
+    """Each of ``legs``' figures at its current mark, by position id."""
+    if not legs:
+        return {}
+    evaluation = evaluate_legs(
+        account, rules, opening_rules=False, legs=legs, cross_wallet=cross_wallet
+    )
+    return {p.id: p for p in evaluation.positions}
 
 
 def _at_mark(leg: Leg, mark: Decimal) -> Leg:

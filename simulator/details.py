@@ -17,8 +17,10 @@ from margin import (
     MarginMode,
     evaluate,
     explain,
+    marked_to,
+    prepare,
     replay,
-    shock,
+    replay_prepared,
     with_margin_mode,
 )
 from margin.montecarlo import run_monte_carlo
@@ -76,10 +78,10 @@ def equity_chart(account, venue) -> LineChart:
     up = [MARKET_MOVE_STEP * k for k in range(1, steps + 1)]
     series, markers = [], []
     for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
-        converted = with_margin_mode(account, mode)
+        prepared = prepare(with_margin_mode(account, mode), venue)  # once for both directions
         points: dict[Decimal, Decimal] = {}
         for moves in (down, up):
-            run = replay(converted, _market_path(account, moves), venue=venue)
+            run = replay_prepared(prepared, _market_path(account, moves))
             points[Decimal(0)] = run.equity[0]
             for move, equity in zip(moves, run.equity[1:], strict=True):
                 points[move] = equity
@@ -126,12 +128,12 @@ def pnl_charts(account, venue, base) -> list[LineChart]:
     distances = [p.distance_to_liquidation for p in base.positions if p.distance_to_liquidation]
     reach = min(max([Decimal("0.15"), *(d * Decimal("1.3") for d in distances)]), Decimal("0.9"))
     moves = [reach * (Decimal(2 * k) / PNL_POINTS - 1) for k in range(PNL_POINTS + 1)]
-    symbols = {p.symbol for p in account.positions}
     pnl: dict[str, list[tuple[Decimal, Decimal]]] = {p.id: [] for p in account.positions}
-    for move in moves:
-        moved = evaluate(shock(account, dict.fromkeys(symbols, move)), venue=venue)
-        for p in moved.positions:
-            pnl[p.id].append((p.mark_price, p.unrealized_pnl))
+    prepared = prepare(account, venue)
+    # Only marks and PnL are drawn: no liquidation price needs solving at each point.
+    for marks in _market_path(account, moves):
+        for position_id, mark, unrealized in marked_to(prepared, marks):
+            pnl[position_id].append((mark, unrealized))
     charts = []
     for p in base.positions:
         rules = []
@@ -209,9 +211,9 @@ def funding_and_fees(setup, account, venue) -> dict | None:
     flat = _market_path(account, [Decimal(0)] * max(intervals, 1))
     modes = []
     for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
-        converted = with_margin_mode(account, mode)
-        start = evaluate(converted, venue=venue)
-        held = replay(converted, flat, venue=venue, funding_every=1 if intervals else None)
+        prepared = prepare(with_margin_mode(account, mode), venue)
+        start = prepared.start
+        held = replay_prepared(prepared, flat, funding_every=1 if intervals else None)
         modes.append(
             {
                 "label": MODE_LABELS[mode],

@@ -20,6 +20,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.functional import cached_property
 
+from core.light_forms import LightForm
 from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 
@@ -98,7 +99,7 @@ def symbol_choices():
     ]
 
 
-class AccountForm(forms.Form):
+class AccountForm(LightForm):
     wallet_balance = money_field(
         "Wallet balance", help_text="All the collateral in the account, free or assigned."
     )
@@ -173,7 +174,7 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
-class PositionForm(forms.Form):
+class PositionForm(LightForm):
     symbol = forms.ChoiceField(label="Symbol", choices=symbol_choices)
     side = forms.ChoiceField(
         label="Side", choices=[("long", "Long"), ("short", "Short")], initial="long"
@@ -263,7 +264,7 @@ PositionFormSet = forms.formset_factory(
 )
 
 
-class ShockForm(forms.Form):
+class ShockForm(LightForm):
     """One per-cent shock per symbol held, typed in a number box or dragged on a slider.
 
     Both controls are submitted. With JavaScript they mirror each other; without it the learner
@@ -504,7 +505,13 @@ class Setup:
     # --- to the address bar -----------------------------------------------------------------
 
     def query_string(self) -> str:
-        """The setup as a canonical query string: only meaningful, non-empty fields."""
+        """The setup as a canonical query string: only meaningful, non-empty fields. Built once
+        per setup: the page asks for it several times (share link, pushed URL, preset check)."""
+        if getattr(self, "_query_string", None) is None:
+            self._query_string = self._build_query_string()
+        return self._query_string
+
+    def _build_query_string(self) -> str:
         params: list[tuple[str, str]] = []
         for name in AccountForm.base_fields:
             value = self.account_form[name].value()

@@ -23,8 +23,8 @@ from margin import (
     ModeComparison,
     Replay,
     compare_modes,
-    evaluate,
-    replay,
+    prepare,
+    replay_prepared,
     shock,
 )
 
@@ -132,8 +132,10 @@ def simulate(
         # All positions in one mode: that side of the comparison is the setup itself.
         base, outcome = same.evaluation, same.shocked
     else:
-        base = evaluate(account, venue=venue)
-        outcome = replay(account, [shocked_marks(account, shocks)], venue=venue)
+        # Mixed modes: one evaluation, and the replay under the shocks starts from it.
+        prepared = prepare(account, venue)
+        base = prepared.start
+        outcome = replay_prepared(prepared, [shocked_marks(account, shocks)])
     losses = {e.position: e.loss for e in outcome.events if e.type == "liquidation"}
 
     positions = []

@@ -21,7 +21,6 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
 
-from academy.forms_parsing import FORM_CONTENT_TYPE
 from core.concepts import CONCEPTS
 from core.display import NO_FIGURE
 from core.links import concept_lesson_url, preset_url
@@ -73,11 +72,6 @@ SURVIVOR_CHOICES = (
     ("neither", "Neither"),
 )
 MONTE_CARLO_CACHE_SECONDS = 60 * 60
-# The live recalculation's partial is a function of the posted setup alone (no session, user or
-# CSRF token in it), so one render serves every learner who posts the same setup.
-PARTIAL_CACHE_SECONDS = 10 * 60
-# Fields that never change the partial: the token differs per browser.
-PARTIAL_KEY_IGNORED = {b"csrfmiddlewaretoken"}
 
 
 def _vary(response: HttpResponse) -> HttpResponse:
@@ -86,13 +80,7 @@ def _vary(response: HttpResponse) -> HttpResponse:
 
 
 def _wants_partial(request) -> bool:
-    # django-htmx's request.htmx says the same, but reads request.headers, whose first use copies
-    # every header: a tenth of what a cached recalculation costs beyond /healthz/.
-    meta = request.META
-    return (
-        meta.get("HTTP_HX_REQUEST") == "true"
-        and meta.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true"
-    )
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _setup_data(request):
@@ -260,58 +248,13 @@ def _concepts(ids) -> list[dict]:
 def index(request):
     """The simulator: htmx gets the results partial, everyone else the whole page."""
     data, notice = _setup_data(request)
-    partial_key = _partial_cache_key(request)
-    if partial_key is not None:
-        cached = cache.get(partial_key)
-        if cached is not None:
-            return HttpResponse(cached["html"], headers=cached["headers"])
     setup = Setup(data)
     result = calculate(setup)
     run = data.get("run", "") if request.method == "POST" else ""
     reveal = _reveal(request, setup, result) if run == "reveal" and result else None
     if _wants_partial(request):
-        return _results_partial(request, setup, result, reveal, partial_key=partial_key)
+        return _results_partial(request, setup, result, reveal)
     return _full_page(request, setup, result, run=run, reveal=reveal, notice=notice)
-
-
-def _partial_cache_key(request) -> str | None:
-    """The cache key of an htmx recalculation's partial, or None when it must be computed.
-
-    Not cached: a reveal (it records the learner's prediction) and a post whose margin mode
-    changed against the page the learner came from (the partial then carries notes that depend
-    on that page's URL). The key is the body as sent, less the ignored fields, so no form work
-    is needed on a hit; the same fields in another order merely miss.
-    """
-    if request.method != "POST" or not _wants_partial(request):
-        return None
-    if request.content_type != FORM_CONTENT_TYPE:
-        return None  # htmx and browsers post urlencoded; a multipart body is read as a stream
-    if request.POST.get("run", "") == "reveal" or _margin_mode_changed(request):
-        return None
-    kept = (
-        field
-        for field in request.body.split(b"&")
-        if field.partition(b"=")[0] not in PARTIAL_KEY_IGNORED
-    )
-    digest = hashlib.sha256(b"&".join(kept)).hexdigest()
-    # v2: the key and the stored value changed form (body digest; headers stored).
-    return f"simulator:partial:v2:{ENGINE_VERSION}:{digest}"
-
-
-def _margin_mode_changed(request) -> bool:
-    """Whether any row's posted margin mode differs from the current page's (a superset of the
-    cases in which mode_switch_notes has something to say)."""
-    if "HTTP_HX_CURRENT_URL" not in request.META:
-        return False
-    current_url = request.htmx.current_url
-    if not current_url:
-        return False
-    previous = parse_qs(urlsplit(current_url).query)
-    return any(
-        name in previous and previous[name][0] != value
-        for name, value in request.POST.items()
-        if name.endswith("-margin_mode")
-    )
 
 
 def _partial_response(html: str, share_url: str | None) -> HttpResponse:
@@ -322,19 +265,12 @@ def _partial_response(html: str, share_url: str | None) -> HttpResponse:
     return _vary(response)
 
 
-def _results_partial(
-    request, setup: Setup, result, reveal, *, partial_key: str | None
-) -> HttpResponse:
+def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
     html = render(request, "simulator/_result.html", context).content.decode()
     share_url = _share_url(setup) if result is not None else None
-    response = _partial_response(html, share_url)
-    if partial_key is not None and result is not None and not notes:
-        # Only valid setups: errors are cheap to find again and would let junk fill the cache.
-        cached = {"html": html, "headers": dict(response.headers)}
-        cache.set(partial_key, cached, PARTIAL_CACHE_SECONDS)
-    return response
+    return _partial_response(html, share_url)
 
 
 def _full_page(request, setup: Setup, result, *, run, reveal, notice) -> HttpResponse:

@@ -11,11 +11,11 @@ import json
 import pytest
 from django.urls import reverse
 
+from benchmarks.workload import W4_MONTE_CARLO
 from lessons.loading import load_course
 from lessons.models import Lesson
 from quiz.loader import load_bank
 from quiz.models import Attempt, Question
-from simulator.bench import W4_MONTE_CARLO
 from simulator.presets import PRESETS
 from tools.catalog import TOOLS
 

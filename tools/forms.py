@@ -9,13 +9,12 @@ field that htmx can refresh out of band without touching the inputs being typed 
 import re
 from decimal import Decimal
 
-from crispy_forms.bootstrap import AppendedText, InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Div, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.light_forms import LightForm
 from margin import MARKETS, VENUES
+from tools.form_rendering import render_fields
 
 # Bounds: generous for any real trade, tight enough that a typo (or 1e999) gets a message, not a
 # slow or absurd computation.
@@ -134,21 +133,9 @@ def fee_field(**kwargs):
     )
 
 
-def field_with_errors(name: str, form_field: forms.Field) -> Div:
-    """A field and, beside it, the error slot that htmx refreshes out of band."""
-    unit = getattr(form_field, "unit", "")
-    if isinstance(form_field.widget, forms.RadioSelect):
-        field = InlineRadios(name)
-    elif unit:
-        field = AppendedText(name, unit)
-    else:
-        field = Field(name)
-    slot = HTML('{% include "tools/_field_errors.html" with field=form.' + name + " only %}")
-    return Div(field, slot, css_class="tool-field")
-
-
-class ToolForm(forms.Form):
-    """Shared by every calculator: crispy layout in a responsive grid, errors beside fields."""
+class ToolForm(LightForm):
+    """Shared by every calculator: fields in a responsive grid, errors beside fields
+    (``tools.form_rendering``)."""
 
     # (legend, field names) for inputs that only matter together or in one case; the rest come
     # first, ungrouped.
@@ -163,27 +150,9 @@ class ToolForm(forms.Form):
             if field.help_text:
                 described_by.append(f"id_{name}_helptext")
             field.widget.attrs["aria-describedby"] = " ".join(described_by)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.form_show_errors = False  # our slots show them (see field_with_errors)
-        grouped = {name for _, names in self.fieldsets for name in names}
 
-        def row(names):
-            return Row(
-                *(
-                    Column(field_with_errors(name, self.fields[name]), css_class="col-12 col-sm-6")
-                    for name in names
-                )
-            )
-
-        self.helper.layout = Layout(
-            row([name for name in self.fields if name not in grouped]),
-            *(
-                Fieldset(legend, row(names), css_class="tool-fieldset")
-                for legend, names in self.fieldsets
-            ),
-        )
+    def rendered_fields(self) -> str:
+        return render_fields(self, self.fieldsets)
 
     def add_engine_error(self, error) -> None:
         """Show a MarginError beside the field it names, or above the form if none fits."""

@@ -1,32 +1,39 @@
-"""Targets for benchmarks/http_bench.py: an answer POST (htmx) to a quiz question.
+"""The quiz's target under wrk: an answer POST (htmx) to a quiz question.
 
 An answer can be saved once, so every request must answer a question nobody answered yet. Before
 the load this prepares as many fresh attempts as the benchmark may need (one learner, one anonymous
-session, like a browser's), each at its first question, and hands wrk one answer per attempt.
+session, like a browser's), each at its first question, and hands wrk one answer per attempt. The
+first question and its shuffled choices come from one attempt the quiz service starts for a
+throw-away learner; the rest are copies of it, made in bulk.
 """
-
-import random
 
 from django.db import transaction
 
+from benchmarks.target import Target
 from margin import ENGINE_VERSION
 from quiz import services
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 
 QUIZ_SLUG = "isolated-vs-cross"
 BATCH = 2_000
+TEMPLATE_LEARNER = services.Learner("anon:benchmark-template")
+
+
+def _template_item(quiz: Quiz) -> AttemptItem:
+    """A first item at a single-choice question, drawn by the service as for any learner."""
+    question = (
+        Question.objects.filter(is_published=True, kind=Question.Kind.SINGLE).order_by("pk").first()
+    )
+    attempt = services.attempt_start(
+        quiz=quiz, learner=TEMPLATE_LEARNER, seed=0, question_ids=[question.pk]
+    )
+    return attempt.items.get(position=0)
 
 
 def _fresh_attempts(quiz: Quiz, learner_key: str, count: int) -> list[tuple[str, int]]:
-    """`count` new attempts at their first question (a single-choice one); returns each
-    attempt's id and the choice to answer with."""
-    question = (
-        Question.objects.filter(is_published=True, kind=Question.Kind.SINGLE)
-        .prefetch_related("choices")
-        .order_by("pk")
-        .first()
-    )
-    template = services._item_for(question, 0, random.Random(0))
+    """`count` new attempts at their first question; returns each attempt's id and the choice
+    to answer with."""
+    template = _template_item(quiz)
     choice_id = template.choices[0]["id"]
     first_number = Attempt.objects.filter(quiz=quiz, learner_key=learner_key).count() + 1
     answers = []
@@ -48,7 +55,7 @@ def _fresh_attempts(quiz: Quiz, learner_key: str, count: int) -> list[tuple[str,
                 AttemptItem(
                     attempt=attempt,
                     position=0,
-                    question=question,
+                    question_id=template.question_id,
                     prompt=template.prompt,
                     choices=template.choices,
                 )
@@ -58,9 +65,7 @@ def _fresh_attempts(quiz: Quiz, learner_key: str, count: int) -> list[tuple[str,
     return answers
 
 
-def bench_targets(Browser, base_url, env):
-    from benchmarks.http_bench import Target
-
+def targets(Browser, base_url, env):
     quiz = Quiz.objects.get(slug=QUIZ_SLUG)
     browser = Browser(base_url)
     browser.get("/quiz/")  # the CSRF cookie
@@ -70,6 +75,7 @@ def bench_targets(Browser, base_url, env):
         raise RuntimeError(f"starting the quiz answered {status}")
     learner_key = (
         Attempt.objects.filter(quiz=quiz)
+        .exclude(learner_key=TEMPLATE_LEARNER.key)
         .order_by("-started_at")
         .values_list("learner_key", flat=True)[0]
     )

@@ -1,0 +1,53 @@
+"""Forms whose fields are copied per instance without ``copy.deepcopy``.
+
+Django gives every form instance its own fields with ``copy.deepcopy(base_fields)``: each field,
+its widget and, for choice fields, every choice tuple, through the generic ``copy`` machinery.
+For the simulator's recalculation (an account form, a form per position and the shock form on
+every request) that was about a tenth of a new setup's cost (cProfile, issue 20). ``LightForm``
+makes the same per-instance copies by hand: the field and its widget are new objects with their
+own ``attrs``, ``error_messages`` and ``validators``, so anything a view, crispy-forms or a
+template changes on one form's field stays on that form. Only the choices are shared: they are
+fixed when the form class is defined and nothing changes them in place.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from django import forms
+from django.forms.widgets import ChoiceWidget
+
+
+def _same_state(original):
+    duplicate = object.__new__(type(original))
+    duplicate.__dict__.update(original.__dict__)
+    return duplicate
+
+
+def copy_field(field: forms.Field) -> forms.Field:
+    """What ``copy.deepcopy(field)`` gives a form, less the copy of the choices."""
+    duplicate = _same_state(field)
+    widget = _same_state(field.widget)
+    widget.attrs = field.widget.attrs.copy()
+    if isinstance(widget, ChoiceWidget):
+        widget.choices = copy.copy(field.widget.choices)
+    duplicate.widget = widget
+    duplicate.error_messages = field.error_messages.copy()
+    duplicate.validators = field.validators[:]
+    return duplicate
+
+
+class _FieldsToCopy(dict):
+    """The class's fields, handed to ``BaseForm.__init__``, whose ``deepcopy`` lands here."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy_field(field) for name, field in self.items()}
+
+
+class LightForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        self.base_fields = _FieldsToCopy(type(self).base_fields)
+        try:
+            super().__init__(*args, **kwargs)
+        finally:
+            del self.base_fields  # the class's own again

@@ -1,0 +1,175 @@
+"""The calculators' form fields as HTML, written directly instead of through crispy-forms.
+
+crispy-forms rendered each field through a dozen nested templates: about three quarters of a
+calculator page's time (cProfile, issue 20). The markup is small and fixed, so it is written
+here: Bootstrap 5's grid, a label (a legend for radio groups), the widget with Bootstrap's
+classes, ``is-invalid`` and ``aria-invalid`` when the field has an error, the unit as an
+input-group suffix, the help text, and the error slot that htmx refreshes out of band
+(``tools/_field_errors.html``, shared with the partial response; an empty slot is written here,
+the same markup, tested). Text inputs, selects and checkboxes are written here too
+(``widget_html``: the tag Django's widget template writes, with the same attributes;
+tests/tools/test_form_rendering.py compares them); any other widget is rendered by Django.
+Every value is escaped with ``html.escape``, which is what Django's ``escape`` does.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from django import forms
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+COLUMN = "col-12 col-sm-6"
+WIDGET_CLASSES = {
+    forms.Select: "select form-select",
+    forms.CheckboxInput: "checkboxinput form-check-input",
+}
+TEXT_CLASSES = "textinput form-control"
+ERRORS_TEMPLATE = "tools/_field_errors.html"
+
+
+def _e(value) -> str:
+    return escape(str(value))
+
+
+def render_fields(form: forms.Form, fieldsets: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """Every field of ``form``: the ungrouped ones in a row, then each fieldset with its legend."""
+    grouped = {name for _, names in fieldsets for name in names}
+    parts = [_row(form, [n for n in form.fields if n not in grouped])]
+    for legend, names in fieldsets:
+        parts.append(
+            f'<fieldset class="tool-fieldset"><legend>{_e(legend)}</legend>'
+            f"{_row(form, names)}</fieldset>"
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - every value in it was escaped
+
+
+def _row(form, names) -> str:
+    cells = "".join(
+        f'<div class="{COLUMN}"><div class="tool-field">{_field(form[name])}'
+        f"{error_slot(form[name])}</div></div>"
+        for name in names
+    )
+    return f'<div class="row">{cells}</div>'
+
+
+def error_slot(bound) -> str:
+    """The field's error slot: the template's markup, written here when there is nothing in it."""
+    if bound.errors:
+        return get_template(ERRORS_TEMPLATE).render({"field": bound})
+    return (
+        f'<div id="{_e(bound.auto_id)}_errors" class="tool-field-errors"'
+        f' data-for="{_e(bound.html_name)}"></div>'
+    )
+
+
+def _label_text(bound) -> str:
+    if bound.field.required:
+        return f'{_e(bound.label)}<span class="asteriskField">*</span>'
+    return _e(bound.label)
+
+
+def _help(bound) -> str:
+    if not bound.help_text:
+        return ""
+    return f'<div id="{_e(bound.auto_id)}_helptext" class="form-text">{_e(bound.help_text)}</div>'
+
+
+def _invalid(bound, classes: str) -> dict[str, str]:
+    if bound.errors:
+        return {"class": f"{classes} is-invalid", "aria-invalid": "true"}
+    return {"class": classes}
+
+
+def _required(bound) -> str:
+    return " requiredField" if bound.field.required else ""
+
+
+def _field(bound) -> str:
+    widget = bound.field.widget
+    auto_id = _e(bound.auto_id)
+    if isinstance(widget, forms.RadioSelect):
+        return _radios(bound)
+    if isinstance(widget, forms.CheckboxInput):
+        control = widget_html(bound, _invalid(bound, WIDGET_CLASSES[forms.CheckboxInput]))
+        return (
+            f'<div class="mb-3"><div id="div_{auto_id}" class="form-check">{control}'
+            f'<label for="{_e(bound.id_for_label)}" class="form-check-label">'
+            f"{_e(bound.label)}</label></div>{_help(bound)}</div>"
+        )
+    control = widget_html(bound, _invalid(bound, WIDGET_CLASSES.get(type(widget), TEXT_CLASSES)))
+    unit = getattr(bound.field, "unit", "")
+    if unit:
+        suffix = f'<span class="input-group-text">{_e(unit)}</span>'
+        control = f'<div class="input-group">{control}{suffix}</div>'
+    return (
+        f'<div id="div_{auto_id}" class="mb-3"><label for="{_e(bound.id_for_label)}"'
+        f' class="form-label{_required(bound)}">{_label_text(bound)}</label>'
+        f"{control}{_help(bound)}</div>"
+    )
+
+
+def _radios(bound) -> str:
+    described_by = _e(bound.field.widget.attrs.get("aria-describedby", ""))
+    invalid = " is-invalid" if bound.errors else ""
+    required = " required" if bound.field.required else ""
+    options = "".join(
+        f'<div class="form-check form-check-inline">'
+        f'<input type="radio" class="form-check-input{invalid}" name="{_e(bound.html_name)}"'
+        f' value="{_e(choice.data["value"])}" aria-describedby="{described_by}"'
+        f' id="{_e(choice.id_for_label)}"{required}{" checked" if choice.data["selected"] else ""}>'
+        f'<label for="{_e(choice.id_for_label)}" class="form-check-label">'
+        f"{_e(choice.choice_label)}</label></div>"
+        for choice in bound.subwidgets
+    )
+    return (
+        f'<div id="div_{_e(bound.auto_id)}" class="mb-3"><fieldset>'
+        f'<legend class="fs-6 form-label{_required(bound)}">{_label_text(bound)}</legend>'
+        f"<div>{options}</div></fieldset>{_help(bound)}</div>"
+    )
+
+
+def _attributes(attrs: dict) -> str:
+    """Django's ``flatatt``: ``True`` as a bare name, ``False`` and ``None`` left out."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(f" {name}")
+        elif value is not False and value is not None:
+            parts.append(f' {name}="{_e(value)}"')
+    return "".join(parts)
+
+
+def widget_html(bound, extra: dict[str, str]) -> SafeString:
+    """``bound.as_widget(attrs=extra)`` for a text input, a flat select or a checkbox, written
+    without Django's widget templates (a template per input was most of what was left)."""
+    widget = bound.field.widget
+    kind = type(widget)
+    if kind not in (forms.TextInput, forms.Select, forms.CheckboxInput):
+        return bound.as_widget(attrs=extra)
+    attrs = {**widget.attrs, **bound.build_widget_attrs(extra, widget)}
+    if bound.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound.auto_id)
+    name = _e(bound.html_name)
+    value = bound.value()
+    if kind is forms.Select:
+        choices = list(bound.field.choices)
+        if any(isinstance(label, (list, tuple)) for _, label in choices):
+            return bound.as_widget(attrs=extra)  # option groups: Django's template
+        chosen = "" if value is None else str(value)
+        options = "".join(
+            f'<option value="{_e(key)}"{" selected" if str(key) == chosen else ""}>'
+            f"{_e(label)}</option>"
+            for key, label in choices
+        )
+        return mark_safe(f'<select name="{name}"{_attributes(attrs)}>{options}</select>')  # noqa: S308
+    if kind is forms.CheckboxInput:
+        if widget.check_test(value):
+            attrs["checked"] = True
+        return mark_safe(f'<input type="checkbox" name="{name}"{_attributes(attrs)}>')  # noqa: S308
+    shown = widget.format_value(value)
+    shown_attr = f' value="{_e(shown)}"' if shown is not None else ""
+    return mark_safe(  # noqa: S308 - every value in it was escaped
+        f'<input type="{widget.input_type}" name="{name}"{shown_attr}{_attributes(attrs)}>'
+    )
