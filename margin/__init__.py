@@ -12,9 +12,9 @@ from margin.evaluate import (
     LiquidationBasis,
     PositionResult,
     evaluate,
-    initial_margin_of,
 )
 from margin.explain import Step, explain
+from margin.margins import initial_margin_of
 from margin.markets import (
     BRACKET_TABLES,
     MARKETS,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from margin.evaluate import ZERO, Evaluation, evaluate, exact
+from margin.evaluate import Evaluation, evaluate, exact
+from margin.margins import ZERO
 from margin.model import AccountSpec, MarginMode, shock, with_margin_mode
 from margin.replay import Replay, replay
 from margin.venues import DEFAULT_VENUE, Venue

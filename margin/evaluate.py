@@ -49,29 +49,31 @@ from margin.errors import (
     NON_POSITIVE_LEVERAGE,
     NON_POSITIVE_MAX_LEVERAGE,
     NON_POSITIVE_PRICE,
-    NON_POSITIVE_SIZE,
-    ONE_SIZE_ONLY,
     RATE_OUT_OF_RANGE,
     TOP_UP_ON_CROSS,
     WRONG_COLLATERAL,
     WRONG_CONTRACT_KIND,
     MarginError,
 )
+from margin.margins import (
+    ONE,
+    PRECISION,
+    TWO,
+    ZERO,
+    Tier,
+    positive,
+    schedule,
+    size_of,
+    table_of,
+)
 from margin.markets import (
-    BracketTable,
     ContractKind,
     Market,
     market_for,
     table_named,
 )
 from margin.model import AccountSpec, MarginMode, PositionSpec, Side
-from margin.venues import DEFAULT_VENUE, MaintenanceBasis, Venue, venue_named
-
-ZERO = Decimal("0")
-ONE = Decimal("1")
-TWO = Decimal("2")
-# Working precision: far beyond the cent, so results are exact for display at any rounding.
-PRECISION = 50
+from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 CROSS_NOTE = "Cross liquidation prices hold every other position at its current mark price."
 HEDGE_NOTE = "{symbol}: the long and the short share one cross liquidation price (hedge mode)."
@@ -186,15 +188,6 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
-class Tier:
-    """One piece of a maintenance schedule: notional up to ``cap`` (None: no cap)."""
-
-    cap: Decimal | None
-    rate: Decimal
-    amount: Decimal
-
-
-@dataclass(frozen=True)
 class Leg:
     """A normalised position (after merging), ready for the solver."""
 
@@ -278,109 +271,6 @@ class Leg:
         return notional * tier.rate - tier.amount, tier.rate, tier.amount
 
 
-def _positive(value: Decimal | None, message: str, field: str, position_id: str) -> None:
-    if value is not None and value <= 0:
-        raise MarginError(message, field=field, position_id=position_id)
-
-
-def _size_of(spec: PositionSpec, market: Market) -> tuple[Decimal, Decimal, Decimal]:
-    """(size, quantity shown, entry value) from whichever size the spec gives."""
-    given = [
-        name for name in ("quantity", "notional", "contracts") if getattr(spec, name) is not None
-    ]
-    if len(given) != 1:
-        raise MarginError(
-            ONE_SIZE_ONLY, field=given[-1] if given else "quantity", position_id=spec.id
-        )
-    field = given[0]
-    _positive(getattr(spec, field), NON_POSITIVE_SIZE, field, spec.id)
-    _positive(spec.contract_size, NON_POSITIVE_SIZE, "contract_size", spec.id)
-    entry = spec.entry_price
-    contract_size = spec.contract_size or market.contract_size
-    if market.kind is ContractKind.LINEAR:
-        if spec.quantity is not None:
-            return spec.quantity, spec.quantity, spec.quantity * entry
-        if spec.notional is not None:
-            quantity = spec.notional / entry
-            return quantity, quantity, spec.notional
-        assert spec.contracts is not None
-        quantity = spec.contracts * contract_size
-        return quantity, quantity, quantity * entry
-    # inverse: size N in USD; quantity shown in contracts
-    if spec.quantity is not None:
-        usd = spec.quantity * entry
-    elif spec.notional is not None:
-        usd = spec.notional
-    else:
-        assert spec.contracts is not None
-        usd = spec.contracts * contract_size
-    return usd, usd / contract_size, usd / entry
-
-
-def initial_margin_of(spec: PositionSpec) -> Decimal:
-    """Initial margin ``Q*E/L`` (linear, quote) or ``N/(E*L)`` (inverse, coin)."""
-    market = market_for(spec.symbol)
-    _positive(spec.entry_price, NON_POSITIVE_PRICE, "entry_price", spec.id)
-    _positive(spec.leverage, NON_POSITIVE_LEVERAGE, "leverage", spec.id)
-    with localcontext() as context:
-        context.prec = PRECISION
-        return _size_of(spec, market)[2] / spec.leverage
-
-
-def _table_of(spec: PositionSpec, market: Market) -> BracketTable:
-    return table_named(spec.bracket_table) if spec.bracket_table else market.table
-
-
-def _schedule(
-    spec: PositionSpec, market: Market, venue: Venue, entry_value: Decimal, fee: Decimal
-) -> tuple[tuple[Tier, ...], Decimal | None, Decimal, str | None]:
-    """(tiers, fixed maintenance, max leverage, table name) for a position on a venue."""
-    table = _table_of(spec, market)
-    entry_bracket = table.bracket_for(entry_value)
-    if spec.max_leverage is not None:
-        max_leverage = spec.max_leverage
-    elif venue.rate_from_max_leverage:
-        max_leverage = market.hyperliquid_max_leverage
-    else:
-        max_leverage = entry_bracket.max_leverage
-    extra = fee if venue.fee_in_maintenance else ZERO
-
-    if spec.maintenance_margin_rate is not None:
-        tiers = (Tier(None, spec.maintenance_margin_rate + extra, spec.maintenance_amount or ZERO),)
-        name = None
-    elif venue.rate_from_max_leverage:
-        # Hyperliquid docs "Liquidations": MMR = 1 / (2 * max leverage), no maintenance amount.
-        rate = ONE / (TWO * max_leverage)
-        tiers = (Tier(None, rate, spec.maintenance_amount or ZERO),)
-        name = None
-    elif not venue.uses_brackets or venue.maintenance_basis == MaintenanceBasis.ENTRY:
-        amount = entry_bracket.maintenance_amount if venue.uses_maintenance_amount else ZERO
-        if spec.maintenance_amount is not None:
-            amount = spec.maintenance_amount
-        tiers = (Tier(None, entry_bracket.maintenance_margin_rate + extra, amount),)
-        name = table.name
-    else:
-        tiers = tuple(
-            Tier(
-                bracket.cap if index < len(table.brackets) - 1 else None,
-                bracket.maintenance_margin_rate + extra,
-                (
-                    spec.maintenance_amount
-                    if spec.maintenance_amount is not None
-                    else bracket.maintenance_amount
-                    if venue.uses_maintenance_amount
-                    else ZERO
-                ),
-            )
-            for index, bracket in enumerate(table.brackets)
-        )
-        name = table.name
-    fixed = None
-    if venue.maintenance_basis == MaintenanceBasis.ENTRY:
-        fixed = entry_value * tiers[0].rate - tiers[0].amount
-    return tiers, fixed, max_leverage, name
-
-
 def _leg(
     spec: PositionSpec, venue: Venue, collateral: str, fee: Decimal, *, opening_rules: bool
 ) -> Leg:
@@ -400,18 +290,18 @@ def _leg(
             field="symbol",
             position_id=pid,
         )
-    _positive(spec.entry_price, NON_POSITIVE_PRICE, "entry_price", pid)
-    _positive(spec.mark_price, NON_POSITIVE_PRICE, "mark_price", pid)
-    _positive(spec.leverage, NON_POSITIVE_LEVERAGE, "leverage", pid)
-    _positive(spec.max_leverage, NON_POSITIVE_MAX_LEVERAGE, "max_leverage", pid)
+    positive(spec.entry_price, NON_POSITIVE_PRICE, "entry_price", pid)
+    positive(spec.mark_price, NON_POSITIVE_PRICE, "mark_price", pid)
+    positive(spec.leverage, NON_POSITIVE_LEVERAGE, "leverage", pid)
+    positive(spec.max_leverage, NON_POSITIVE_MAX_LEVERAGE, "max_leverage", pid)
     if spec.maintenance_margin_rate is not None and not (
         ZERO <= spec.maintenance_margin_rate < ONE
     ):
         raise MarginError(RATE_OUT_OF_RANGE, field="maintenance_margin_rate", position_id=pid)
     if spec.maintenance_amount is not None and spec.maintenance_amount < 0:
         raise MarginError(NEGATIVE_MAINTENANCE_AMOUNT, field="maintenance_amount", position_id=pid)
-    size, quantity, entry_value = _size_of(spec, market)
-    tiers, fixed, max_leverage, table_name = _schedule(spec, market, venue, entry_value, fee)
+    size, quantity, entry_value = size_of(spec, market)
+    tiers, fixed, max_leverage, table_name = schedule(spec, market, venue, entry_value, fee)
     if spec.leverage > max_leverage:
         raise MarginError(
             LEVERAGE_ABOVE_MAXIMUM.format(
@@ -454,7 +344,7 @@ def _leg(
         leverage_table=(
             None
             if spec.max_leverage is not None or venue.rate_from_max_leverage
-            else _table_of(spec, market).name
+            else table_of(spec, market).name
         ),
     )
 
@@ -618,11 +508,13 @@ def solve_price(
                 breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
     best: tuple[Decimal, Decimal, list[Tier]] | None = None
     for direction in (-1, 1):
-        ends: list[Decimal | None]
+        ends: list[Decimal | None] = []
         if direction < 0:
-            ends = [b for b in sorted(breaks, reverse=True) if b < u_mark] + [ZERO]
+            ends.extend(b for b in sorted(breaks, reverse=True) if b < u_mark)
+            ends.append(ZERO)
         else:
-            ends = [b for b in sorted(breaks) if b > u_mark] + [None]
+            ends.extend(b for b in sorted(breaks) if b > u_mark)
+            ends.append(None)
         near, previous_value = u_mark, None
         for far in ends:
             probe = near * TWO + ONE if far is None else (near + far) / TWO
@@ -678,6 +570,31 @@ def evaluate_legs(
     notes: list[str] | None = None,
 ) -> Evaluation:
     """Evaluate ``account`` (or prepared ``legs`` with a ``cross_wallet``, for the replay)."""
+    _check_account(account)
+    if legs is None:
+        legs, notes = build_legs(account, venue, opening_rules=opening_rules)
+    notes = list(notes or [])
+    # Sums run in one canonical order, so that reordering the positions cannot change even the
+    # last digit of a result.
+    shown_order = [leg.id for leg in legs]
+    pool = _cross_pool(account, sorted(legs, key=lambda leg: leg.id), cross_wallet, opening_rules)
+    results = [_position_result(account, venue, pool, leg, notes) for leg in pool.legs]
+    position_of = {result.id: result for result in results}
+    results = [position_of[position_id] for position_id in shown_order]
+    if pool.cross:
+        notes.insert(0, CROSS_NOTE)
+    for leg in pool.legs:
+        if leg.table_name and table_named(leg.table_name).illustrative:
+            note = ILLUSTRATIVE_NOTE.format(symbol=leg.market.symbol, table=leg.table_name)
+            if note not in notes:
+                notes.append(note)
+    return Evaluation(
+        venue.name, tuple(results), _account_result(account, pool, results), tuple(notes)
+    )
+
+
+def _check_account(account: AccountSpec) -> None:
+    """The account-wide rules: a wallet of zero or more, fee and funding rates in range."""
     fee = account.taker_fee_rate
     if account.wallet_balance < 0:
         raise MarginError(NEGATIVE_WALLET, field="wallet_balance")
@@ -685,13 +602,33 @@ def evaluate_legs(
         raise MarginError(FEE_RATE_OUT_OF_RANGE, field="taker_fee_rate")
     if not -ONE < account.funding_rate < ONE:
         raise MarginError(FUNDING_RATE_OUT_OF_RANGE, field="funding_rate")
-    if legs is None:
-        legs, notes = build_legs(account, venue, opening_rules=opening_rules)
-    notes = list(notes or [])
-    # Sums run in one canonical order, so that reordering the positions cannot change even the
-    # last digit of a result.
-    shown_order = [leg.id for leg in legs]
-    legs = sorted(legs, key=lambda leg: leg.id)
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The figures every position's result reads: the legs in canonical order, the cross wallet
+    and the cross legs' sums, and each leg's uPnL and (maintenance, MMR, cum) at its mark."""
+
+    legs: list[Leg]
+    cross: list[Leg]
+    isolated_total: Decimal
+    cross_wallet: Decimal
+    cross_initial: Decimal
+    cross_balance: Decimal
+    cross_maintenance: Decimal
+    pnl: dict[str, Decimal]
+    maintenance: dict[str, tuple[Decimal, Decimal, Decimal]]
+
+    @property
+    def cross_liquidated(self) -> bool:
+        return bool(self.cross) and self.cross_balance <= self.cross_maintenance
+
+
+def _cross_pool(
+    account: AccountSpec, legs: list[Leg], cross_wallet: Decimal | None, opening_rules: bool
+) -> _Pool:
+    """The cross wallet (what the isolated margins leave of the wallet) and the cross sums; on
+    opening, the isolated margins and the cross initial margin must fit the wallet."""
     isolated_total = sum((leg.isolated_margin or ZERO for leg in legs), ZERO)
     if cross_wallet is None:
         cross_wallet = account.wallet_balance - isolated_total
@@ -711,123 +648,126 @@ def evaluate_legs(
             ),
             field="wallet_balance",
         )
-
     pnl = {leg.id: leg.pnl(leg.mark_price) for leg in legs}
-    maint = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
-    cross_pnl = sum((pnl[leg.id] for leg in cross), ZERO)
-    cross_mm = sum((maint[leg.id][0] for leg in cross), ZERO)
-    cross_balance = cross_wallet + cross_pnl
-    cross_liquidated = bool(cross) and cross_balance <= cross_mm
+    maintenance = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
+    return _Pool(
+        legs=legs,
+        cross=cross,
+        isolated_total=isolated_total,
+        cross_wallet=cross_wallet,
+        cross_initial=cross_initial,
+        cross_balance=cross_wallet + sum((pnl[leg.id] for leg in cross), ZERO),
+        cross_maintenance=sum((maintenance[leg.id][0] for leg in cross), ZERO),
+        pnl=pnl,
+        maintenance=maintenance,
+    )
 
-    results = []
-    for leg in legs:
-        mm, rate, amount = maint[leg.id]
-        if leg.margin_mode is MarginMode.ISOLATED:
-            assert leg.isolated_margin is not None
-            group = [leg]
-            base = leg.isolated_margin
-            bankrupt_base = base
-            other_mm = other_pnl = ZERO
-            balance = leg.isolated_margin + pnl[leg.id]
-            status_liquidated = balance <= mm
-        else:
-            symbol = leg.market.symbol
-            group = [g for g in cross if g.market.symbol == symbol]
-            others = [g for g in cross if g.market.symbol != symbol]
-            other_mm = sum((maint[g.id][0] for g in others), ZERO)
-            other_pnl = sum((pnl[g.id] for g in others), ZERO)
-            base = cross_wallet - other_mm + other_pnl
-            bankrupt_base = cross_wallet + other_pnl
-            balance = cross_balance
-            status_liquidated = cross_liquidated
-        liquidation, tiers = solve_price(group, base)
-        bankruptcy, _ = solve_price(group, bankrupt_base, with_maintenance=False)
-        own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
-        basis = LiquidationBasis(
-            wallet_balance=leg.isolated_margin if leg.isolated_margin is not None else cross_wallet,
-            other_maintenance_margin=other_mm,
-            other_unrealized_pnl=other_pnl,
-            maintenance_margin_rate=own_tier.rate,
-            maintenance_amount=own_tier.amount,
-            shared_with=tuple(g.id for g in group if g is not leg),
-        )
-        if len(group) > 1 and leg is group[0]:
-            notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
-        open_fee = order_cost = None
-        if fee is not None:
-            open_fee = leg.entry_value * fee
-            order_cost = leg.initial_margin + open_fee
-            if venue.close_fee_in_order_cost and bankruptcy is not None:
-                order_cost += leg.notional(bankruptcy) * fee
-        if leg.margin_mode is MarginMode.ISOLATED:
-            ratio = _ratio(mm, balance)
-        else:
-            ratio = _ratio(cross_mm, cross_balance)
-        results.append(
-            PositionResult(
-                id=leg.id,
-                symbol=leg.market.symbol,
-                side=leg.side,
-                margin_mode=leg.margin_mode,
-                contract=leg.market.kind,
-                collateral=account.collateral,
-                venue=venue.name,
-                entry_price=leg.entry_price,
-                mark_price=leg.mark_price,
-                quantity=leg.quantity,
-                notional=leg.notional(leg.mark_price),
-                leverage=leg.leverage,
-                initial_margin=leg.initial_margin,
-                isolated_margin=leg.isolated_margin,
-                maintenance_margin=mm,
-                maintenance_margin_rate=rate,
-                maintenance_amount=amount,
-                unrealized_pnl=pnl[leg.id],
-                margin_balance=balance,
-                margin_ratio=ratio,
-                liquidation_price=liquidation,
-                bankruptcy_price=bankruptcy,
-                distance_to_liquidation=(
-                    abs(liquidation - leg.mark_price) / leg.mark_price
-                    if liquidation is not None
-                    else None
-                ),
-                open_fee=open_fee,
-                order_cost=order_cost,
-                status="liquidated" if status_liquidated else "open",
-                liquidation_basis=basis,
-            )
-        )
-    position_of = {result.id: result for result in results}
-    results = [position_of[position_id] for position_id in shown_order]
-    if cross:
-        notes.insert(0, CROSS_NOTE)
-    for leg in legs:
-        if leg.table_name and table_named(leg.table_name).illustrative:
-            note = ILLUSTRATIVE_NOTE.format(symbol=leg.market.symbol, table=leg.table_name)
-            if note not in notes:
-                notes.append(note)
 
-    total_pnl = sum(pnl.values(), ZERO)
-    isolated_results = [r for r in results if r.margin_mode is MarginMode.ISOLATED]
-    if cross:
-        margin_ratio = _ratio(cross_mm, cross_balance)
-    elif isolated_results and all(r.margin_ratio is not None for r in isolated_results):
-        margin_ratio = max(r.margin_ratio for r in isolated_results if r.margin_ratio is not None)
+def _position_result(
+    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
+) -> PositionResult:
+    """One position's figures: an isolated leg is solved alone on its own margin; a cross leg
+    with the other legs of its symbol (hedge mode) on the cross wallet, the other symbols held
+    at their marks (``TMM1`` and ``UPNL1`` of Binance's formula)."""
+    fee = account.taker_fee_rate
+    mm, rate, amount = pool.maintenance[leg.id]
+    if leg.margin_mode is MarginMode.ISOLATED:
+        assert leg.isolated_margin is not None
+        group = [leg]
+        base = bankrupt_base = leg.isolated_margin
+        other_mm = other_pnl = ZERO
+        balance = leg.isolated_margin + pool.pnl[leg.id]
+        liquidated = balance <= mm
+        ratio = _ratio(mm, balance)
     else:
-        margin_ratio = None
-    account_result = AccountResult(
+        symbol = leg.market.symbol
+        group = [g for g in pool.cross if g.market.symbol == symbol]
+        others = [g for g in pool.cross if g.market.symbol != symbol]
+        other_mm = sum((pool.maintenance[g.id][0] for g in others), ZERO)
+        other_pnl = sum((pool.pnl[g.id] for g in others), ZERO)
+        base = pool.cross_wallet - other_mm + other_pnl
+        bankrupt_base = pool.cross_wallet + other_pnl
+        balance = pool.cross_balance
+        liquidated = pool.cross_liquidated
+        ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
+    liquidation, tiers = solve_price(group, base)
+    bankruptcy, _ = solve_price(group, bankrupt_base, with_maintenance=False)
+    own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
+    basis = LiquidationBasis(
+        wallet_balance=leg.isolated_margin
+        if leg.isolated_margin is not None
+        else pool.cross_wallet,
+        other_maintenance_margin=other_mm,
+        other_unrealized_pnl=other_pnl,
+        maintenance_margin_rate=own_tier.rate,
+        maintenance_amount=own_tier.amount,
+        shared_with=tuple(g.id for g in group if g is not leg),
+    )
+    if len(group) > 1 and leg is group[0]:
+        notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
+    open_fee = order_cost = None
+    if fee is not None:
+        open_fee = leg.entry_value * fee
+        order_cost = leg.initial_margin + open_fee
+        if venue.close_fee_in_order_cost and bankruptcy is not None:
+            order_cost += leg.notional(bankruptcy) * fee
+    return PositionResult(
+        id=leg.id,
+        symbol=leg.market.symbol,
+        side=leg.side,
+        margin_mode=leg.margin_mode,
+        contract=leg.market.kind,
         collateral=account.collateral,
-        wallet_balance=cross_wallet + isolated_total,
-        isolated_margin=isolated_total,
-        cross_wallet_balance=cross_wallet,
+        venue=venue.name,
+        entry_price=leg.entry_price,
+        mark_price=leg.mark_price,
+        quantity=leg.quantity,
+        notional=leg.notional(leg.mark_price),
+        leverage=leg.leverage,
+        initial_margin=leg.initial_margin,
+        isolated_margin=leg.isolated_margin,
+        maintenance_margin=mm,
+        maintenance_margin_rate=rate,
+        maintenance_amount=amount,
+        unrealized_pnl=pool.pnl[leg.id],
+        margin_balance=balance,
+        margin_ratio=ratio,
+        liquidation_price=liquidation,
+        bankruptcy_price=bankruptcy,
+        distance_to_liquidation=(
+            abs(liquidation - leg.mark_price) / leg.mark_price if liquidation is not None else None
+        ),
+        open_fee=open_fee,
+        order_cost=order_cost,
+        status="liquidated" if liquidated else "open",
+        liquidation_basis=basis,
+    )
+
+
+def _account_result(
+    account: AccountSpec, pool: _Pool, results: list[PositionResult]
+) -> AccountResult:
+    """The account's totals; its margin ratio is the cross one, or with nothing cross the
+    largest isolated one (None once any isolated balance is gone)."""
+    isolated_ratios = [r.margin_ratio for r in results if r.margin_mode is MarginMode.ISOLATED]
+    margin_ratio: Decimal | None = None
+    if pool.cross:
+        margin_ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
+    elif isolated_ratios and all(ratio is not None for ratio in isolated_ratios):
+        margin_ratio = max(ratio for ratio in isolated_ratios if ratio is not None)
+    total_pnl = sum(pool.pnl.values(), ZERO)
+    wallet = pool.cross_wallet + pool.isolated_total
+    return AccountResult(
+        collateral=account.collateral,
+        wallet_balance=wallet,
+        isolated_margin=pool.isolated_total,
+        cross_wallet_balance=pool.cross_wallet,
         unrealized_pnl=total_pnl,
-        margin_balance=cross_wallet + isolated_total + total_pnl,
-        cross_margin_balance=cross_balance,
-        cross_initial_margin=cross_initial,
-        cross_maintenance_margin=cross_mm,
-        total_maintenance_margin=sum((m[0] for m in maint.values()), ZERO),
-        available_balance=max(ZERO, cross_balance - cross_initial),
+        margin_balance=wallet + total_pnl,
+        cross_margin_balance=pool.cross_balance,
+        cross_initial_margin=pool.cross_initial,
+        cross_maintenance_margin=pool.cross_maintenance,
+        total_maintenance_margin=sum((m[0] for m in pool.maintenance.values()), ZERO),
+        available_balance=max(ZERO, pool.cross_balance - pool.cross_initial),
         margin_ratio=margin_ratio,
     )
-    return Evaluation(venue.name, tuple(results), account_result, tuple(notes))

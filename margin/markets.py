@@ -266,7 +266,7 @@ class Market:
     symbol: str
     base: str
     quote: str
-    kind: str
+    kind: ContractKind
     default_price: Decimal
     contract_size: Decimal
     bracket_table: str
@@ -286,7 +286,9 @@ class Market:
         return BRACKET_TABLES[self.bracket_table]
 
 
-def _market(symbol: str, base: str, kind: str, price: str, size: str, hl_max: str) -> Market:
+def _market(
+    symbol: str, base: str, kind: ContractKind, price: str, size: str, hl_max: str
+) -> Market:
     quote = "USDT" if kind == ContractKind.LINEAR else "USD"
     table = next(t.name for t in BRACKET_TABLES.values() if t.symbol == symbol)
     return Market(symbol, base, quote, kind, Decimal(price), Decimal(size), table, Decimal(hl_max))

@@ -18,6 +18,7 @@ from margin.errors import (
     TOP_UP_ON_CROSS,
     MarginError,
 )
+from margin.margins import initial_margin_of
 from margin.markets import ContractKind
 
 ONE = Decimal("1")
@@ -219,9 +220,6 @@ def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSp
                 raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=p.id)
             current = p.isolated_margin
             if current is None:
-                # evaluate imports this module: import at call time to keep the graph acyclic
-                from margin.evaluate import initial_margin_of
-
                 current = initial_margin_of(p)
             p = dataclasses.replace(p, isolated_margin=current + amount)
         positions.append(p)

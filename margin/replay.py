@@ -39,7 +39,6 @@ from margin.errors import (
     MarginError,
 )
 from margin.evaluate import (
-    ZERO,
     Evaluation,
     Leg,
     PositionResult,
@@ -47,6 +46,7 @@ from margin.evaluate import (
     evaluate_legs,
     exact,
 )
+from margin.margins import ZERO
 from margin.model import AccountSpec, MarginMode, to_decimal
 from margin.venues import DEFAULT_VENUE, Venue, venue_named
 

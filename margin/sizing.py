@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from margin.errors import NEGATIVE_WALLET, NON_POSITIVE_LEVERAGE, MarginError
-from margin.evaluate import ZERO, exact
+from margin.evaluate import exact
+from margin.margins import ZERO
 from margin.markets import market_for, table_named
 from margin.model import to_decimal
 
