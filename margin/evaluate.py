@@ -44,6 +44,7 @@ from margin.errors import (
     ISOLATED_MARGINS_EXCEED_WALLET,
     LEVERAGE_ABOVE_MAXIMUM,
     MIXED_MODES_ON_SYMBOL,
+    MODE_SCOPE_ACCOUNT,
     NEGATIVE_MAINTENANCE_AMOUNT,
     NEGATIVE_WALLET,
     NON_POSITIVE_LEVERAGE,
@@ -64,16 +65,18 @@ from margin.margins import (
     positive,
     schedule,
     size_of,
-    table_of,
+    tier_size,
 )
 from margin.markets import (
+    BracketTable,
     ContractKind,
     Market,
+    TierUnit,
     market_for,
     table_named,
 )
 from margin.model import AccountSpec, MarginMode, PositionSpec, Side
-from margin.venues import DEFAULT_VENUE, Venue, venue_named
+from margin.venues import DEFAULT_VENUE, MaintenanceBasis, ModeScope, Venue, venue_named
 
 CROSS_NOTE = "Cross liquidation prices hold every other position at its current mark price."
 HEDGE_NOTE = "{symbol}: the long and the short share one cross liquidation price (hedge mode)."
@@ -150,6 +153,14 @@ class PositionResult:
     order_cost: Decimal | None
     status: str
     liquidation_basis: LiquidationBasis | None = None
+    # Bybit: the fee to close at the bankruptcy price, inside IM and MM (None: no fee rate given)
+    close_fee: Decimal | None = None
+    # the parameter set used: the table's name, its effective date and source (None: the
+    # learner's own maintenance rate)
+    bracket_table: str | None = None
+    parameters_effective: str | None = None
+    parameters_source: str | None = None
+    maintenance_basis: str = MaintenanceBasis.MARK  # "entry" where MM is on the entry value
 
 
 @dataclass(frozen=True)
@@ -175,10 +186,15 @@ class AccountResult:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """An account's figures; ``parameters_as_of`` is the day whose tables and rules were used
+    (None: the newest), ``rules_version`` says which version of the venue's rules that was."""
+
     venue: str
     positions: tuple[PositionResult, ...]
     account: AccountResult
     notes: tuple[str, ...]
+    parameters_as_of: str | None = None
+    rules_version: str = ""
 
     def position(self, position_id: str) -> PositionResult:
         return next(p for p in self.positions if p.id == position_id)
@@ -207,6 +223,8 @@ class Leg:
     fixed_maintenance: Decimal | None  # maintenance on entry value (Bybit, textbook)
     table_name: str | None
     leverage_table: str | None = None  # the table whose brackets cap the leverage, if any
+    # Bybit: the fee to close at the bankruptcy price, inside both IM and MM (0 elsewhere)
+    close_fee: Decimal = ZERO
 
     @property
     def id(self) -> str:
@@ -265,16 +283,24 @@ class Leg:
         that notional, or the fixed entry-value maintenance."""
         if self.fixed_maintenance is not None:
             rate, amount = self.tiers[0].rate, self.tiers[0].amount
-            return self.fixed_maintenance, rate, amount
+            return self.fixed_maintenance + self.close_fee, rate, amount
         notional = self.notional(price)
         tier = self.tier_at(notional)
-        return notional * tier.rate - tier.amount, tier.rate, tier.amount
+        return notional * tier.rate - tier.amount + self.close_fee, tier.rate, tier.amount
 
 
 def _leg(
-    spec: PositionSpec, venue: Venue, collateral: str, fee: Decimal, *, opening_rules: bool
+    spec: PositionSpec,
+    venue: Venue,
+    account: AccountSpec,
+    *,
+    opening_rules: bool,
 ) -> Leg:
+    """One position, validated, with its schedule on ``venue`` (the rule version of the
+    account's day) and, on Bybit, its fee to close at the bankruptcy price."""
     pid = spec.id
+    collateral = account.collateral
+    fee = account.taker_fee_rate or ZERO
     market = market_for(spec.symbol)
     if spec.contract is not None and spec.contract is not market.kind:
         raise MarginError(
@@ -301,8 +327,17 @@ def _leg(
     if spec.maintenance_amount is not None and spec.maintenance_amount < 0:
         raise MarginError(NEGATIVE_MAINTENANCE_AMOUNT, field="maintenance_amount", position_id=pid)
     size, quantity, entry_value = size_of(spec, market)
-    tiers, fixed, max_leverage, table_name = schedule(spec, market, venue, entry_value, fee)
-    if spec.leverage > max_leverage:
+    plan = schedule(
+        spec,
+        market,
+        venue,
+        entry_value=entry_value,
+        quantity=quantity,
+        fee=fee,
+        on=account.parameters_as_of,
+    )
+    max_leverage = plan.max_leverage
+    if max_leverage is not None and spec.leverage > max_leverage:
         raise MarginError(
             LEVERAGE_ABOVE_MAXIMUM.format(
                 leverage=_plain(spec.leverage), maximum=_plain(max_leverage)
@@ -312,13 +347,22 @@ def _leg(
         )
     initial_margin = entry_value / spec.leverage
     isolated_margin = None
+    close_fee = ZERO
     if spec.margin_mode is MarginMode.CROSS:
         if spec.isolated_margin is not None:
             raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=pid)
     else:
+        if venue.close_fee_in_margins:
+            close_fee = isolated_close_fee(
+                entry_value,
+                spec.leverage,
+                spec.side.sign,
+                fee,
+                inverse=market.kind is ContractKind.INVERSE,
+            )
         isolated_margin = spec.isolated_margin
         if isolated_margin is None:
-            isolated_margin = initial_margin
+            isolated_margin = initial_margin + close_fee
         elif opening_rules and isolated_margin < initial_margin:
             raise MarginError(
                 ISOLATED_MARGIN_BELOW_INITIAL.format(initial_margin=_plain(initial_margin)),
@@ -338,15 +382,24 @@ def _leg(
         leverage=spec.leverage,
         initial_margin=initial_margin,
         isolated_margin=isolated_margin,
-        tiers=tiers,
-        fixed_maintenance=fixed,
-        table_name=table_name,
-        leverage_table=(
-            None
-            if spec.max_leverage is not None or venue.rate_from_max_leverage
-            else table_of(spec, market).name
-        ),
+        tiers=plan.tiers,
+        fixed_maintenance=plan.fixed,
+        table_name=plan.table.name if plan.table is not None else None,
+        leverage_table=plan.leverage_table.name if plan.leverage_table is not None else None,
+        close_fee=close_fee,
     )
+
+
+def isolated_close_fee(
+    entry_value: Decimal, leverage: Decimal, sign: Decimal, fee: Decimal, *, inverse: bool
+) -> Decimal:
+    """Bybit's estimated fee to close an isolated position at its bankruptcy price, inside its
+    IM and MM: ``Size x Entry x (1 - s/Lev) x TakerFeeRate`` for USDT contracts ("The New Margin
+    Calculation", the bankruptcy price being ``Entry x (1 - s/Lev)``); for inverse contracts the
+    coin value at the bankruptcy price ``Entry x Lev / (Lev + s)``, i.e. ``N/E x (1 + s/Lev)``."""
+    if inverse:
+        return entry_value * (ONE + sign / leverage) * fee
+    return entry_value * (ONE - sign / leverage) * fee
 
 
 def _plain(value: Decimal) -> str:
@@ -366,8 +419,10 @@ def _merge(legs: list[Leg]) -> Leg:
     entry_value = sum((leg.entry_value for leg in legs), ZERO)
     initial_margin = sum((leg.initial_margin for leg in legs), ZERO)
     leverage = entry_value / initial_margin
+    quantity = sum((leg.quantity for leg in legs), ZERO)
     if first.leverage_table is not None:
-        maximum = table_named(first.leverage_table).bracket_for(entry_value).max_leverage
+        table = table_named(first.leverage_table)
+        maximum = table.bracket_for(tier_size(table, entry_value, quantity)).max_leverage
         if leverage > maximum:
             raise MarginError(
                 LEVERAGE_ABOVE_MAXIMUM.format(leverage=_plain(leverage), maximum=_plain(maximum)),
@@ -389,7 +444,7 @@ def _merge(legs: list[Leg]) -> Leg:
         entry_price=entry_price,
         mark_price=first.mark_price,
         size=size,
-        quantity=sum((leg.quantity for leg in legs), ZERO),
+        quantity=quantity,
         entry_value=entry_value,
         leverage=leverage,
         initial_margin=initial_margin,
@@ -398,13 +453,16 @@ def _merge(legs: list[Leg]) -> Leg:
         fixed_maintenance=fixed,
         table_name=first.table_name,
         leverage_table=first.leverage_table,
+        close_fee=sum((leg.close_fee for leg in legs), ZERO),
     )
 
 
 def build_legs(
     account: AccountSpec, venue: Venue, *, opening_rules: bool = True
 ) -> tuple[list[Leg], list[str]]:
-    """Validate every position, merge same symbol and side, check per-symbol rules."""
+    """Validate every position, merge same symbol and side, check per-symbol rules and the
+    venue's margin-mode scope."""
+    venue = venue.rules_on(account.parameters_as_of)
     fee = account.taker_fee_rate or ZERO
     seen: set[str] = set()
     for spec in account.positions:
@@ -416,7 +474,7 @@ def build_legs(
     raw = []
     for spec in account.positions:
         try:
-            raw.append(_leg(spec, venue, account.collateral, fee, opening_rules=opening_rules))
+            raw.append(_leg(spec, venue, account, opening_rules=opening_rules))
         except MarginError as error:
             error.position_id = error.position_id or spec.id
             raise
@@ -455,7 +513,59 @@ def build_legs(
             legs.append(_merge(group))
         else:
             legs.append(group[0])
-    return legs, notes
+    _check_mode_scope(raw, venue)
+    extra = fee if venue.fee_in_maintenance else ZERO
+    return _contract_tiers_in_cross(legs, extra), notes
+
+
+def _check_mode_scope(legs: list[Leg], venue: Venue) -> None:
+    """Bybit's Unified Trading Account has one margin mode for the whole account ("the selected
+    margin mode will apply to your entire account", Bybit help "Differences Between the Margin
+    Modes Under the Unified Trading Account", 2025-05-12; API: "Isolated margin mode for UTA is
+    account level"). Binance's per-symbol rule is checked per symbol above."""
+    if venue.mode_scope is not ModeScope.ACCOUNT or not legs:
+        return
+    first = legs[0]
+    for leg in legs[1:]:
+        if leg.margin_mode is not first.margin_mode:
+            raise MarginError(
+                MODE_SCOPE_ACCOUNT.format(venue=venue.label, mode=first.margin_mode.value),
+                field="margin_mode",
+                position_id=leg.id,
+            )
+
+
+def _contract_tiers_in_cross(legs: list[Leg], extra: Decimal) -> list[Leg]:
+    """OKX picks a cross position's tier from the long and the short contracts of the
+    instrument added together (OKEx tiered maintenance FAQ, 2019: "10,000 long + 15,000 short
+    -> 25,000"); an isolated one counts its own contracts."""
+    totals: dict[str, Decimal] = {}
+    for leg in legs:
+        table = _contracts_table(leg)
+        if table is not None and leg.margin_mode is MarginMode.CROSS:
+            assert table.contract_value is not None
+            totals[leg.market.symbol] = (
+                totals.get(leg.market.symbol, ZERO) + leg.quantity / table.contract_value
+            )
+    if not totals:
+        return legs
+    result = []
+    for leg in legs:
+        table = _contracts_table(leg)
+        if table is not None and leg.market.symbol in totals:
+            bracket = table.bracket_for(totals[leg.market.symbol])
+            leg = dataclasses.replace(
+                leg, tiers=(Tier(None, bracket.maintenance_margin_rate + extra, ZERO),)
+            )
+        result.append(leg)
+    return result
+
+
+def _contracts_table(leg: Leg) -> BracketTable | None:
+    if leg.table_name is None:
+        return None
+    table = table_named(leg.table_name)
+    return table if table.unit is TierUnit.CONTRACTS else None
 
 
 def _with_mark(leg: Leg, mark: Decimal) -> Leg:
@@ -466,7 +576,12 @@ def _with_mark(leg: Leg, mark: Decimal) -> Leg:
 
 
 def _coefficients(
-    legs: list[Leg], base: Decimal, probe: Decimal, *, with_maintenance: bool
+    legs: list[Leg],
+    base: Decimal,
+    probe: Decimal,
+    *,
+    with_maintenance: bool,
+    close_fee_rate: Decimal = ZERO,
 ) -> tuple[Decimal, Decimal, list[Tier]]:
     """``f(u) = A*u + B`` on the segment holding ``probe`` (a point strictly inside it, so that
     rounding at a boundary cannot pick the neighbouring bracket), with each leg's tier."""
@@ -476,7 +591,9 @@ def _coefficients(
         a_total += leg.a
         b_total += leg.c
         if not with_maintenance:
+            a_total -= leg.b * close_fee_rate  # what closing at that price costs
             continue
+        b_total -= leg.close_fee
         if leg.fixed_maintenance is not None:
             b_total -= leg.fixed_maintenance
             tiers.append(leg.tiers[0])
@@ -489,11 +606,17 @@ def _coefficients(
 
 
 def solve_price(
-    legs: list[Leg], base: Decimal, *, with_maintenance: bool = True
+    legs: list[Leg],
+    base: Decimal,
+    *,
+    with_maintenance: bool = True,
+    close_fee_rate: Decimal = ZERO,
 ) -> tuple[Decimal | None, list[Tier]]:
     """The price nearest the mark at which ``base + sum(uPnL - maintenance) = 0`` for ``legs``
     (all on one symbol), with the tiers in force there. None when no positive price solves it.
-    ``with_maintenance=False`` solves ``margin balance = 0``: the bankruptcy price.
+    ``with_maintenance=False`` solves ``margin balance = fee to close there``: the bankruptcy
+    price (Bybit's includes the fee to close, e.g. ``1.00075 x 10,000 / (10,000/8,000 + 0.5)``
+    in its inverse cross example; elsewhere ``close_fee_rate`` is 0 and the balance is 0).
 
     The walk goes segment by segment (bracket boundaries of every leg) outward from the mark in
     both directions; inside a segment ``f`` is linear and its root is Binance's formula with that
@@ -519,7 +642,11 @@ def solve_price(
         for far in ends:
             probe = near * TWO + ONE if far is None else (near + far) / TWO
             a_total, b_total, tiers = _coefficients(
-                legs, base, probe, with_maintenance=with_maintenance
+                legs,
+                base,
+                probe,
+                with_maintenance=with_maintenance,
+                close_fee_rate=close_fee_rate,
             )
             root = None
             if previous_value is not None and (previous_value > 0) != (
@@ -570,6 +697,9 @@ def evaluate_legs(
     notes: list[str] | None = None,
 ) -> Evaluation:
     """Evaluate ``account`` (or prepared ``legs`` with a ``cross_wallet``, for the replay)."""
+    day = account.parameters_as_of
+    rules_version = venue.rules_version(day)
+    venue = venue.rules_on(day)
     _check_account(account)
     if legs is None:
         legs, notes = build_legs(account, venue, opening_rules=opening_rules)
@@ -577,7 +707,9 @@ def evaluate_legs(
     # Sums run in one canonical order, so that reordering the positions cannot change even the
     # last digit of a result.
     shown_order = [leg.id for leg in legs]
-    pool = _cross_pool(account, sorted(legs, key=lambda leg: leg.id), cross_wallet, opening_rules)
+    pool = _cross_pool(
+        account, venue, sorted(legs, key=lambda leg: leg.id), cross_wallet, opening_rules
+    )
     results = [_position_result(account, venue, pool, leg, notes) for leg in pool.legs]
     position_of = {result.id: result for result in results}
     results = [position_of[position_id] for position_id in shown_order]
@@ -589,7 +721,12 @@ def evaluate_legs(
             if note not in notes:
                 notes.append(note)
     return Evaluation(
-        venue.name, tuple(results), _account_result(account, pool, results), tuple(notes)
+        venue.name,
+        tuple(results),
+        _account_result(account, pool, results),
+        tuple(notes),
+        parameters_as_of=day.isoformat() if day is not None else None,
+        rules_version=rules_version,
     )
 
 
@@ -614,6 +751,7 @@ class _Pool:
     isolated_total: Decimal
     cross_wallet: Decimal
     cross_initial: Decimal
+    cross_initial_held: Decimal  # what the available balance deducts (at mark, with close fees)
     cross_balance: Decimal
     cross_maintenance: Decimal
     pnl: dict[str, Decimal]
@@ -625,10 +763,15 @@ class _Pool:
 
 
 def _cross_pool(
-    account: AccountSpec, legs: list[Leg], cross_wallet: Decimal | None, opening_rules: bool
+    account: AccountSpec,
+    venue: Venue,
+    legs: list[Leg],
+    cross_wallet: Decimal | None,
+    opening_rules: bool,
 ) -> _Pool:
     """The cross wallet (what the isolated margins leave of the wallet) and the cross sums; on
-    opening, the isolated margins and the cross initial margin must fit the wallet."""
+    opening, the isolated margins and the cross initial margin must fit the wallet. The initial
+    margin the available balance deducts is at the mark where the venue says so."""
     isolated_total = sum((leg.isolated_margin or ZERO for leg in legs), ZERO)
     if cross_wallet is None:
         cross_wallet = account.wallet_balance - isolated_total
@@ -649,18 +792,52 @@ def _cross_pool(
             field="wallet_balance",
         )
     pnl = {leg.id: leg.pnl(leg.mark_price) for leg in legs}
+    fee = account.taker_fee_rate
+    if venue.close_fee_in_margins and fee and cross:
+        legs = _with_cross_close_fees(legs, cross, cross_wallet, pnl, fee)
+        cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
     maintenance = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
+    if venue.cross_initial_at_mark:
+        held = sum((leg.notional(leg.mark_price) / leg.leverage for leg in cross), ZERO)
+    else:
+        held = cross_initial
+    held += sum((leg.close_fee for leg in cross), ZERO)
     return _Pool(
         legs=legs,
         cross=cross,
         isolated_total=isolated_total,
         cross_wallet=cross_wallet,
         cross_initial=cross_initial,
+        cross_initial_held=held,
         cross_balance=cross_wallet + sum((pnl[leg.id] for leg in cross), ZERO),
         cross_maintenance=sum((maintenance[leg.id][0] for leg in cross), ZERO),
         pnl=pnl,
         maintenance=maintenance,
     )
+
+
+def _with_cross_close_fees(
+    legs: list[Leg],
+    cross: list[Leg],
+    cross_wallet: Decimal,
+    pnl: dict[str, Decimal],
+    fee: Decimal,
+) -> list[Leg]:
+    """Bybit's cross fee to close: each cross leg's notional at its symbol's cross bankruptcy
+    price (the price where the margin balance just pays that fee) times the taker rate, the
+    ``Qty x 0.00075 / BP`` term of Bybit's classic inverse cross formula (help 360039261334)."""
+    fees: dict[str, Decimal] = {}
+    for symbol in {leg.market.symbol for leg in cross}:
+        group = [leg for leg in cross if leg.market.symbol == symbol]
+        others = sum((pnl[leg.id] for leg in cross if leg.market.symbol != symbol), ZERO)
+        bankruptcy, _ = solve_price(
+            group, cross_wallet + others, with_maintenance=False, close_fee_rate=fee
+        )
+        for leg in group:
+            fees[leg.id] = leg.notional(bankruptcy) * fee if bankruptcy is not None else ZERO
+    return [
+        dataclasses.replace(leg, close_fee=fees[leg.id]) if leg.id in fees else leg for leg in legs
+    ]
 
 
 def _position_result(
@@ -691,7 +868,10 @@ def _position_result(
         liquidated = pool.cross_liquidated
         ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
     liquidation, tiers = solve_price(group, base)
-    bankruptcy, _ = solve_price(group, bankrupt_base, with_maintenance=False)
+    close_rate = fee if venue.close_fee_in_margins and fee else ZERO
+    bankruptcy, _ = solve_price(
+        group, bankrupt_base, with_maintenance=False, close_fee_rate=close_rate
+    )
     own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
     basis = LiquidationBasis(
         wallet_balance=leg.isolated_margin
@@ -705,12 +885,17 @@ def _position_result(
     )
     if len(group) > 1 and leg is group[0]:
         notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
-    open_fee = order_cost = None
+    open_fee = order_cost = close_fee = None
     if fee is not None:
         open_fee = leg.entry_value * fee
         order_cost = leg.initial_margin + open_fee
-        if venue.close_fee_in_order_cost and bankruptcy is not None:
-            order_cost += leg.notional(bankruptcy) * fee
+        if venue.close_fee_in_margins:
+            close_fee = leg.close_fee
+        elif venue.close_fee_in_order_cost and bankruptcy is not None:
+            close_fee = leg.notional(bankruptcy) * fee
+        if venue.close_fee_in_order_cost and close_fee is not None:
+            order_cost += close_fee
+    table = table_named(leg.table_name) if leg.table_name else None
     return PositionResult(
         id=leg.id,
         symbol=leg.market.symbol,
@@ -741,6 +926,13 @@ def _position_result(
         order_cost=order_cost,
         status="liquidated" if liquidated else "open",
         liquidation_basis=basis,
+        close_fee=close_fee,
+        bracket_table=table.name if table is not None else None,
+        parameters_effective=table.as_of if table is not None else None,
+        parameters_source=table.source if table is not None else None,
+        maintenance_basis=(
+            MaintenanceBasis.ENTRY if leg.fixed_maintenance is not None else MaintenanceBasis.MARK
+        ),
     )
 
 
@@ -768,6 +960,6 @@ def _account_result(
         cross_initial_margin=pool.cross_initial,
         cross_maintenance_margin=pool.cross_maintenance,
         total_maintenance_margin=sum((m[0] for m in pool.maintenance.values()), ZERO),
-        available_balance=max(ZERO, pool.cross_balance - pool.cross_initial),
+        available_balance=max(ZERO, pool.cross_balance - pool.cross_initial_held),
         margin_ratio=margin_ratio,
     )

@@ -9,17 +9,31 @@ Formulas and their sources are in margin-reference.md: initial margin ``Q*E/L`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from margin.errors import (
+    NO_TABLE_THAT_OLD,
+    NO_VENUE_TABLE,
     NON_POSITIVE_LEVERAGE,
     NON_POSITIVE_PRICE,
     NON_POSITIVE_SIZE,
     ONE_SIZE_ONLY,
+    PAST_PUBLISHED_TIERS,
     MarginError,
 )
-from margin.markets import BracketTable, ContractKind, Market, market_for, table_named
+from margin.markets import (
+    Bracket,
+    BracketTable,
+    ContractKind,
+    Market,
+    TierUnit,
+    market_for,
+    table_for,
+    table_named,
+    tables_of,
+)
 from margin.venues import MaintenanceBasis, Venue
 
 if TYPE_CHECKING:  # a type only: model imports this module at run time
@@ -90,56 +104,131 @@ def initial_margin_of(spec: PositionSpec) -> Decimal:
         return size_of(spec, market)[2] / spec.leverage
 
 
-def table_of(spec: PositionSpec, market: Market) -> BracketTable:
-    return table_named(spec.bracket_table) if spec.bracket_table else market.table
+def table_of(
+    spec: PositionSpec, market: Market, venue: Venue, on: date | None
+) -> BracketTable | None:
+    """The table a position reads: the one it names, else its venue's own in force on ``on``
+    (None when the venue has none: the engine never lends it another venue's)."""
+    if spec.bracket_table:
+        return table_named(spec.bracket_table)
+    return table_for(venue.parameters, market.symbol, on)
+
+
+def _missing_table(spec: PositionSpec, market: Market, venue: Venue, on: date | None) -> None:
+    when = ""
+    oldest = tables_of(venue.parameters, market.symbol)
+    if on is not None and oldest:
+        when = NO_TABLE_THAT_OLD.format(day=on.isoformat(), oldest=oldest[0].as_of)
+    raise MarginError(
+        NO_VENUE_TABLE.format(venue=venue.label, symbol=market.symbol, when=when),
+        field="maintenance_margin_rate",
+        position_id=spec.id,
+    )
+
+
+def tier_size(table: BracketTable, entry_value: Decimal, quantity: Decimal) -> Decimal:
+    """What a table's tiers count: the notional, or (OKX) the contracts, ``quantity / ctVal``."""
+    if table.unit is TierUnit.CONTRACTS:
+        assert table.contract_value is not None
+        return quantity / table.contract_value
+    return entry_value
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A position's maintenance schedule on a venue: its tiers (by notional at the mark), the
+    fixed entry-value maintenance where the venue uses one, the maximum leverage (None: no table
+    caps it) and the table it came from (None: the learner's own rate)."""
+
+    tiers: tuple[Tier, ...]
+    fixed: Decimal | None
+    max_leverage: Decimal | None
+    table: BracketTable | None
+    leverage_table: BracketTable | None
 
 
 def schedule(
-    spec: PositionSpec, market: Market, venue: Venue, entry_value: Decimal, fee: Decimal
-) -> tuple[tuple[Tier, ...], Decimal | None, Decimal, str | None]:
-    """(tiers, fixed maintenance, max leverage, table name) for a position on a venue."""
-    table = table_of(spec, market)
-    entry_bracket = table.bracket_for(entry_value)
-    if spec.max_leverage is not None:
-        max_leverage = spec.max_leverage
-    elif venue.rate_from_max_leverage:
-        max_leverage = market.hyperliquid_max_leverage
-    else:
+    spec: PositionSpec,
+    market: Market,
+    venue: Venue,
+    *,
+    entry_value: Decimal,
+    quantity: Decimal,
+    fee: Decimal,
+    on: date | None,
+) -> Schedule:
+    """The maintenance schedule of a position on ``venue`` (the rule version of its day)."""
+    table = table_of(spec, market, venue, on)
+    own_rate = spec.maintenance_margin_rate
+    if table is None and own_rate is None:
+        _missing_table(spec, market, venue, on)
+    entry_bracket = None
+    if table is not None:
+        size = tier_size(table, entry_value, quantity)
+        if not table.complete and size > table.max_size and own_rate is None:
+            unit = "contracts" if table.unit is TierUnit.CONTRACTS else market_unit(market)
+            raise MarginError(
+                PAST_PUBLISHED_TIERS.format(
+                    table=table.name, cap=_grouped(table.max_size), unit=unit
+                ),
+                field="maintenance_margin_rate",
+                position_id=spec.id,
+            )
+        entry_bracket = table.bracket_for(size)
+    max_leverage = spec.max_leverage
+    if max_leverage is None and entry_bracket is not None:
         max_leverage = entry_bracket.max_leverage
     extra = fee if venue.fee_in_maintenance else ZERO
+    amount_override = spec.maintenance_amount
 
     tiers: tuple[Tier, ...]
-    if spec.maintenance_margin_rate is not None:
-        tiers = (Tier(None, spec.maintenance_margin_rate + extra, spec.maintenance_amount or ZERO),)
-        name = None
-    elif venue.rate_from_max_leverage:
-        # Hyperliquid docs "Liquidations": MMR = 1 / (2 * max leverage), no maintenance amount.
-        rate = ONE / (TWO * max_leverage)
-        tiers = (Tier(None, rate, spec.maintenance_amount or ZERO),)
-        name = None
-    elif not venue.uses_brackets or venue.maintenance_basis == MaintenanceBasis.ENTRY:
-        amount = entry_bracket.maintenance_amount if venue.uses_maintenance_amount else ZERO
-        if spec.maintenance_amount is not None:
-            amount = spec.maintenance_amount
-        tiers = (Tier(None, entry_bracket.maintenance_margin_rate + extra, amount),)
-        name = table.name
+    source = table
+    if own_rate is not None:
+        tiers = (Tier(None, own_rate + extra, amount_override or ZERO),)
+        source = None
+    elif venue.rate_from_max_leverage and spec.max_leverage is not None:
+        # Hyperliquid docs "Liquidations": MMR = 1 / (2 * max leverage), here the learner's.
+        tiers = (Tier(None, ONE / (TWO * spec.max_leverage), amount_override or ZERO),)
+        source = None
     else:
+        assert table is not None
+        assert entry_bracket is not None
+        if (
+            table.unit is TierUnit.CONTRACTS
+            or not venue.uses_brackets
+            or venue.maintenance_basis == MaintenanceBasis.ENTRY
+        ):
+            # one tier, chosen at entry: by contracts (OKX) or by the entry value
+            brackets: tuple[Bracket, ...] = (entry_bracket,)
+        else:
+            brackets = table.brackets
         tiers = tuple(
             Tier(
-                bracket.cap if index < len(table.brackets) - 1 else None,
+                bracket.cap if index < len(brackets) - 1 else None,
                 bracket.maintenance_margin_rate + extra,
                 (
-                    spec.maintenance_amount
-                    if spec.maintenance_amount is not None
+                    amount_override
+                    if amount_override is not None
                     else bracket.maintenance_amount
                     if venue.uses_maintenance_amount
                     else ZERO
                 ),
             )
-            for index, bracket in enumerate(table.brackets)
+            for index, bracket in enumerate(brackets)
         )
-        name = table.name
     fixed = None
     if venue.maintenance_basis == MaintenanceBasis.ENTRY:
         fixed = entry_value * tiers[0].rate - tiers[0].amount
-    return tiers, fixed, max_leverage, name
+    leverage_table = table if spec.max_leverage is None else None
+    return Schedule(tiers, fixed, max_leverage, source, leverage_table)
+
+
+def _grouped(value: Decimal) -> str:
+    """``1,000`` or ``0.75``: a table's figure for a message."""
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def market_unit(market: Market) -> str:
+    """The currency a market's notional is counted in."""
+    return market.collateral
