@@ -193,6 +193,14 @@ class AccountIn(Schema):
     wallet_balance: DecimalIn
     taker_fee_rate: DecimalIn | None = None
     funding_rate: DecimalIn = Decimal("0")
+    parameters_as_of: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description=(
+            "Use the venue's tables and rules in force on this day (YYYY-MM-DD), e.g. "
+            '"2024-05-28"; default: the newest. Each result names the table it used.'
+        ),
+    )
     positions: list[PositionIn] = Field(min_length=1, max_length=MAX_POSITIONS)
 
 
@@ -247,6 +255,17 @@ class PositionOut(Schema):
     open_fee: DecimalOut
     order_cost: DecimalOut
     status: Literal["open", "liquidated"]
+    close_fee: DecimalOut = Field(
+        None, description="Bybit: the fee to close at the bankruptcy price, inside IM and MM."
+    )
+    bracket_table: str | None = Field(
+        None, description="The maintenance table used (null: the request's own rate)."
+    )
+    parameters_effective: str | None = Field(
+        None, description="The table's effective date, or 'before YYYY-MM-DD' / 'undated'."
+    )
+    parameters_source: str | None = Field(None, description="Where the table was published.")
+    maintenance_basis: Literal["mark", "entry"] = "mark"
 
 
 class AccountOut(Schema):
@@ -279,6 +298,10 @@ class FinalOut(Schema):
 class SimulateOut(Schema):
     engine_version: str
     venue: str
+    parameters_as_of: str | None = Field(
+        None, description="The day whose tables and rules were used (null: the newest)."
+    )
+    rules_version: str = Field("", description="The version of the venue's rules used.")
     notes: list[str]
     positions: list[PositionOut]
     account: AccountOut
@@ -337,9 +360,14 @@ def _position_out(p: PositionResult) -> dict[str, Any]:
         "distance_to_liquidation",
         "open_fee",
         "order_cost",
+        "close_fee",
     ]
     out: dict[str, Any] = {name: _out(getattr(p, name)) for name in money}
     out.update(
+        bracket_table=p.bracket_table,
+        parameters_effective=p.parameters_effective,
+        parameters_source=p.parameters_source,
+        maintenance_basis=p.maintenance_basis,
         id=p.id,
         symbol=p.symbol,
         side=p.side.value,
@@ -381,6 +409,7 @@ def _account_spec(payload: AccountIn, ids: list[str]) -> AccountSpec:
         positions=tuple(positions),
         taker_fee_rate=payload.taker_fee_rate,
         funding_rate=payload.funding_rate,
+        parameters_as_of=payload.parameters_as_of,
     )
 
 
@@ -473,6 +502,8 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> Any:
         return {
             "engine_version": ENGINE_VERSION,
             "venue": start.venue,
+            "parameters_as_of": start.parameters_as_of,
+            "rules_version": start.rules_version,
             "notes": list(start.notes),
             "positions": [_position_out(p) for p in start.positions],
             "account": _account_out(start.account),
