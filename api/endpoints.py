@@ -32,9 +32,11 @@ from margin import (
     PositionResult,
     PositionSpec,
     evaluate,
+    initial_margin_of,
     replay,
 )
 from margin import errors as engine_errors
+from margin.match import match_exchange
 from margin.montecarlo import (
     DEFAULT_HORIZON_HOURS,
     DEFAULT_PATHS,
@@ -579,3 +581,114 @@ def monte_carlo(request: HttpRequest, payload: MonteCarloIn) -> Any:
         }
 
     return _guarded(request, ids, compute)
+
+
+# --- match my exchange -------------------------------------------------------------------------
+
+
+class MatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    venue: VenueName = "binance"
+    collateral: str = Field("USDT", min_length=2, max_length=10)
+    wallet_balance: DecimalIn | None = Field(
+        None, description="Default: just enough for the position (its isolated or initial margin)."
+    )
+    taker_fee_rate: DecimalIn | None = None
+    parameters_as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    position: PositionIn
+    shown_liquidation_price: DecimalIn = Field(
+        description="The liquidation price the exchange shows for this position."
+    )
+    tick: DecimalIn = Field(Decimal("0.01"), description="The exchange's price tick.")
+
+
+class MatchStepOut(Schema):
+    step: str
+    change: str
+    liquidation_price: DecimalOut
+    matches: bool
+    suggestion: str
+
+
+class MatchOut(Schema):
+    engine_version: str
+    venue: str
+    parameters_as_of: str | None
+    rules_version: str
+    shown_liquidation_price: DecimalOut
+    liquidation_price: DecimalOut
+    displayed_liquidation_price: DecimalOut
+    difference: DecimalOut
+    matched: bool
+    position: PositionOut
+    steps: list[MatchStepOut]
+
+
+@api.post(
+    "/match-my-exchange",
+    response={200: MatchOut, 422: ErrorOut},
+    tags=["engine"],
+    summary="Reproduce the liquidation price an exchange shows, and name what differs",
+    url_name="match-my-exchange",
+)
+def match_my_exchange(request: HttpRequest, payload: MatchIn) -> Any:
+    """One real position and the liquidation price the exchange shows for it: the engine's own
+    price for it, then each usual cause of a difference checked one at a time (parameter set
+    date, maintenance amount, fees, mark vs entry, funding, rounding to the tick), each with the
+    price it gives and what to check."""
+    ids = [payload.position.id or "1"]
+
+    def compute() -> dict[str, Any]:
+        fields = payload.position.model_dump(exclude_none=True, exclude={"id"})
+        fields.setdefault("entry_price", MARKETS[payload.position.symbol].default_price)
+        spec = PositionSpec(id=ids[0], **fields)
+        wallet = payload.wallet_balance
+        if wallet is None:
+            wallet = spec.isolated_margin or initial_margin_of(spec)
+        account = AccountSpec(
+            wallet_balance=wallet,
+            collateral=payload.collateral,
+            positions=(spec,),
+            taker_fee_rate=payload.taker_fee_rate,
+            parameters_as_of=payload.parameters_as_of,
+        )
+        result = match_exchange(
+            account, payload.shown_liquidation_price, venue=payload.venue, tick=payload.tick
+        )
+        return {
+            "engine_version": ENGINE_VERSION,
+            "venue": result.evaluation.venue,
+            "parameters_as_of": result.evaluation.parameters_as_of,
+            "rules_version": result.evaluation.rules_version,
+            "shown_liquidation_price": _out(result.shown),
+            "liquidation_price": _out(result.reproduced),
+            "displayed_liquidation_price": _out(result.displayed),
+            "difference": _out(result.difference),
+            "matched": result.matched,
+            "position": _position_out(result.evaluation.positions[0]),
+            "steps": [
+                {
+                    "step": s.step,
+                    "change": s.change,
+                    "liquidation_price": _out(s.liquidation_price),
+                    "matches": s.matches,
+                    "suggestion": s.suggestion,
+                }
+                for s in result.steps
+            ],
+        }
+
+    try:
+        return compute()
+    except MarginError as error:
+        loc: list[str | int] = ["body"]
+        if error.position_id is not None:
+            loc.append("position")
+        if error.field:
+            loc.append(error.field)
+        item = {"loc": loc, "msg": error.message, "type": "margin_error"}
+        return api.create_response(request, {"detail": [item]}, status=422)
+    except ArithmeticError:
+        item = {"loc": ["body"], "msg": UNEXPECTED_ARITHMETIC, "type": "arithmetic"}
+        return api.create_response(request, {"detail": [item]}, status=422)
