@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 
-from tools import calculations
+from tools import calculations, match
 from tools import forms as tool_forms
 
 
@@ -180,6 +180,29 @@ TOOLS: dict[str, Tool] = {
             "from risk and stop alone; leverage only sets the margin and the liquidation price, "
             "which must stay beyond your stop.",
             concept_ids=("C18", "C06"),
+        ),
+        Tool(
+            slug="match-my-exchange",
+            title="Match my exchange",
+            summary="Enter a real position and the liquidation price your exchange shows: we "
+            "reproduce it and name each step that differs, with what to check.",
+            form_class=tool_forms.MatchMyExchangeForm,
+            calculation=match.match_my_exchange,
+            example={
+                "venue": "binance",
+                "symbol": "BTCUSDT",
+                "side": "long",
+                "margin_mode": "isolated",
+                "entry_price": "60000",
+                "quantity": "11",
+                "leverage": "10",
+                "shown_liquidation_price": "54266.79",
+            },
+            how_to="Copy the position from your exchange: entry, size, leverage, the margin it "
+            "shows now and its liquidation price. If ours differs, the table names the usual "
+            "causes (an older tier table, the maintenance amount, fees, mark or entry price, "
+            "funding, rounding to the tick) and which of them explains the gap.",
+            concept_ids=("C03", "C04", "C05"),
         ),
     )
 }
