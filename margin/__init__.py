@@ -18,12 +18,17 @@ from margin.margins import initial_margin_of
 from margin.markets import (
     BRACKET_TABLES,
     MARKETS,
+    PARAMETER_TABLES,
     Bracket,
     BracketTable,
     ContractKind,
     Market,
+    TierUnit,
     bracket_for,
+    table_for,
+    tables_of,
 )
+from margin.match import Match, MatchStep, adverse_round, match_exchange
 from margin.model import (
     AccountSpec,
     MarginMode,
@@ -42,10 +47,10 @@ from margin.montecarlo import (
 )
 from margin.replay import MAX_REPLAY_STEPS, Event, Replay, replay
 from margin.sizing import max_open_notional
-from margin.venues import DEFAULT_VENUE, VENUES, Venue
+from margin.venues import DEFAULT_VENUE, VENUES, FundingSource, ModeScope, Venue
 
 # Bump when any result changes (a table, a formula, a default).
-ENGINE_VERSION = "2026.11.1"
+ENGINE_VERSION = "2026.12.1"
 
 __all__ = [
     "BRACKET_TABLES",
@@ -54,6 +59,7 @@ __all__ = [
     "MARKETS",
     "MAX_PATH_STEPS",
     "MAX_REPLAY_STEPS",
+    "PARAMETER_TABLES",
     "VENUES",
     "AccountResult",
     "AccountSpec",
@@ -62,10 +68,14 @@ __all__ = [
     "ContractKind",
     "Evaluation",
     "Event",
+    "FundingSource",
     "LiquidationBasis",
     "MarginError",
     "MarginMode",
     "Market",
+    "Match",
+    "MatchStep",
+    "ModeScope",
     "ModeComparison",
     "ModeOutcome",
     "ModeRisk",
@@ -75,17 +85,22 @@ __all__ = [
     "Replay",
     "Side",
     "Step",
+    "TierUnit",
     "Venue",
+    "adverse_round",
     "bracket_for",
     "compare_modes",
     "evaluate",
     "explain",
     "initial_margin_of",
+    "match_exchange",
     "max_open_notional",
     "replay",
     "run_monte_carlo",
     "shock",
     "switch_margin_mode",
+    "table_for",
+    "tables_of",
     "top_up",
     "with_margin_mode",
 ]
