@@ -9,7 +9,7 @@ never through a float). Every bad input answers 422 with the path of the bad fie
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -54,11 +54,26 @@ MAX_ABSOLUTE = Decimal("1e15")
 MAX_DECIMAL_PLACES = 18
 # Responses: decimal strings rounded half-even to this many places, trailing zeros dropped.
 RESPONSE_PLACES = Decimal("1e-12")
+# Figures are written out up to this size (inputs below 1e15 reach about 1e18 through leverage);
+# a figure beyond it is refused with a message naming it rather than written as digits.
+MAX_OUTPUT = Decimal("1e24")
+OUTPUT_DIGITS = 60  # enough for MAX_OUTPUT with 12 decimals, far beyond the 28 of the default
 
 MALFORMED_JSON = "The request body is not valid JSON."
 TOO_MANY_DECIMALS = f"Use at most {MAX_DECIMAL_PLACES} decimal places."
 BODY_TOO_LARGE = "The request body is larger than {limit:,} bytes; send fewer path steps."
 UNEXPECTED_ARITHMETIC = "These numbers cannot be computed together; check the sizes and prices."
+FIGURE_TOO_LARGE = (
+    "The {figure} comes to more than 10^24; check the sizes and prices of the positions."
+)
+
+
+class FigureTooLarge(ArithmeticError):
+    """A result beyond ``MAX_OUTPUT``: named, so the 422 says which figure."""
+
+    def __init__(self, figure: str):
+        super().__init__(figure)
+        self.figure = figure
 
 
 class DecimalJSONParser(Parser):
@@ -80,7 +95,7 @@ def _to_decimal(value: Any) -> Decimal:
         value = value.strip().replace("_", "x")  # Decimal would accept "1_000"
     try:
         number = value if isinstance(value, Decimal) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
+    except (InvalidOperation, TypeError, ValueError, OverflowError):
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER) from None
     if not number.is_finite():
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER)
@@ -106,6 +121,48 @@ DecimalIn = Annotated[
         }
     ),
 ]
+POSITIVE_PATTERN = r"^(\d*[1-9]\d*(\.\d+)?|\d+\.\d*[1-9]\d*)$"
+NON_NEGATIVE_PATTERN = r"^\d+(\.\d+)?$"
+# The same decimals, documented with the bounds the engine enforces (it answers 422 beyond them).
+PositiveDecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": POSITIVE_PATTERN},
+                {"type": "number", "exclusiveMinimum": 0},
+            ],
+            "description": "A decimal number above zero, as a string (preferred) or a number.",
+        }
+    ),
+]
+NonNegativeDecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": NON_NEGATIVE_PATTERN},
+                {"type": "number", "minimum": 0},
+            ],
+            "description": "A decimal number of zero or more, as a string or a number.",
+        }
+    ),
+]
+FractionIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^0*(\.\d+)?$|^0*\.\d+$"},
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+            ],
+            "description": "A fraction from 0 up to (not including) 1: 0.005 means 0.5%.",
+        }
+    ),
+]
 DecimalOut = Annotated[
     str | None, WithJsonSchema({"type": ["string", "null"], "examples": ["58793.969849246231"]})
 ]
@@ -113,11 +170,18 @@ Symbol = Literal[tuple(MARKETS)]  # type: ignore[valid-type]
 VenueName = Literal[tuple(VENUES)]  # type: ignore[valid-type]
 
 
-def _out(value: Decimal | None) -> str | None:
-    """A result as a decimal string: exact to 12 decimal places, no exponent, no trailing zeros."""
+def _out(value: Decimal | None, figure: str = "result") -> str | None:
+    """A result as a decimal string: exact to 12 decimal places, no exponent, no trailing zeros.
+    Quantized with enough digits for any figure below ``MAX_OUTPUT`` (the default 28 digits would
+    fail from 10^16 on); beyond it, ``FigureTooLarge`` names the figure."""
     if value is None:
         return None
-    text = f"{value.quantize(RESPONSE_PLACES, rounding=ROUND_HALF_EVEN):f}"
+    if value.copy_abs() >= MAX_OUTPUT:
+        raise FigureTooLarge(figure.replace("_", " "))
+    with localcontext() as context:
+        context.prec = OUTPUT_DIGITS
+        rounded = value.quantize(RESPONSE_PLACES, rounding=ROUND_HALF_EVEN)
+    text = f"{rounded:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -139,17 +203,19 @@ class PositionIn(Schema):
     contract: Literal["linear", "inverse"] | None = None
     side: Literal["long", "short"]
     margin_mode: Literal["isolated", "cross"]
-    entry_price: DecimalIn | None = Field(None, description="Default: the market's price.")
-    quantity: DecimalIn | None = Field(None, description="Base units (e.g. BTC).")
-    notional: DecimalIn | None = Field(None, description="Value at entry, quote currency.")
-    contracts: DecimalIn | None = None
-    contract_size: DecimalIn | None = Field(None, description="Default: the market's.")
-    leverage: DecimalIn
-    isolated_margin: DecimalIn | None = Field(None, description="Default: the initial margin.")
-    mark_price: DecimalIn | None = Field(None, description="Default: the entry price.")
-    maintenance_margin_rate: DecimalIn | None = Field(None, description="Fraction; overrides.")
-    maintenance_amount: DecimalIn | None = None
-    max_leverage: DecimalIn | None = None
+    entry_price: PositiveDecimalIn | None = Field(None, description="Default: the market's price.")
+    quantity: PositiveDecimalIn | None = Field(None, description="Base units (e.g. BTC).")
+    notional: PositiveDecimalIn | None = Field(None, description="Value at entry, quote currency.")
+    contracts: PositiveDecimalIn | None = None
+    contract_size: PositiveDecimalIn | None = Field(None, description="Default: the market's.")
+    leverage: PositiveDecimalIn
+    isolated_margin: PositiveDecimalIn | None = Field(
+        None, description="Default: the initial margin; at least it on opening."
+    )
+    mark_price: PositiveDecimalIn | None = Field(None, description="Default: the entry price.")
+    maintenance_margin_rate: FractionIn | None = Field(None, description="Overrides the table.")
+    maintenance_amount: NonNegativeDecimalIn | None = None
+    max_leverage: PositiveDecimalIn | None = None
     bracket_table: str | None = Field(None, max_length=60)
 
 
@@ -192,8 +258,8 @@ class AccountIn(Schema):
 
     venue: VenueName = "binance"
     collateral: str = Field("USDT", min_length=2, max_length=10)
-    wallet_balance: DecimalIn
-    taker_fee_rate: DecimalIn | None = None
+    wallet_balance: NonNegativeDecimalIn
+    taker_fee_rate: FractionIn | None = None
     funding_rate: DecimalIn = Decimal("0")
     parameters_as_of: str | None = Field(
         None,
@@ -209,7 +275,9 @@ class AccountIn(Schema):
 class SimulateIn(AccountIn):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
 
-    funding_every: int | None = Field(None, ge=1, description="Steps between funding payments.")
+    funding_every: int | None = Field(
+        None, ge=1, strict=True, description="Steps between funding payments."
+    )
     path: list[dict[Symbol, DecimalIn]] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=MAX_PATH_LENGTH
     )
@@ -224,8 +292,8 @@ class MonteCarloIn(AccountIn):
     correlation: DecimalIn = Field(Decimal("0.8"), description="Between every pair of symbols.")
     horizon_hours: DecimalIn = DEFAULT_HORIZON_HOURS
     step_minutes: DecimalIn = DEFAULT_STEP_MINUTES
-    paths: int = Field(DEFAULT_PATHS, ge=1, le=MAX_PATHS)
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    paths: int = Field(DEFAULT_PATHS, ge=1, le=MAX_PATHS, strict=True)
+    seed: int = Field(0, ge=0, le=2**63 - 1, strict=True)
 
 
 # --- response ----------------------------------------------------------------------------------
@@ -364,7 +432,7 @@ def _position_out(p: PositionResult) -> dict[str, Any]:
         "order_cost",
         "close_fee",
     ]
-    out: dict[str, Any] = {name: _out(getattr(p, name)) for name in money}
+    out: dict[str, Any] = {name: _out(getattr(p, name), name) for name in money}
     out.update(
         bracket_table=p.bracket_table,
         parameters_effective=p.parameters_effective,
@@ -391,7 +459,7 @@ def _account_out(a: AccountResult) -> dict[str, Any]:
         "available_balance",
         "margin_ratio",
     ]
-    return {"collateral": a.collateral} | {name: _out(getattr(a, name)) for name in names}
+    return {"collateral": a.collateral} | {name: _out(getattr(a, name), name) for name in names}
 
 
 def _position_ids(payload: AccountIn) -> list[str]:
@@ -477,6 +545,10 @@ def _guarded(request: HttpRequest, ids: list[str], compute: Any) -> Any:
         return compute()
     except MarginError as error:
         return _margin_error_response(request, error, ids)
+    except FigureTooLarge as error:
+        message = FIGURE_TOO_LARGE.format(figure=error.figure)
+        item = {"loc": ["body"], "msg": message, "type": "too_large"}
+        return api.create_response(request, {"detail": [item]}, status=422)
     except ArithmeticError:
         item = {"loc": ["body"], "msg": UNEXPECTED_ARITHMETIC, "type": "arithmetic"}
         return api.create_response(request, {"detail": [item]}, status=422)
@@ -681,6 +753,10 @@ def match_my_exchange(request: HttpRequest, payload: MatchIn) -> Any:
 
     try:
         return compute()
+    except FigureTooLarge as error:
+        message = FIGURE_TOO_LARGE.format(figure=error.figure)
+        item = {"loc": ["body"], "msg": message, "type": "too_large"}
+        return api.create_response(request, {"detail": [item]}, status=422)
     except MarginError as error:
         loc: list[str | int] = ["body"]
         if error.position_id is not None:

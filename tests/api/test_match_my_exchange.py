@@ -1,5 +1,7 @@
 """POST /api/v1/match-my-exchange: the shown price reproduced, the differing steps named."""
 
+import pytest
+
 MATCH = "/api/v1/match-my-exchange"
 
 
@@ -75,3 +77,51 @@ def test_simulate_says_which_parameter_set_it_used(post_json):
     assert position["liquidation_price"] == "19700"
     assert position["bracket_table"] == "bybit-BTCUSDT-until-2026-09-17"
     assert position["maintenance_basis"] == "entry"
+
+
+def big_position(quantity, leverage="1000"):
+    return {
+        "wallet_balance": "999999999999999",
+        "positions": [
+            {
+                "symbol": "BTCUSDT",
+                "side": "long",
+                "margin_mode": "isolated",
+                "entry_price": "999999999999999",
+                "quantity": quantity,
+                "leverage": leverage,
+                "max_leverage": leverage,
+                "maintenance_margin_rate": "0.001",
+            }
+        ],
+    }
+
+
+def test_figures_up_to_1e18_are_written_out_beyond_that_the_figure_is_named(post_json):
+    response = post_json("/api/v1/simulate", big_position("1000"))  # notional about 1e18
+    assert response.status_code == 200
+    assert response.json()["positions"][0]["notional"] == "999999999999999000"
+    huge = big_position("999999999999", leverage="999999999999")  # notional about 1e27
+    response = post_json("/api/v1/simulate", huge)
+    assert response.status_code == 422
+    assert "notional" in response.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("value", [False, True, "1", 1.5])
+def test_integers_are_integers_not_booleans_or_strings(post_json, value):
+    request = {
+        "wallet_balance": "1000",
+        "seed": value,
+        "positions": [
+            {
+                "symbol": "BTCUSDT",
+                "side": "long",
+                "margin_mode": "isolated",
+                "leverage": "10",
+                "quantity": "0.1",
+            }
+        ],
+    }
+    response = post_json("/api/v1/monte-carlo", request)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "seed"]
