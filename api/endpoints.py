@@ -9,6 +9,7 @@ never through a float). Every bad input answers 422 with the path of the bad fie
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any, Literal
 
@@ -163,6 +164,34 @@ FractionIn = Annotated[
         }
     ),
 ]
+
+
+def _to_day(value: Any) -> date:
+    """A day from its ISO text only: JSON has no date, and a number is not one."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", engine_errors.BAD_DATE)
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("date_parsing", engine_errors.BAD_DATE) from None
+
+
+DayIn = Annotated[
+    date,
+    BeforeValidator(_to_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": (
+                "Use the venue's tables and rules in force on this day (YYYY-MM-DD), e.g. "
+                '"2024-05-28"; default: the newest. Each result names the table it used.'
+            ),
+        }
+    ),
+]
 DecimalOut = Annotated[
     str | None, WithJsonSchema({"type": ["string", "null"], "examples": ["58793.969849246231"]})
 ]
@@ -261,14 +290,7 @@ class AccountIn(Schema):
     wallet_balance: NonNegativeDecimalIn
     taker_fee_rate: FractionIn | None = None
     funding_rate: DecimalIn = Decimal("0")
-    parameters_as_of: str | None = Field(
-        None,
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
-        description=(
-            "Use the venue's tables and rules in force on this day (YYYY-MM-DD), e.g. "
-            '"2024-05-28"; default: the newest. Each result names the table it used.'
-        ),
-    )
+    parameters_as_of: DayIn | None = None
     positions: list[PositionIn] = Field(min_length=1, max_length=MAX_POSITIONS)
 
 
@@ -278,7 +300,7 @@ class SimulateIn(AccountIn):
     funding_every: int | None = Field(
         None, ge=1, strict=True, description="Steps between funding payments."
     )
-    path: list[dict[Symbol, DecimalIn]] = Field(  # type: ignore[valid-type]
+    path: list[dict[Symbol, PositiveDecimalIn]] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=MAX_PATH_LENGTH
     )
 
@@ -667,7 +689,7 @@ class MatchIn(Schema):
         None, description="Default: just enough for the position (its isolated or initial margin)."
     )
     taker_fee_rate: DecimalIn | None = None
-    parameters_as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    parameters_as_of: DayIn | None = None
     position: PositionIn
     shown_liquidation_price: DecimalIn = Field(
         description="The liquidation price the exchange shows for this position."
