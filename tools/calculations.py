@@ -238,24 +238,39 @@ def _position(
     )
 
 
-def _evaluate_one(position: PositionSpec, *, wallet_balance: Decimal, venue: str, fee_rate=ZERO):
+def _evaluate_one(
+    position: PositionSpec,
+    *,
+    wallet_balance: Decimal,
+    venue: str,
+    fee_rate=ZERO,
+    parameters_as_of=None,
+):
     account = AccountSpec(
         wallet_balance=wallet_balance,
         positions=(position,),
         taker_fee_rate=fee_rate,
+        parameters_as_of=parameters_as_of,
     )
     evaluation = evaluate(account, venue=venue)
     return evaluation.positions[0], evaluation
 
 
-def _isolated_one(*, venue: str = "binance", fee_rate=ZERO, **position):
-    """One isolated position, evaluated in an account that holds just its margin (and fees)."""
-    spec = _position(margin_mode="isolated", **position)
+def _isolated_one(
+    *, venue: str = "binance", fee_rate=ZERO, parameters_as_of=None, overrides=None, **position
+):
+    """One isolated position, evaluated in an account that holds just its margin (and fees);
+    ``overrides`` are the learner's own maintenance rate and amount."""
+    spec = replace(_position(margin_mode="isolated", **position), **(overrides or {}))
     # The wallet only has to cover the margin; the isolated figures do not depend on it.
     notional = spec.entry_price * spec.quantity
     margin = spec.isolated_margin or notional / spec.leverage
     return _evaluate_one(
-        spec, wallet_balance=margin + notional * fee_rate * 2, venue=venue, fee_rate=fee_rate
+        spec,
+        wallet_balance=margin + notional * fee_rate * 2,
+        venue=venue,
+        fee_rate=fee_rate,
+        parameters_as_of=parameters_as_of,
     )
 
 
@@ -623,12 +638,26 @@ def liquidation_price(
     other_maintenance_margin=None,
     other_unrealized_pnl=None,
     fee_rate=ZERO,
+    parameters_as_of=None,
+    maintenance_margin_rate=None,
+    maintenance_amount=None,
+    mark_price=None,
 ) -> ToolResult:
     """One position's liquidation and bankruptcy prices under a venue's rules, in either mode.
 
     The fee rate matters where the venue's rules use it: OKX adds it to the maintenance rate,
-    Bybit holds the fee to close at the bankruptcy price in the order cost.
+    Bybit holds the fee to close at the bankruptcy price in IM, MM and the order cost.
+    ``parameters_as_of`` picks the venue's tables of that day; ``maintenance_margin_rate`` (a
+    percentage, as the form's) and ``maintenance_amount`` override the table; ``mark_price``
+    (empty: the entry) is where the position stands now.
     """
+    overrides = {
+        "maintenance_margin_rate": maintenance_margin_rate / HUNDRED
+        if maintenance_margin_rate is not None
+        else None,
+        "maintenance_amount": maintenance_amount,
+        "mark_price": mark_price,
+    }
     other_mm = other_maintenance_margin or ZERO
     other_pnl = other_unrealized_pnl or ZERO
     spec = _position(
@@ -640,6 +669,7 @@ def liquidation_price(
         leverage=leverage,
         isolated_margin=isolated_margin,
     )
+    spec = replace(spec, **overrides)
     notes = []
     if margin_mode == "cross":
         backing = cross_wallet_with_allowance(
@@ -655,7 +685,11 @@ def liquidation_price(
                 "held at their current prices."
             )
         result, evaluation = _evaluate_one(
-            spec, wallet_balance=backing, venue=venue, fee_rate=fee_rate
+            spec,
+            wallet_balance=backing,
+            venue=venue,
+            fee_rate=fee_rate,
+            parameters_as_of=parameters_as_of,
         )
     else:
         result, evaluation = _isolated_one(
@@ -667,6 +701,8 @@ def liquidation_price(
             leverage=leverage,
             isolated_margin=isolated_margin,
             fee_rate=fee_rate,
+            parameters_as_of=parameters_as_of,
+            overrides=overrides,
         )
     figures = _liquidation_figures(result)
     if fee_rate:
@@ -701,6 +737,8 @@ def liquidation_price(
         other_mm=other_mm,
         other_pnl=other_pnl,
         fee_rate=fee_rate,
+        parameters_as_of=parameters_as_of,
+        overrides=overrides,
     )
     if compare:
         notes.append(compare)
@@ -709,9 +747,13 @@ def liquidation_price(
     notes.append(f"{rules.label}: {rules.description}")
     if rules.leaves_out:
         notes.append("This rule set leaves out " + "; ".join(rules.leaves_out) + ".")
-    table = MARKETS[symbol].table
-    if table.illustrative:
-        notes.append(f"The {symbol} bracket table is illustrative, not a published snapshot.")
+    if result.bracket_table:
+        notes.append(
+            f"Maintenance table: {result.bracket_table}, in force {result.parameters_effective} "
+            f"(source: {result.parameters_source})."
+        )
+    else:
+        notes.append("Maintenance: your own rate and amount, not a table.")
     warnings = []
     if result.status == "liquidated":
         warnings.append(
@@ -791,7 +833,16 @@ def _liquidation_figures(result) -> list[Figure]:
 
 
 def _other_mode_sentence(
-    *, venue, spec, margin_mode, wallet_balance, other_mm, other_pnl, fee_rate
+    *,
+    venue,
+    spec,
+    margin_mode,
+    wallet_balance,
+    other_mm,
+    other_pnl,
+    fee_rate,
+    parameters_as_of=None,
+    overrides=None,
 ) -> str:
     """The same position's liquidation price in the other margin mode, for comparison."""
     if margin_mode == "isolated":
@@ -800,13 +851,16 @@ def _other_mode_sentence(
                 "Give a wallet balance to compare with cross margin, where the whole balance "
                 "backs the position."
             )
-        other = _position(
-            symbol=spec.symbol,
-            side=spec.side,
-            margin_mode="cross",
-            entry_price=spec.entry_price,
-            quantity=spec.quantity,
-            leverage=spec.leverage,
+        other = replace(
+            _position(
+                symbol=spec.symbol,
+                side=spec.side,
+                margin_mode="cross",
+                entry_price=spec.entry_price,
+                quantity=spec.quantity,
+                leverage=spec.leverage,
+            ),
+            **(overrides or {}),
         )
         backing = cross_wallet_with_allowance(
             wallet_balance=wallet_balance,
@@ -814,7 +868,13 @@ def _other_mode_sentence(
             other_unrealized_pnl=other_pnl,
         )
         try:
-            result, _ = _evaluate_one(other, wallet_balance=backing, venue=venue, fee_rate=fee_rate)
+            result, _ = _evaluate_one(
+                other,
+                wallet_balance=backing,
+                venue=venue,
+                fee_rate=fee_rate,
+                parameters_as_of=parameters_as_of,
+            )
         except MarginError:
             return ""
         name = "cross margin"
@@ -828,6 +888,8 @@ def _other_mode_sentence(
                 quantity=spec.quantity,
                 leverage=spec.leverage,
                 fee_rate=fee_rate,
+                parameters_as_of=parameters_as_of,
+                overrides=overrides,
             )
         except MarginError:
             return ""
@@ -1525,8 +1587,8 @@ def funding_cost(
     """Funding paid or received over a holding period, replayed by the engine at a flat price.
 
     The engine's replay charges ``s * notional * rate`` at every funding time (reference "Funding
-    and fees"); venues whose rules take it from an isolated margin (Bybit) move the liquidation
-    price with every payment, the others settle it in the wallet.
+    and fees") from the wallet the venue names: Binance settles it in the isolated wallet, so every
+    payment moves the liquidation price; Bybit takes it from the available balance first.
     """
     payments = funding_payments(
         holding_hours=holding_hours, funding_interval_hours=funding_interval_hours
@@ -1646,9 +1708,9 @@ def funding_cost(
         )
     else:
         notes.append(
-            f"{rules.label} settles funding in the wallet, so the isolated margin and "
-            "the liquidation price stay where they are; the cost is still yours. Choose "
-            "Bybit to see it eat into the margin."
+            f"{rules.label} takes funding from the available balance first, so the isolated "
+            "margin and the liquidation price stay where they are while the wallet can pay; the "
+            "cost is still yours. Choose Binance to see it eat into the margin."
         )
     return ToolResult(
         headline=headline,

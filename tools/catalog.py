@@ -144,7 +144,7 @@ TOOLS: dict[str, Tool] = {
             form_class=tool_forms.FundingCostForm,
             calculation=calculations.funding_cost,
             example={
-                "venue": "bybit",
+                "venue": "binance",
                 "symbol": "BTCUSDT",
                 "side": "long",
                 "entry_price": "60000",

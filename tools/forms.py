@@ -278,11 +278,41 @@ class LiquidationPriceForm(FeesMixin, ToolForm):
         help_text="Their current profit (or loss, negative).",
     )
 
+    mark_price = price_field("Mark price", required=False, help_text="Empty: the entry price.")
+    parameters_as_of = forms.DateField(
+        label="Parameter date",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="The exchange's tiers and rules in force on this day (YYYY-MM-DD); empty: "
+        "today's.",
+        error_messages={"invalid": "Give the date as YYYY-MM-DD (for example 2024-05-28)."},
+    )
+    maintenance_margin_rate = AmountField(
+        label="Maintenance margin rate",
+        unit="%",
+        required=False,
+        positive=False,
+        min_value=Decimal(0),
+        max_value=Decimal("99"),
+        help_text="Only to override the table: your tier's rate.",
+    )
+    maintenance_amount = balance_field(
+        "Maintenance amount",
+        required=False,
+        positive=False,
+        min_value=Decimal(0),
+        help_text="Only to override the table: your tier's amount (cum, deduction).",
+    )
+
     fieldsets = (
         ("Isolated margin only", ("isolated_margin",)),
         (
             "Cross margin only",
             ("wallet_balance", "other_maintenance_margin", "other_unrealized_pnl"),
+        ),
+        (
+            "Overrides",
+            ("mark_price", "parameters_as_of", "maintenance_margin_rate", "maintenance_amount"),
         ),
         *FeesMixin.fieldsets,
     )
