@@ -1,6 +1,7 @@
 """The venue rules of venue-parameters.md as properties: funding from the right wallet, no wallet
 below zero, Bybit's mark-price basis since 2025-09-02, its fee to close, and mode scope."""
 
+import dataclasses
 from decimal import ROUND_CEILING, Decimal, localcontext
 
 import pytest
@@ -179,3 +180,16 @@ def test_an_old_day_picks_the_table_then_in_force_and_the_result_says_so():
             )
         )
     assert "2024-08-29" in raised.value.message
+
+
+def test_hedge_mode_uses_one_mark_per_symbol():
+    long = position(id="L", margin_mode="cross", entry_price="60000", quantity="1")
+    short = position(id="S", side="short", margin_mode="cross", entry_price="62000", quantity="0.5")
+    marked = dataclasses.replace(long, mark_price=Decimal("61000"))
+    result = evaluate(account(marked, short, wallet="10000"))
+    assert {p.mark_price for p in result.positions} == {Decimal("61000")}
+    assert result.position("L").liquidation_price == result.position("S").liquidation_price
+    other = dataclasses.replace(short, mark_price=Decimal("61500"))
+    with pytest.raises(MarginError) as raised:
+        evaluate(account(marked, other, wallet="10000"))
+    assert (raised.value.field, raised.value.position_id) == ("mark_price", "S")
