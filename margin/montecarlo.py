@@ -173,7 +173,9 @@ class _CrossLeg:
 
 
 def _cross_leg(leg: Leg, column: int, venue: Venue, reach: float) -> _CrossLeg:
-    fixed = float(leg.fixed_maintenance) if leg.fixed_maintenance is not None else None
+    # Bybit's fee to close at the bankruptcy price is a constant part of the maintenance
+    close_fee = float(leg.close_fee)
+    fixed = float(leg.fixed_maintenance) + close_fee if leg.fixed_maintenance is not None else None
     start_notional = leg.notional(leg.mark_price)
     low, high = float(start_notional) * math.exp(-reach), float(start_notional) * math.exp(reach)
     if fixed is None and venue.uses_maintenance_amount and len(leg.tiers) > 1:
@@ -195,7 +197,7 @@ def _cross_leg(leg: Leg, column: int, venue: Venue, reach: float) -> _CrossLeg:
         entry_value=float(leg.entry_value),
         fixed_maintenance=fixed,
         rates=np.array([float(t.rate) for t in chosen]),
-        amounts=np.array([float(t.amount) for t in chosen]),
+        amounts=np.array([float(t.amount) - close_fee for t in chosen]),
     )
 
 
