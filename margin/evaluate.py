@@ -289,19 +289,10 @@ class Leg:
         return notional * tier.rate - tier.amount + self.close_fee, tier.rate, tier.amount
 
 
-def _leg(
-    spec: PositionSpec,
-    venue: Venue,
-    account: AccountSpec,
-    *,
-    opening_rules: bool,
-) -> Leg:
-    """One position, validated, with its schedule on ``venue`` (the rule version of the
-    account's day) and, on Bybit, its fee to close at the bankruptcy price."""
+def _check_spec(spec: PositionSpec, market: Market, collateral: str) -> None:
+    """The rules one position must meet on its own: its contract kind and collateral match the
+    market, prices, leverage and maximum leverage are positive, override rates are in range."""
     pid = spec.id
-    collateral = account.collateral
-    fee = account.taker_fee_rate or ZERO
-    market = market_for(spec.symbol)
     if spec.contract is not None and spec.contract is not market.kind:
         raise MarginError(
             WRONG_CONTRACT_KIND.format(symbol=market.symbol, kind=market.kind.value),
@@ -326,6 +317,21 @@ def _leg(
         raise MarginError(RATE_OUT_OF_RANGE, field="maintenance_margin_rate", position_id=pid)
     if spec.maintenance_amount is not None and spec.maintenance_amount < 0:
         raise MarginError(NEGATIVE_MAINTENANCE_AMOUNT, field="maintenance_amount", position_id=pid)
+
+
+def _leg(
+    spec: PositionSpec,
+    venue: Venue,
+    account: AccountSpec,
+    *,
+    opening_rules: bool,
+) -> Leg:
+    """One position, validated, with its schedule on ``venue`` (the rule version of the
+    account's day) and, on Bybit, its fee to close at the bankruptcy price."""
+    pid = spec.id
+    fee = account.taker_fee_rate or ZERO
+    market = market_for(spec.symbol)
+    _check_spec(spec, market, account.collateral)
     size, quantity, entry_value = size_of(spec, market)
     plan = schedule(
         spec,

@@ -193,34 +193,45 @@ def schedule(
     else:
         assert table is not None
         assert entry_bracket is not None
-        if (
-            table.unit is TierUnit.CONTRACTS
-            or not venue.uses_brackets
-            or venue.maintenance_basis == MaintenanceBasis.ENTRY
-        ):
-            # one tier, chosen at entry: by contracts (OKX) or by the entry value
-            brackets: tuple[Bracket, ...] = (entry_bracket,)
-        else:
-            brackets = table.brackets
-        tiers = tuple(
-            Tier(
-                bracket.cap if index < len(brackets) - 1 else None,
-                bracket.maintenance_margin_rate + extra,
-                (
-                    amount_override
-                    if amount_override is not None
-                    else bracket.maintenance_amount
-                    if venue.uses_maintenance_amount
-                    else ZERO
-                ),
-            )
-            for index, bracket in enumerate(brackets)
-        )
+        tiers = _table_tiers(table, entry_bracket, venue, extra, amount_override)
     fixed = None
     if venue.maintenance_basis == MaintenanceBasis.ENTRY:
         fixed = entry_value * tiers[0].rate - tiers[0].amount
     leverage_table = table if spec.max_leverage is None else None
     return Schedule(tiers, fixed, max_leverage, source, leverage_table)
+
+
+def _table_tiers(
+    table: BracketTable,
+    entry_bracket: Bracket,
+    venue: Venue,
+    extra: Decimal,
+    amount_override: Decimal | None,
+) -> tuple[Tier, ...]:
+    """The tiers a table gives a position: all of them, walked by the notional at the mark, or
+    one chosen at entry (by contracts on OKX, by the entry value where maintenance is on it)."""
+    if (
+        table.unit is TierUnit.CONTRACTS
+        or not venue.uses_brackets
+        or venue.maintenance_basis == MaintenanceBasis.ENTRY
+    ):
+        brackets: tuple[Bracket, ...] = (entry_bracket,)
+    else:
+        brackets = table.brackets
+    return tuple(
+        Tier(
+            bracket.cap if index < len(brackets) - 1 else None,
+            bracket.maintenance_margin_rate + extra,
+            (
+                amount_override
+                if amount_override is not None
+                else bracket.maintenance_amount
+                if venue.uses_maintenance_amount
+                else ZERO
+            ),
+        )
+        for index, bracket in enumerate(brackets)
+    )
 
 
 def _grouped(value: Decimal) -> str:

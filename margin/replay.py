@@ -128,11 +128,7 @@ def replay(
     moves = _parsed_path(path, {leg.market.symbol for leg in legs})
     state = _State(cross_wallet=start.account.cross_wallet_balance)
     if fee:
-        for leg in legs:
-            amount = leg.entry_value * fee
-            state.cross_wallet -= amount
-            state.fees += amount
-            state.events.append(Event(0, "fee", leg.id, leg.entry_price, amount, ZERO))
+        _charge_open_fees(legs, state, fee)
 
     equity = []
     for step in range(len(moves) + 1):
@@ -188,6 +184,15 @@ class _State:
     realized: Decimal = ZERO
     liquidated: list[str] = field(default_factory=list)
     closed: dict[str, PositionResult] = field(default_factory=dict)
+
+
+def _charge_open_fees(legs: list[Leg], state: _State, fee: Decimal) -> None:
+    """The fee to open, ``rate x entry value``, charged to the wallet before step 0."""
+    for leg in legs:
+        amount = leg.entry_value * fee
+        state.cross_wallet -= amount
+        state.fees += amount
+        state.events.append(Event(0, "fee", leg.id, leg.entry_price, amount, ZERO))
 
 
 def _parsed_path(path: list[dict[str, Decimal]], symbols: set[str]) -> list[dict[str, Decimal]]:
