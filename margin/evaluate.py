@@ -352,29 +352,9 @@ def _leg(
             position_id=pid,
         )
     initial_margin = entry_value / spec.leverage
-    isolated_margin = None
-    close_fee = ZERO
-    if spec.margin_mode is MarginMode.CROSS:
-        if spec.isolated_margin is not None:
-            raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=pid)
-    else:
-        if venue.close_fee_in_margins:
-            close_fee = isolated_close_fee(
-                entry_value,
-                spec.leverage,
-                spec.side.sign,
-                fee,
-                inverse=market.kind is ContractKind.INVERSE,
-            )
-        isolated_margin = spec.isolated_margin
-        if isolated_margin is None:
-            isolated_margin = initial_margin + close_fee
-        elif opening_rules and isolated_margin < initial_margin:
-            raise MarginError(
-                ISOLATED_MARGIN_BELOW_INITIAL.format(initial_margin=_plain(initial_margin)),
-                field="isolated_margin",
-                position_id=pid,
-            )
+    isolated_margin, close_fee = _own_margin(
+        spec, venue, market, entry_value, initial_margin, fee, opening_rules=opening_rules
+    )
     return Leg(
         ids=(pid,),
         market=market,
@@ -394,6 +374,45 @@ def _leg(
         leverage_table=plan.leverage_table.name if plan.leverage_table is not None else None,
         close_fee=close_fee,
     )
+
+
+def _own_margin(
+    spec: PositionSpec,
+    venue: Venue,
+    market: Market,
+    entry_value: Decimal,
+    initial_margin: Decimal,
+    fee: Decimal,
+    *,
+    opening_rules: bool,
+) -> tuple[Decimal | None, Decimal]:
+    """(isolated margin, fee to close held in it): None for a cross position, which has no
+    margin of its own; an isolated one defaults to its initial margin (plus, on Bybit, the fee to
+    close at the bankruptcy price) and on opening may not hold less than the initial margin."""
+    pid = spec.id
+    if spec.margin_mode is MarginMode.CROSS:
+        if spec.isolated_margin is not None:
+            raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=pid)
+        return None, ZERO
+    close_fee = ZERO
+    if venue.close_fee_in_margins:
+        close_fee = isolated_close_fee(
+            entry_value,
+            spec.leverage,
+            spec.side.sign,
+            fee,
+            inverse=market.kind is ContractKind.INVERSE,
+        )
+    isolated_margin = spec.isolated_margin
+    if isolated_margin is None:
+        return initial_margin + close_fee, close_fee
+    if opening_rules and isolated_margin < initial_margin:
+        raise MarginError(
+            ISOLATED_MARGIN_BELOW_INITIAL.format(initial_margin=_plain(initial_margin)),
+            field="isolated_margin",
+            position_id=pid,
+        )
+    return isolated_margin, close_fee
 
 
 def isolated_close_fee(
