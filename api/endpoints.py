@@ -9,7 +9,8 @@ never through a float). Every bad input answers 422 with the path of the bad fie
 from __future__ import annotations
 
 import json
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from typing import Annotated, Any, Literal
 
 from django.conf import settings
@@ -32,9 +33,11 @@ from margin import (
     PositionResult,
     PositionSpec,
     evaluate,
+    initial_margin_of,
     replay,
 )
 from margin import errors as engine_errors
+from margin.match import match_exchange
 from margin.montecarlo import (
     DEFAULT_HORIZON_HOURS,
     DEFAULT_PATHS,
@@ -53,11 +56,26 @@ MAX_ABSOLUTE = Decimal("1e15")
 MAX_DECIMAL_PLACES = 18
 # Responses: decimal strings rounded half-even to this many places, trailing zeros dropped.
 RESPONSE_PLACES = Decimal("1e-12")
+# Figures are written out up to this size (inputs below 1e15 reach about 1e18 through leverage);
+# a figure beyond it is refused with a message naming it rather than written as digits.
+MAX_OUTPUT = Decimal("1e24")
+OUTPUT_DIGITS = 60  # enough for MAX_OUTPUT with 12 decimals, far beyond the 28 of the default
 
 MALFORMED_JSON = "The request body is not valid JSON."
 TOO_MANY_DECIMALS = f"Use at most {MAX_DECIMAL_PLACES} decimal places."
 BODY_TOO_LARGE = "The request body is larger than {limit:,} bytes; send fewer path steps."
 UNEXPECTED_ARITHMETIC = "These numbers cannot be computed together; check the sizes and prices."
+FIGURE_TOO_LARGE = (
+    "The {figure} comes to more than 10^24; check the sizes and prices of the positions."
+)
+
+
+class FigureTooLarge(ArithmeticError):
+    """A result beyond ``MAX_OUTPUT``: named, so the 422 says which figure."""
+
+    def __init__(self, figure: str):
+        super().__init__(figure)
+        self.figure = figure
 
 
 class DecimalJSONParser(Parser):
@@ -79,7 +97,7 @@ def _to_decimal(value: Any) -> Decimal:
         value = value.strip().replace("_", "x")  # Decimal would accept "1_000"
     try:
         number = value if isinstance(value, Decimal) else Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
+    except (InvalidOperation, TypeError, ValueError, OverflowError):
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER) from None
     if not number.is_finite():
         raise PydanticCustomError("decimal_parsing", engine_errors.NOT_A_NUMBER)
@@ -105,6 +123,76 @@ DecimalIn = Annotated[
         }
     ),
 ]
+POSITIVE_PATTERN = r"^(\d*[1-9]\d*(\.\d+)?|\d+\.\d*[1-9]\d*)$"
+NON_NEGATIVE_PATTERN = r"^\d+(\.\d+)?$"
+# The same decimals, documented with the bounds the engine enforces (it answers 422 beyond them).
+PositiveDecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": POSITIVE_PATTERN},
+                {"type": "number", "exclusiveMinimum": 0},
+            ],
+            "description": "A decimal number above zero, as a string (preferred) or a number.",
+        }
+    ),
+]
+NonNegativeDecimalIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": NON_NEGATIVE_PATTERN},
+                {"type": "number", "minimum": 0},
+            ],
+            "description": "A decimal number of zero or more, as a string or a number.",
+        }
+    ),
+]
+FractionIn = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^0*(\.\d+)?$|^0*\.\d+$"},
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+            ],
+            "description": "A fraction from 0 up to (not including) 1: 0.005 means 0.5%.",
+        }
+    ),
+]
+
+
+def _to_day(value: Any) -> date:
+    """A day from its ISO text only: JSON has no date, and a number is not one."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", engine_errors.BAD_DATE)
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("date_parsing", engine_errors.BAD_DATE) from None
+
+
+DayIn = Annotated[
+    date,
+    BeforeValidator(_to_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": (
+                "Use the venue's tables and rules in force on this day (YYYY-MM-DD), e.g. "
+                '"2024-05-28"; default: the newest. Each result names the table it used.'
+            ),
+        }
+    ),
+]
 DecimalOut = Annotated[
     str | None, WithJsonSchema({"type": ["string", "null"], "examples": ["58793.969849246231"]})
 ]
@@ -112,11 +200,18 @@ Symbol = Literal[tuple(MARKETS)]  # type: ignore[valid-type]
 VenueName = Literal[tuple(VENUES)]  # type: ignore[valid-type]
 
 
-def _out(value: Decimal | None) -> str | None:
-    """A result as a decimal string: exact to 12 decimal places, no exponent, no trailing zeros."""
+def _out(value: Decimal | None, figure: str = "result") -> str | None:
+    """A result as a decimal string: exact to 12 decimal places, no exponent, no trailing zeros.
+    Quantized with enough digits for any figure below ``MAX_OUTPUT`` (the default 28 digits would
+    fail from 10^16 on); beyond it, ``FigureTooLarge`` names the figure."""
     if value is None:
         return None
-    text = f"{value.quantize(RESPONSE_PLACES, rounding=ROUND_HALF_EVEN):f}"
+    if value.copy_abs() >= MAX_OUTPUT:
+        raise FigureTooLarge(figure.replace("_", " "))
+    with localcontext() as context:
+        context.prec = OUTPUT_DIGITS
+        rounded = value.quantize(RESPONSE_PLACES, rounding=ROUND_HALF_EVEN)
+    text = f"{rounded:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -138,17 +233,19 @@ class PositionIn(Schema):
     contract: Literal["linear", "inverse"] | None = None
     side: Literal["long", "short"]
     margin_mode: Literal["isolated", "cross"]
-    entry_price: DecimalIn | None = Field(None, description="Default: the market's price.")
-    quantity: DecimalIn | None = Field(None, description="Base units (e.g. BTC).")
-    notional: DecimalIn | None = Field(None, description="Value at entry, quote currency.")
-    contracts: DecimalIn | None = None
-    contract_size: DecimalIn | None = Field(None, description="Default: the market's.")
-    leverage: DecimalIn
-    isolated_margin: DecimalIn | None = Field(None, description="Default: the initial margin.")
-    mark_price: DecimalIn | None = Field(None, description="Default: the entry price.")
-    maintenance_margin_rate: DecimalIn | None = Field(None, description="Fraction; overrides.")
-    maintenance_amount: DecimalIn | None = None
-    max_leverage: DecimalIn | None = None
+    entry_price: PositiveDecimalIn | None = Field(None, description="Default: the market's price.")
+    quantity: PositiveDecimalIn | None = Field(None, description="Base units (e.g. BTC).")
+    notional: PositiveDecimalIn | None = Field(None, description="Value at entry, quote currency.")
+    contracts: PositiveDecimalIn | None = None
+    contract_size: PositiveDecimalIn | None = Field(None, description="Default: the market's.")
+    leverage: PositiveDecimalIn
+    isolated_margin: PositiveDecimalIn | None = Field(
+        None, description="Default: the initial margin; at least it on opening."
+    )
+    mark_price: PositiveDecimalIn | None = Field(None, description="Default: the entry price.")
+    maintenance_margin_rate: FractionIn | None = Field(None, description="Overrides the table.")
+    maintenance_amount: NonNegativeDecimalIn | None = None
+    max_leverage: PositiveDecimalIn | None = None
     bracket_table: str | None = Field(None, max_length=60)
 
 
@@ -191,17 +288,20 @@ class AccountIn(Schema):
 
     venue: VenueName = "binance"
     collateral: str = Field("USDT", min_length=2, max_length=10)
-    wallet_balance: DecimalIn
-    taker_fee_rate: DecimalIn | None = None
+    wallet_balance: NonNegativeDecimalIn
+    taker_fee_rate: FractionIn | None = None
     funding_rate: DecimalIn = Decimal("0")
+    parameters_as_of: DayIn | None = None
     positions: list[PositionIn] = Field(min_length=1, max_length=MAX_POSITIONS)
 
 
 class SimulateIn(AccountIn):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_REQUEST]})
 
-    funding_every: int | None = Field(None, ge=1, description="Steps between funding payments.")
-    path: list[dict[Symbol, DecimalIn]] = Field(  # type: ignore[valid-type]
+    funding_every: int | None = Field(
+        None, ge=1, strict=True, description="Steps between funding payments."
+    )
+    path: list[dict[Symbol, PositiveDecimalIn]] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=MAX_PATH_LENGTH
     )
 
@@ -215,8 +315,8 @@ class MonteCarloIn(AccountIn):
     correlation: DecimalIn = Field(Decimal("0.8"), description="Between every pair of symbols.")
     horizon_hours: DecimalIn = DEFAULT_HORIZON_HOURS
     step_minutes: DecimalIn = DEFAULT_STEP_MINUTES
-    paths: int = Field(DEFAULT_PATHS, ge=1, le=MAX_PATHS)
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    paths: int = Field(DEFAULT_PATHS, ge=1, le=MAX_PATHS, strict=True)
+    seed: int = Field(0, ge=0, le=2**63 - 1, strict=True)
 
 
 # --- response ----------------------------------------------------------------------------------
@@ -248,6 +348,17 @@ class PositionOut(Schema):
     open_fee: DecimalOut
     order_cost: DecimalOut
     status: Literal["open", "liquidated"]
+    close_fee: DecimalOut = Field(
+        None, description="Bybit: the fee to close at the bankruptcy price, inside IM and MM."
+    )
+    bracket_table: str | None = Field(
+        None, description="The maintenance table used (null: the request's own rate)."
+    )
+    parameters_effective: str | None = Field(
+        None, description="The table's effective date, or 'before YYYY-MM-DD' / 'undated'."
+    )
+    parameters_source: str | None = Field(None, description="Where the table was published.")
+    maintenance_basis: Literal["mark", "entry"] = "mark"
 
 
 class AccountOut(Schema):
@@ -280,6 +391,10 @@ class FinalOut(Schema):
 class SimulateOut(Schema):
     engine_version: str
     venue: str
+    parameters_as_of: str | None = Field(
+        None, description="The day whose tables and rules were used (null: the newest)."
+    )
+    rules_version: str = Field("", description="The version of the venue's rules used.")
     notes: list[str]
     positions: list[PositionOut]
     account: AccountOut
@@ -338,9 +453,14 @@ def _position_out(p: PositionResult) -> dict[str, Any]:
         "distance_to_liquidation",
         "open_fee",
         "order_cost",
+        "close_fee",
     ]
-    out: dict[str, Any] = {name: _out(getattr(p, name)) for name in money}
+    out: dict[str, Any] = {name: _out(getattr(p, name), name) for name in money}
     out.update(
+        bracket_table=p.bracket_table,
+        parameters_effective=p.parameters_effective,
+        parameters_source=p.parameters_source,
+        maintenance_basis=p.maintenance_basis,
         id=p.id,
         symbol=p.symbol,
         side=p.side.value,
@@ -362,7 +482,7 @@ def _account_out(a: AccountResult) -> dict[str, Any]:
         "available_balance",
         "margin_ratio",
     ]
-    return {"collateral": a.collateral} | {name: _out(getattr(a, name)) for name in names}
+    return {"collateral": a.collateral} | {name: _out(getattr(a, name), name) for name in names}
 
 
 def _position_ids(payload: AccountIn) -> list[str]:
@@ -382,6 +502,7 @@ def _account_spec(payload: AccountIn, ids: list[str]) -> AccountSpec:
         positions=tuple(positions),
         taker_fee_rate=payload.taker_fee_rate,
         funding_rate=payload.funding_rate,
+        parameters_as_of=payload.parameters_as_of,
     )
 
 
@@ -447,6 +568,10 @@ def _guarded(request: HttpRequest, ids: list[str], compute: Any) -> Any:
         return compute()
     except MarginError as error:
         return _margin_error_response(request, error, ids)
+    except FigureTooLarge as error:
+        message = FIGURE_TOO_LARGE.format(figure=error.figure)
+        item = {"loc": ["body"], "msg": message, "type": "too_large"}
+        return api.create_response(request, {"detail": [item]}, status=422)
     except ArithmeticError:
         item = {"loc": ["body"], "msg": UNEXPECTED_ARITHMETIC, "type": "arithmetic"}
         return api.create_response(request, {"detail": [item]}, status=422)
@@ -474,6 +599,8 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> Any:
         return {
             "engine_version": ENGINE_VERSION,
             "venue": start.venue,
+            "parameters_as_of": start.parameters_as_of,
+            "rules_version": start.rules_version,
             "notes": list(start.notes),
             "positions": [_position_out(p) for p in start.positions],
             "account": _account_out(start.account),
@@ -549,3 +676,118 @@ def monte_carlo(request: HttpRequest, payload: MonteCarloIn) -> Any:
         }
 
     return _guarded(request, ids, compute)
+
+
+# --- match my exchange -------------------------------------------------------------------------
+
+
+class MatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    venue: VenueName = "binance"
+    collateral: str = Field("USDT", min_length=2, max_length=10)
+    wallet_balance: DecimalIn | None = Field(
+        None, description="Default: just enough for the position (its isolated or initial margin)."
+    )
+    taker_fee_rate: DecimalIn | None = None
+    parameters_as_of: DayIn | None = None
+    position: PositionIn
+    shown_liquidation_price: DecimalIn = Field(
+        description="The liquidation price the exchange shows for this position."
+    )
+    tick: DecimalIn = Field(Decimal("0.01"), description="The exchange's price tick.")
+
+
+class MatchStepOut(Schema):
+    step: str
+    change: str
+    liquidation_price: DecimalOut
+    matches: bool
+    suggestion: str
+
+
+class MatchOut(Schema):
+    engine_version: str
+    venue: str
+    parameters_as_of: str | None
+    rules_version: str
+    shown_liquidation_price: DecimalOut
+    liquidation_price: DecimalOut
+    displayed_liquidation_price: DecimalOut
+    difference: DecimalOut
+    matched: bool
+    position: PositionOut
+    steps: list[MatchStepOut]
+
+
+@api.post(
+    "/match-my-exchange",
+    response={200: MatchOut, 422: ErrorOut},
+    tags=["engine"],
+    summary="Reproduce the liquidation price an exchange shows, and name what differs",
+    url_name="match-my-exchange",
+)
+def match_my_exchange(request: HttpRequest, payload: MatchIn) -> Any:
+    """One real position and the liquidation price the exchange shows for it: the engine's own
+    price for it, then each usual cause of a difference checked one at a time (parameter set
+    date, maintenance amount, fees, mark vs entry, funding, rounding to the tick), each with the
+    price it gives and what to check."""
+    ids = [payload.position.id or "1"]
+
+    def compute() -> dict[str, Any]:
+        fields = payload.position.model_dump(exclude_none=True, exclude={"id"})
+        fields.setdefault("entry_price", MARKETS[payload.position.symbol].default_price)
+        spec = PositionSpec(id=ids[0], **fields)
+        wallet = payload.wallet_balance
+        if wallet is None:
+            wallet = spec.isolated_margin or initial_margin_of(spec)
+        account = AccountSpec(
+            wallet_balance=wallet,
+            collateral=payload.collateral,
+            positions=(spec,),
+            taker_fee_rate=payload.taker_fee_rate,
+            parameters_as_of=payload.parameters_as_of,
+        )
+        result = match_exchange(
+            account, payload.shown_liquidation_price, venue=payload.venue, tick=payload.tick
+        )
+        return {
+            "engine_version": ENGINE_VERSION,
+            "venue": result.evaluation.venue,
+            "parameters_as_of": result.evaluation.parameters_as_of,
+            "rules_version": result.evaluation.rules_version,
+            "shown_liquidation_price": _out(result.shown),
+            "liquidation_price": _out(result.reproduced),
+            "displayed_liquidation_price": _out(result.displayed),
+            "difference": _out(result.difference),
+            "matched": result.matched,
+            "position": _position_out(result.evaluation.positions[0]),
+            "steps": [
+                {
+                    "step": s.step,
+                    "change": s.change,
+                    "liquidation_price": _out(s.liquidation_price),
+                    "matches": s.matches,
+                    "suggestion": s.suggestion,
+                }
+                for s in result.steps
+            ],
+        }
+
+    try:
+        return compute()
+    except FigureTooLarge as error:
+        message = FIGURE_TOO_LARGE.format(figure=error.figure)
+        item = {"loc": ["body"], "msg": message, "type": "too_large"}
+        return api.create_response(request, {"detail": [item]}, status=422)
+    except MarginError as error:
+        loc: list[str | int] = ["body"]
+        if error.position_id is not None:
+            loc.append("position")
+        if error.field:
+            loc.append(error.field)
+        item = {"loc": loc, "msg": error.message, "type": "margin_error"}
+        return api.create_response(request, {"detail": [item]}, status=422)
+    except ArithmeticError:
+        item = {"loc": ["body"], "msg": UNEXPECTED_ARITHMETIC, "type": "arithmetic"}
+        return api.create_response(request, {"detail": [item]}, status=422)

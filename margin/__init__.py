@@ -12,18 +12,23 @@ from margin.evaluate import (
     LiquidationBasis,
     PositionResult,
     evaluate,
-    initial_margin_of,
 )
 from margin.explain import Step, explain
+from margin.margins import initial_margin_of
 from margin.markets import (
     BRACKET_TABLES,
     MARKETS,
+    PARAMETER_TABLES,
     Bracket,
     BracketTable,
     ContractKind,
     Market,
+    TierUnit,
     bracket_for,
+    table_for,
+    tables_of,
 )
+from margin.match import Match, MatchStep, adverse_round, match_exchange
 from margin.model import (
     AccountSpec,
     MarginMode,
@@ -51,10 +56,10 @@ from margin.replay import (
     replay_prepared,
 )
 from margin.sizing import max_open_notional
-from margin.venues import DEFAULT_VENUE, VENUES, Venue
+from margin.venues import DEFAULT_VENUE, VENUES, FundingSource, ModeScope, Venue
 
 # Bump when any result changes (a table, a formula, a default).
-ENGINE_VERSION = "2026.11.1"
+ENGINE_VERSION = "2026.12.1"
 
 __all__ = [
     "BRACKET_TABLES",
@@ -63,6 +68,7 @@ __all__ = [
     "MARKETS",
     "MAX_PATH_STEPS",
     "MAX_REPLAY_STEPS",
+    "PARAMETER_TABLES",
     "VENUES",
     "AccountResult",
     "AccountSpec",
@@ -71,10 +77,14 @@ __all__ = [
     "ContractKind",
     "Evaluation",
     "Event",
+    "FundingSource",
     "LiquidationBasis",
     "MarginError",
     "MarginMode",
     "Market",
+    "Match",
+    "MatchStep",
+    "ModeScope",
     "ModeComparison",
     "ModeOutcome",
     "ModeRisk",
@@ -84,12 +94,15 @@ __all__ = [
     "Replay",
     "Side",
     "Step",
+    "TierUnit",
     "Venue",
+    "adverse_round",
     "bracket_for",
     "compare_modes",
     "evaluate",
     "explain",
     "initial_margin_of",
+    "match_exchange",
     "max_open_notional",
     "marked_to",
     "prepare",
@@ -99,6 +112,8 @@ __all__ = [
     "run_monte_carlo",
     "shock",
     "switch_margin_mode",
+    "table_for",
+    "tables_of",
     "top_up",
     "with_margin_mode",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from margin.evaluate import ZERO, Evaluation, exact
+from margin.evaluate import Evaluation, exact
+from margin.margins import ZERO
 from margin.model import AccountSpec, MarginMode, shock, with_margin_mode
 from margin.replay import Replay, prepare, replay_prepared
 from margin.venues import DEFAULT_VENUE, Venue

@@ -44,6 +44,20 @@ PATH_TOO_LONG = "At most {maximum} steps in a price path."
 PATH_UNKNOWN_SYMBOL = "The path moves {symbol}, which no position holds."
 UNKNOWN_FIGURE = "There is no explanation for {figure!r}."
 NOT_A_NUMBER = "Enter a number."
+BAD_DATE = "Give the date as YYYY-MM-DD (for example 2024-05-28)."
+NO_VENUE_TABLE = (
+    "{venue} has no {symbol} tiers in the engine{when}: enter the maintenance margin rate "
+    "(and amount) your exchange shows."
+)
+NO_TABLE_THAT_OLD = " on {day} (its oldest table is of {oldest})"
+PAST_PUBLISHED_TIERS = (
+    "{table}'s published tiers end at {cap} {unit}: enter the maintenance margin rate (and "
+    "amount) your exchange shows for a larger position."
+)
+MODE_SCOPE_ACCOUNT = (
+    "{venue} sets one margin mode for the whole account: make every position {mode} or every "
+    "position the other mode."
+)
 NUMBER_TOO_LARGE = "This number is too large."
 BAD_SHOCK = "A shock is a fraction above -1 (-0.12 means a 12% fall)."
 MONTE_CARLO_TOO_LARGE = "paths x steps is {path_steps}; the limit is {maximum} path-steps per run."

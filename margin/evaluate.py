@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import heapq
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
@@ -46,34 +44,39 @@ from margin.errors import (
     ISOLATED_MARGINS_EXCEED_WALLET,
     LEVERAGE_ABOVE_MAXIMUM,
     MIXED_MODES_ON_SYMBOL,
+    MODE_SCOPE_ACCOUNT,
     NEGATIVE_MAINTENANCE_AMOUNT,
     NEGATIVE_WALLET,
     NON_POSITIVE_LEVERAGE,
     NON_POSITIVE_MAX_LEVERAGE,
     NON_POSITIVE_PRICE,
-    NON_POSITIVE_SIZE,
-    ONE_SIZE_ONLY,
     RATE_OUT_OF_RANGE,
     TOP_UP_ON_CROSS,
     WRONG_COLLATERAL,
     WRONG_CONTRACT_KIND,
     MarginError,
 )
+from margin.margins import (
+    ONE,
+    PRECISION,
+    TWO,
+    ZERO,
+    Tier,
+    positive,
+    schedule,
+    size_of,
+    tier_size,
+)
 from margin.markets import (
     BracketTable,
     ContractKind,
     Market,
+    TierUnit,
     market_for,
     table_named,
 )
 from margin.model import AccountSpec, MarginMode, PositionSpec, Side
-from margin.venues import DEFAULT_VENUE, MaintenanceBasis, Venue, venue_named
-
-ZERO = Decimal("0")
-ONE = Decimal("1")
-TWO = Decimal("2")
-# Working precision: far beyond the cent, so results are exact for display at any rounding.
-PRECISION = 50
+from margin.venues import DEFAULT_VENUE, MaintenanceBasis, ModeScope, Venue, venue_named
 
 CROSS_NOTE = "Cross liquidation prices hold every other position at its current mark price."
 HEDGE_NOTE = "{symbol}: the long and the short share one cross liquidation price (hedge mode)."
@@ -150,6 +153,14 @@ class PositionResult:
     order_cost: Decimal | None
     status: str
     liquidation_basis: LiquidationBasis | None = None
+    # Bybit: the fee to close at the bankruptcy price, inside IM and MM (None: no fee rate given)
+    close_fee: Decimal | None = None
+    # the parameter set used: the table's name, its effective date and source (None: the
+    # learner's own maintenance rate)
+    bracket_table: str | None = None
+    parameters_effective: str | None = None
+    parameters_source: str | None = None
+    maintenance_basis: str = MaintenanceBasis.MARK  # "entry" where MM is on the entry value
 
 
 @dataclass(frozen=True)
@@ -175,25 +186,21 @@ class AccountResult:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """An account's figures; ``parameters_as_of`` is the day whose tables and rules were used
+    (None: the newest), ``rules_version`` says which version of the venue's rules that was."""
+
     venue: str
     positions: tuple[PositionResult, ...]
     account: AccountResult
     notes: tuple[str, ...]
+    parameters_as_of: str | None = None
+    rules_version: str = ""
 
     def position(self, position_id: str) -> PositionResult:
         return next(p for p in self.positions if p.id == position_id)
 
 
 # --- legs --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Tier:
-    """One piece of a maintenance schedule: notional up to ``cap`` (None: no cap)."""
-
-    cap: Decimal | None
-    rate: Decimal
-    amount: Decimal
 
 
 @dataclass(frozen=True)
@@ -216,28 +223,27 @@ class Leg:
     fixed_maintenance: Decimal | None  # maintenance on entry value (Bybit, textbook)
     table_name: str | None
     leverage_table: str | None = None  # the table whose brackets cap the leverage, if any
+    # Bybit: the fee to close at the bankruptcy price, inside both IM and MM (0 elsewhere)
+    close_fee: Decimal = ZERO
 
     @property
     def id(self) -> str:
         return self.ids[0]
 
-    # Speed (issue 20): the solver reads these a few dozen times per evaluation. They depend on
-    # no mark, so they are computed once per leg (a leg moved to a new mark by the replay keeps
-    # them; one with a changed field is a new instance and computes its own).
-    @functools.cached_property
+    @property
     def inverse(self) -> bool:
         return self.market.kind is ContractKind.INVERSE
 
-    @functools.cached_property
+    @property
     def sign(self) -> Decimal:
         return self.side.sign
 
     # pnl(u) = a*u + c ; notional(u) = b*u
-    @functools.cached_property
+    @property
     def a(self) -> Decimal:
         return -self.sign * self.size if self.inverse else self.sign * self.size
 
-    @functools.cached_property
+    @property
     def c(self) -> Decimal:
         return self.sign * self.entry_value if self.inverse else -self.sign * self.entry_value
 
@@ -277,127 +283,16 @@ class Leg:
         that notional, or the fixed entry-value maintenance."""
         if self.fixed_maintenance is not None:
             rate, amount = self.tiers[0].rate, self.tiers[0].amount
-            return self.fixed_maintenance, rate, amount
+            return self.fixed_maintenance + self.close_fee, rate, amount
         notional = self.notional(price)
         tier = self.tier_at(notional)
-        return notional * tier.rate - tier.amount, tier.rate, tier.amount
+        return notional * tier.rate - tier.amount + self.close_fee, tier.rate, tier.amount
 
 
-def _positive(value: Decimal | None, message: str, field: str, position_id: str) -> None:
-    if value is not None and value <= 0:
-        raise MarginError(message, field=field, position_id=position_id)
-
-
-def _size_of(spec: PositionSpec, market: Market) -> tuple[Decimal, Decimal, Decimal]:
-    """(size, quantity shown, entry value) from whichever size the spec gives."""
-    given = [
-        name for name in ("quantity", "notional", "contracts") if getattr(spec, name) is not None
-    ]
-    if len(given) != 1:
-        raise MarginError(
-            ONE_SIZE_ONLY, field=given[-1] if given else "quantity", position_id=spec.id
-        )
-    field = given[0]
-    _positive(getattr(spec, field), NON_POSITIVE_SIZE, field, spec.id)
-    _positive(spec.contract_size, NON_POSITIVE_SIZE, "contract_size", spec.id)
-    entry = spec.entry_price
-    contract_size = spec.contract_size or market.contract_size
-    if market.kind is ContractKind.LINEAR:
-        if spec.quantity is not None:
-            return spec.quantity, spec.quantity, spec.quantity * entry
-        if spec.notional is not None:
-            quantity = spec.notional / entry
-            return quantity, quantity, spec.notional
-        assert spec.contracts is not None
-        quantity = spec.contracts * contract_size
-        return quantity, quantity, quantity * entry
-    # inverse: size N in USD; quantity shown in contracts
-    if spec.quantity is not None:
-        usd = spec.quantity * entry
-    elif spec.notional is not None:
-        usd = spec.notional
-    else:
-        assert spec.contracts is not None
-        usd = spec.contracts * contract_size
-    return usd, usd / contract_size, usd / entry
-
-
-def initial_margin_of(spec: PositionSpec) -> Decimal:
-    """Initial margin ``Q*E/L`` (linear, quote) or ``N/(E*L)`` (inverse, coin)."""
-    market = market_for(spec.symbol)
-    _positive(spec.entry_price, NON_POSITIVE_PRICE, "entry_price", spec.id)
-    _positive(spec.leverage, NON_POSITIVE_LEVERAGE, "leverage", spec.id)
-    with localcontext() as context:
-        context.prec = PRECISION
-        return _size_of(spec, market)[2] / spec.leverage
-
-
-def _table_of(spec: PositionSpec, market: Market) -> BracketTable:
-    return table_named(spec.bracket_table) if spec.bracket_table else market.table
-
-
-@functools.lru_cache(maxsize=256)
-def _bracket_tiers(
-    table_name: str, extra: Decimal, amount: Decimal | None, uses_amount: bool
-) -> tuple[Tier, ...]:
-    """A bracket table as maintenance tiers (rate plus ``extra``; cum, or ``amount`` when the
-    position sets one). Speed (issue 20): the same few tables serve every evaluation, so each
-    combination is built once (tables are frozen and known by their unique names)."""
-    table = table_named(table_name)
-    return tuple(
-        Tier(
-            bracket.cap if index < len(table.brackets) - 1 else None,
-            bracket.maintenance_margin_rate + extra,
-            amount if amount is not None else bracket.maintenance_amount if uses_amount else ZERO,
-        )
-        for index, bracket in enumerate(table.brackets)
-    )
-
-
-def _schedule(
-    spec: PositionSpec, market: Market, venue: Venue, entry_value: Decimal, fee: Decimal
-) -> tuple[tuple[Tier, ...], Decimal | None, Decimal, str | None]:
-    """(tiers, fixed maintenance, max leverage, table name) for a position on a venue."""
-    table = _table_of(spec, market)
-    entry_bracket = table.bracket_for(entry_value)
-    if spec.max_leverage is not None:
-        max_leverage = spec.max_leverage
-    elif venue.rate_from_max_leverage:
-        max_leverage = market.hyperliquid_max_leverage
-    else:
-        max_leverage = entry_bracket.max_leverage
-    extra = fee if venue.fee_in_maintenance else ZERO
-
-    if spec.maintenance_margin_rate is not None:
-        tiers = (Tier(None, spec.maintenance_margin_rate + extra, spec.maintenance_amount or ZERO),)
-        name = None
-    elif venue.rate_from_max_leverage:
-        # Hyperliquid docs "Liquidations": MMR = 1 / (2 * max leverage), no maintenance amount.
-        rate = ONE / (TWO * max_leverage)
-        tiers = (Tier(None, rate, spec.maintenance_amount or ZERO),)
-        name = None
-    elif not venue.uses_brackets or venue.maintenance_basis == MaintenanceBasis.ENTRY:
-        amount = entry_bracket.maintenance_amount if venue.uses_maintenance_amount else ZERO
-        if spec.maintenance_amount is not None:
-            amount = spec.maintenance_amount
-        tiers = (Tier(None, entry_bracket.maintenance_margin_rate + extra, amount),)
-        name = table.name
-    else:
-        tiers = _bracket_tiers(
-            table.name, extra, spec.maintenance_amount, venue.uses_maintenance_amount
-        )
-        name = table.name
-    fixed = None
-    if venue.maintenance_basis == MaintenanceBasis.ENTRY:
-        fixed = entry_value * tiers[0].rate - tiers[0].amount
-    return tiers, fixed, max_leverage, name
-
-
-def _leg(
-    spec: PositionSpec, venue: Venue, collateral: str, fee: Decimal, *, opening_rules: bool
-) -> Leg:
+def _check_spec(spec: PositionSpec, market: Market, collateral: str) -> None:
+    """The rules one position must meet on its own: its contract kind and collateral match the
+    market, prices, leverage and maximum leverage are positive, override rates are in range."""
     pid = spec.id
-    market = market_for(spec.symbol)
     if spec.contract is not None and spec.contract is not market.kind:
         raise MarginError(
             WRONG_CONTRACT_KIND.format(symbol=market.symbol, kind=market.kind.value),
@@ -412,19 +307,43 @@ def _leg(
             field="symbol",
             position_id=pid,
         )
-    _positive(spec.entry_price, NON_POSITIVE_PRICE, "entry_price", pid)
-    _positive(spec.mark_price, NON_POSITIVE_PRICE, "mark_price", pid)
-    _positive(spec.leverage, NON_POSITIVE_LEVERAGE, "leverage", pid)
-    _positive(spec.max_leverage, NON_POSITIVE_MAX_LEVERAGE, "max_leverage", pid)
+    positive(spec.entry_price, NON_POSITIVE_PRICE, "entry_price", pid)
+    positive(spec.mark_price, NON_POSITIVE_PRICE, "mark_price", pid)
+    positive(spec.leverage, NON_POSITIVE_LEVERAGE, "leverage", pid)
+    positive(spec.max_leverage, NON_POSITIVE_MAX_LEVERAGE, "max_leverage", pid)
     if spec.maintenance_margin_rate is not None and not (
         ZERO <= spec.maintenance_margin_rate < ONE
     ):
         raise MarginError(RATE_OUT_OF_RANGE, field="maintenance_margin_rate", position_id=pid)
     if spec.maintenance_amount is not None and spec.maintenance_amount < 0:
         raise MarginError(NEGATIVE_MAINTENANCE_AMOUNT, field="maintenance_amount", position_id=pid)
-    size, quantity, entry_value = _size_of(spec, market)
-    tiers, fixed, max_leverage, table_name = _schedule(spec, market, venue, entry_value, fee)
-    if spec.leverage > max_leverage:
+
+
+def _leg(
+    spec: PositionSpec,
+    venue: Venue,
+    account: AccountSpec,
+    *,
+    opening_rules: bool,
+) -> Leg:
+    """One position, validated, with its schedule on ``venue`` (the rule version of the
+    account's day) and, on Bybit, its fee to close at the bankruptcy price."""
+    pid = spec.id
+    fee = account.taker_fee_rate or ZERO
+    market = market_for(spec.symbol)
+    _check_spec(spec, market, account.collateral)
+    size, quantity, entry_value = size_of(spec, market)
+    plan = schedule(
+        spec,
+        market,
+        venue,
+        entry_value=entry_value,
+        quantity=quantity,
+        fee=fee,
+        on=account.parameters_as_of,
+    )
+    max_leverage = plan.max_leverage
+    if max_leverage is not None and spec.leverage > max_leverage:
         raise MarginError(
             LEVERAGE_ABOVE_MAXIMUM.format(
                 leverage=_plain(spec.leverage), maximum=_plain(max_leverage)
@@ -433,20 +352,9 @@ def _leg(
             position_id=pid,
         )
     initial_margin = entry_value / spec.leverage
-    isolated_margin = None
-    if spec.margin_mode is MarginMode.CROSS:
-        if spec.isolated_margin is not None:
-            raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=pid)
-    else:
-        isolated_margin = spec.isolated_margin
-        if isolated_margin is None:
-            isolated_margin = initial_margin
-        elif opening_rules and isolated_margin < initial_margin:
-            raise MarginError(
-                ISOLATED_MARGIN_BELOW_INITIAL.format(initial_margin=_plain(initial_margin)),
-                field="isolated_margin",
-                position_id=pid,
-            )
+    isolated_margin, close_fee = _own_margin(
+        spec, venue, market, entry_value, initial_margin, fee, opening_rules=opening_rules
+    )
     return Leg(
         ids=(pid,),
         market=market,
@@ -460,15 +368,63 @@ def _leg(
         leverage=spec.leverage,
         initial_margin=initial_margin,
         isolated_margin=isolated_margin,
-        tiers=tiers,
-        fixed_maintenance=fixed,
-        table_name=table_name,
-        leverage_table=(
-            None
-            if spec.max_leverage is not None or venue.rate_from_max_leverage
-            else _table_of(spec, market).name
-        ),
+        tiers=plan.tiers,
+        fixed_maintenance=plan.fixed,
+        table_name=plan.table.name if plan.table is not None else None,
+        leverage_table=plan.leverage_table.name if plan.leverage_table is not None else None,
+        close_fee=close_fee,
     )
+
+
+def _own_margin(
+    spec: PositionSpec,
+    venue: Venue,
+    market: Market,
+    entry_value: Decimal,
+    initial_margin: Decimal,
+    fee: Decimal,
+    *,
+    opening_rules: bool,
+) -> tuple[Decimal | None, Decimal]:
+    """(isolated margin, fee to close held in it): None for a cross position, which has no
+    margin of its own; an isolated one defaults to its initial margin (plus, on Bybit, the fee to
+    close at the bankruptcy price) and on opening may not hold less than the initial margin."""
+    pid = spec.id
+    if spec.margin_mode is MarginMode.CROSS:
+        if spec.isolated_margin is not None:
+            raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=pid)
+        return None, ZERO
+    close_fee = ZERO
+    if venue.close_fee_in_margins:
+        close_fee = isolated_close_fee(
+            entry_value,
+            spec.leverage,
+            spec.side.sign,
+            fee,
+            inverse=market.kind is ContractKind.INVERSE,
+        )
+    isolated_margin = spec.isolated_margin
+    if isolated_margin is None:
+        return initial_margin + close_fee, close_fee
+    if opening_rules and isolated_margin < initial_margin:
+        raise MarginError(
+            ISOLATED_MARGIN_BELOW_INITIAL.format(initial_margin=_plain(initial_margin)),
+            field="isolated_margin",
+            position_id=pid,
+        )
+    return isolated_margin, close_fee
+
+
+def isolated_close_fee(
+    entry_value: Decimal, leverage: Decimal, sign: Decimal, fee: Decimal, *, inverse: bool
+) -> Decimal:
+    """Bybit's estimated fee to close an isolated position at its bankruptcy price, inside its
+    IM and MM: ``Size x Entry x (1 - s/Lev) x TakerFeeRate`` for USDT contracts ("The New Margin
+    Calculation", the bankruptcy price being ``Entry x (1 - s/Lev)``); for inverse contracts the
+    coin value at the bankruptcy price ``Entry x Lev / (Lev + s)``, i.e. ``N/E x (1 + s/Lev)``."""
+    if inverse:
+        return entry_value * (ONE + sign / leverage) * fee
+    return entry_value * (ONE - sign / leverage) * fee
 
 
 def _plain(value: Decimal) -> str:
@@ -488,8 +444,10 @@ def _merge(legs: list[Leg]) -> Leg:
     entry_value = sum((leg.entry_value for leg in legs), ZERO)
     initial_margin = sum((leg.initial_margin for leg in legs), ZERO)
     leverage = entry_value / initial_margin
+    quantity = sum((leg.quantity for leg in legs), ZERO)
     if first.leverage_table is not None:
-        maximum = table_named(first.leverage_table).bracket_for(entry_value).max_leverage
+        table = table_named(first.leverage_table)
+        maximum = table.bracket_for(tier_size(table, entry_value, quantity)).max_leverage
         if leverage > maximum:
             raise MarginError(
                 LEVERAGE_ABOVE_MAXIMUM.format(leverage=_plain(leverage), maximum=_plain(maximum)),
@@ -511,7 +469,7 @@ def _merge(legs: list[Leg]) -> Leg:
         entry_price=entry_price,
         mark_price=first.mark_price,
         size=size,
-        quantity=sum((leg.quantity for leg in legs), ZERO),
+        quantity=quantity,
         entry_value=entry_value,
         leverage=leverage,
         initial_margin=initial_margin,
@@ -520,13 +478,16 @@ def _merge(legs: list[Leg]) -> Leg:
         fixed_maintenance=fixed,
         table_name=first.table_name,
         leverage_table=first.leverage_table,
+        close_fee=sum((leg.close_fee for leg in legs), ZERO),
     )
 
 
 def build_legs(
     account: AccountSpec, venue: Venue, *, opening_rules: bool = True
 ) -> tuple[list[Leg], list[str]]:
-    """Validate every position, merge same symbol and side, check per-symbol rules."""
+    """Validate every position, merge same symbol and side, check per-symbol rules and the
+    venue's margin-mode scope."""
+    venue = venue.rules_on(account.parameters_as_of)
     fee = account.taker_fee_rate or ZERO
     seen: set[str] = set()
     for spec in account.positions:
@@ -538,7 +499,7 @@ def build_legs(
     raw = []
     for spec in account.positions:
         try:
-            raw.append(_leg(spec, venue, account.collateral, fee, opening_rules=opening_rules))
+            raw.append(_leg(spec, venue, account, opening_rules=opening_rules))
         except MarginError as error:
             error.position_id = error.position_id or spec.id
             raise
@@ -577,7 +538,59 @@ def build_legs(
             legs.append(_merge(group))
         else:
             legs.append(group[0])
-    return legs, notes
+    _check_mode_scope(raw, venue)
+    extra = fee if venue.fee_in_maintenance else ZERO
+    return _contract_tiers_in_cross(legs, extra), notes
+
+
+def _check_mode_scope(legs: list[Leg], venue: Venue) -> None:
+    """Bybit's Unified Trading Account has one margin mode for the whole account ("the selected
+    margin mode will apply to your entire account", Bybit help "Differences Between the Margin
+    Modes Under the Unified Trading Account", 2025-05-12; API: "Isolated margin mode for UTA is
+    account level"). Binance's per-symbol rule is checked per symbol above."""
+    if venue.mode_scope is not ModeScope.ACCOUNT or not legs:
+        return
+    first = legs[0]
+    for leg in legs[1:]:
+        if leg.margin_mode is not first.margin_mode:
+            raise MarginError(
+                MODE_SCOPE_ACCOUNT.format(venue=venue.label, mode=first.margin_mode.value),
+                field="margin_mode",
+                position_id=leg.id,
+            )
+
+
+def _contract_tiers_in_cross(legs: list[Leg], extra: Decimal) -> list[Leg]:
+    """OKX picks a cross position's tier from the long and the short contracts of the
+    instrument added together (OKEx tiered maintenance FAQ, 2019: "10,000 long + 15,000 short
+    -> 25,000"); an isolated one counts its own contracts."""
+    totals: dict[str, Decimal] = {}
+    for leg in legs:
+        table = _contracts_table(leg)
+        if table is not None and leg.margin_mode is MarginMode.CROSS:
+            assert table.contract_value is not None
+            totals[leg.market.symbol] = (
+                totals.get(leg.market.symbol, ZERO) + leg.quantity / table.contract_value
+            )
+    if not totals:
+        return legs
+    result = []
+    for leg in legs:
+        table = _contracts_table(leg)
+        if table is not None and leg.market.symbol in totals:
+            bracket = table.bracket_for(totals[leg.market.symbol])
+            leg = dataclasses.replace(
+                leg, tiers=(Tier(None, bracket.maintenance_margin_rate + extra, ZERO),)
+            )
+        result.append(leg)
+    return result
+
+
+def _contracts_table(leg: Leg) -> BracketTable | None:
+    if leg.table_name is None:
+        return None
+    table = table_named(leg.table_name)
+    return table if table.unit is TierUnit.CONTRACTS else None
 
 
 def _with_mark(leg: Leg, mark: Decimal) -> Leg:
@@ -588,7 +601,12 @@ def _with_mark(leg: Leg, mark: Decimal) -> Leg:
 
 
 def _coefficients(
-    legs: list[Leg], base: Decimal, probe: Decimal, *, with_maintenance: bool
+    legs: list[Leg],
+    base: Decimal,
+    probe: Decimal,
+    *,
+    with_maintenance: bool,
+    close_fee_rate: Decimal = ZERO,
 ) -> tuple[Decimal, Decimal, list[Tier]]:
     """``f(u) = A*u + B`` on the segment holding ``probe`` (a point strictly inside it, so that
     rounding at a boundary cannot pick the neighbouring bracket), with each leg's tier."""
@@ -598,7 +616,9 @@ def _coefficients(
         a_total += leg.a
         b_total += leg.c
         if not with_maintenance:
+            a_total -= leg.b * close_fee_rate  # what closing at that price costs
             continue
+        b_total -= leg.close_fee
         if leg.fixed_maintenance is not None:
             b_total -= leg.fixed_maintenance
             tiers.append(leg.tiers[0])
@@ -610,43 +630,18 @@ def _coefficients(
     return a_total, b_total, tiers
 
 
-def _breaks_beyond(legs: list[Leg], u_mark: Decimal, direction: int) -> Iterator[Decimal]:
-    """The values of ``u`` beyond the mark (below it for ``direction < 0``) at which a leg's
-    maintenance tier changes, nearest first and each only once.
-
-    Speed (issue 20): a boundary is ``cap / size``, a 50-digit division, and the walk usually
-    stops within a segment or two; so the side of the mark a cap lies on is read from
-    ``cap`` against the notional at the mark, and a boundary is divided out only when the walk
-    reaches it."""
-    streams = []
-    for leg in legs:
-        if leg.fixed_maintenance is not None:
-            continue
-        at_mark = leg.b * u_mark
-        caps = [t.cap for t in leg.tiers if t.cap is not None]
-        if direction < 0:
-            chosen = sorted((c for c in caps if c < at_mark), reverse=True)
-        else:
-            chosen = sorted(c for c in caps if c > at_mark)
-        streams.append(_divided(chosen, leg.b))
-    previous = None
-    for value in heapq.merge(*streams, reverse=direction < 0):
-        if value != previous:
-            yield value
-            previous = value
-
-
-def _divided(caps: list[Decimal], size: Decimal) -> Iterator[Decimal]:
-    for cap in caps:
-        yield cap / size
-
-
 def solve_price(
-    legs: list[Leg], base: Decimal, *, with_maintenance: bool = True
+    legs: list[Leg],
+    base: Decimal,
+    *,
+    with_maintenance: bool = True,
+    close_fee_rate: Decimal = ZERO,
 ) -> tuple[Decimal | None, list[Tier]]:
     """The price nearest the mark at which ``base + sum(uPnL - maintenance) = 0`` for ``legs``
     (all on one symbol), with the tiers in force there. None when no positive price solves it.
-    ``with_maintenance=False`` solves ``margin balance = 0``: the bankruptcy price.
+    ``with_maintenance=False`` solves ``margin balance = fee to close there``: the bankruptcy
+    price (Bybit's includes the fee to close, e.g. ``1.00075 x 10,000 / (10,000/8,000 + 0.5)``
+    in its inverse cross example; elsewhere ``close_fee_rate`` is 0 and the balance is 0).
 
     The walk goes segment by segment (bracket boundaries of every leg) outward from the mark in
     both directions; inside a segment ``f`` is linear and its root is Binance's formula with that
@@ -654,20 +649,29 @@ def solve_price(
     boundary: a sign change across the jump puts the price at the boundary."""
     leg0 = legs[0]
     u_mark = leg0.u_of(leg0.mark_price)
+    breaks: set[Decimal] = set()
+    if with_maintenance:
+        for leg in legs:
+            if leg.fixed_maintenance is None:
+                breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
     best: tuple[Decimal, Decimal, list[Tier]] | None = None
     for direction in (-1, 1):
-        breaks = _breaks_beyond(legs, u_mark, direction) if with_maintenance else iter(())
-        last: Decimal | None = ZERO if direction < 0 else None  # price 0, or no end upwards
-        ends: Iterator[Decimal | None] = itertools.chain(breaks, [last])
+        ends: list[Decimal | None] = []
+        if direction < 0:
+            ends.extend(b for b in sorted(breaks, reverse=True) if b < u_mark)
+            ends.append(ZERO)
+        else:
+            ends.extend(b for b in sorted(breaks) if b > u_mark)
+            ends.append(None)
         near, previous_value = u_mark, None
         for far in ends:
-            if best is not None and abs(leg0.price_of(near) - leg0.mark_price) >= best[0]:
-                # Speed (issue 20): segments run outward, so none from here on can hold a root
-                # nearer the mark than the one already found in the other direction.
-                break
             probe = near * TWO + ONE if far is None else (near + far) / TWO
             a_total, b_total, tiers = _coefficients(
-                legs, base, probe, with_maintenance=with_maintenance
+                legs,
+                base,
+                probe,
+                with_maintenance=with_maintenance,
+                close_fee_rate=close_fee_rate,
             )
             root = None
             if previous_value is not None and (previous_value > 0) != (
@@ -718,6 +722,41 @@ def evaluate_legs(
     notes: list[str] | None = None,
 ) -> Evaluation:
     """Evaluate ``account`` (or prepared ``legs`` with a ``cross_wallet``, for the replay)."""
+    day = account.parameters_as_of
+    rules_version = venue.rules_version(day)
+    venue = venue.rules_on(day)
+    _check_account(account)
+    if legs is None:
+        legs, notes = build_legs(account, venue, opening_rules=opening_rules)
+    notes = list(notes or [])
+    # Sums run in one canonical order, so that reordering the positions cannot change even the
+    # last digit of a result.
+    shown_order = [leg.id for leg in legs]
+    pool = _cross_pool(
+        account, venue, sorted(legs, key=lambda leg: leg.id), cross_wallet, opening_rules
+    )
+    results = [_position_result(account, venue, pool, leg, notes) for leg in pool.legs]
+    position_of = {result.id: result for result in results}
+    results = [position_of[position_id] for position_id in shown_order]
+    if pool.cross:
+        notes.insert(0, CROSS_NOTE)
+    for leg in pool.legs:
+        if leg.table_name and table_named(leg.table_name).illustrative:
+            note = ILLUSTRATIVE_NOTE.format(symbol=leg.market.symbol, table=leg.table_name)
+            if note not in notes:
+                notes.append(note)
+    return Evaluation(
+        venue.name,
+        tuple(results),
+        _account_result(account, pool, results),
+        tuple(notes),
+        parameters_as_of=day.isoformat() if day is not None else None,
+        rules_version=rules_version,
+    )
+
+
+def _check_account(account: AccountSpec) -> None:
+    """The account-wide rules: a wallet of zero or more, fee and funding rates in range."""
     fee = account.taker_fee_rate
     if account.wallet_balance < 0:
         raise MarginError(NEGATIVE_WALLET, field="wallet_balance")
@@ -725,13 +764,39 @@ def evaluate_legs(
         raise MarginError(FEE_RATE_OUT_OF_RANGE, field="taker_fee_rate")
     if not -ONE < account.funding_rate < ONE:
         raise MarginError(FUNDING_RATE_OUT_OF_RANGE, field="funding_rate")
-    if legs is None:
-        legs, notes = build_legs(account, venue, opening_rules=opening_rules)
-    notes = list(notes or [])
-    # Sums run in one canonical order, so that reordering the positions cannot change even the
-    # last digit of a result.
-    shown_order = [leg.id for leg in legs]
-    legs = sorted(legs, key=lambda leg: leg.id)
+
+
+@dataclass(frozen=True)
+class _Pool:
+    """The figures every position's result reads: the legs in canonical order, the cross wallet
+    and the cross legs' sums, and each leg's uPnL and (maintenance, MMR, cum) at its mark."""
+
+    legs: list[Leg]
+    cross: list[Leg]
+    isolated_total: Decimal
+    cross_wallet: Decimal
+    cross_initial: Decimal
+    cross_initial_held: Decimal  # what the available balance deducts (at mark, with close fees)
+    cross_balance: Decimal
+    cross_maintenance: Decimal
+    pnl: dict[str, Decimal]
+    maintenance: dict[str, tuple[Decimal, Decimal, Decimal]]
+
+    @property
+    def cross_liquidated(self) -> bool:
+        return bool(self.cross) and self.cross_balance <= self.cross_maintenance
+
+
+def _cross_pool(
+    account: AccountSpec,
+    venue: Venue,
+    legs: list[Leg],
+    cross_wallet: Decimal | None,
+    opening_rules: bool,
+) -> _Pool:
+    """The cross wallet (what the isolated margins leave of the wallet) and the cross sums; on
+    opening, the isolated margins and the cross initial margin must fit the wallet. The initial
+    margin the available balance deducts is at the mark where the venue says so."""
     isolated_total = sum((leg.isolated_margin or ZERO for leg in legs), ZERO)
     if cross_wallet is None:
         cross_wallet = account.wallet_balance - isolated_total
@@ -751,123 +816,175 @@ def evaluate_legs(
             ),
             field="wallet_balance",
         )
-
     pnl = {leg.id: leg.pnl(leg.mark_price) for leg in legs}
-    maint = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
-    cross_pnl = sum((pnl[leg.id] for leg in cross), ZERO)
-    cross_mm = sum((maint[leg.id][0] for leg in cross), ZERO)
-    cross_balance = cross_wallet + cross_pnl
-    cross_liquidated = bool(cross) and cross_balance <= cross_mm
-
-    results = []
-    for leg in legs:
-        mm, rate, amount = maint[leg.id]
-        if leg.margin_mode is MarginMode.ISOLATED:
-            assert leg.isolated_margin is not None
-            group = [leg]
-            base = leg.isolated_margin
-            bankrupt_base = base
-            other_mm = other_pnl = ZERO
-            balance = leg.isolated_margin + pnl[leg.id]
-            status_liquidated = balance <= mm
-        else:
-            symbol = leg.market.symbol
-            group = [g for g in cross if g.market.symbol == symbol]
-            others = [g for g in cross if g.market.symbol != symbol]
-            other_mm = sum((maint[g.id][0] for g in others), ZERO)
-            other_pnl = sum((pnl[g.id] for g in others), ZERO)
-            base = cross_wallet - other_mm + other_pnl
-            bankrupt_base = cross_wallet + other_pnl
-            balance = cross_balance
-            status_liquidated = cross_liquidated
-        liquidation, tiers = solve_price(group, base)
-        bankruptcy, _ = solve_price(group, bankrupt_base, with_maintenance=False)
-        own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
-        basis = LiquidationBasis(
-            wallet_balance=leg.isolated_margin if leg.isolated_margin is not None else cross_wallet,
-            other_maintenance_margin=other_mm,
-            other_unrealized_pnl=other_pnl,
-            maintenance_margin_rate=own_tier.rate,
-            maintenance_amount=own_tier.amount,
-            shared_with=tuple(g.id for g in group if g is not leg),
-        )
-        if len(group) > 1 and leg is group[0]:
-            notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
-        open_fee = order_cost = None
-        if fee is not None:
-            open_fee = leg.entry_value * fee
-            order_cost = leg.initial_margin + open_fee
-            if venue.close_fee_in_order_cost and bankruptcy is not None:
-                order_cost += leg.notional(bankruptcy) * fee
-        if leg.margin_mode is MarginMode.ISOLATED:
-            ratio = _ratio(mm, balance)
-        else:
-            ratio = _ratio(cross_mm, cross_balance)
-        results.append(
-            PositionResult(
-                id=leg.id,
-                symbol=leg.market.symbol,
-                side=leg.side,
-                margin_mode=leg.margin_mode,
-                contract=leg.market.kind,
-                collateral=account.collateral,
-                venue=venue.name,
-                entry_price=leg.entry_price,
-                mark_price=leg.mark_price,
-                quantity=leg.quantity,
-                notional=leg.notional(leg.mark_price),
-                leverage=leg.leverage,
-                initial_margin=leg.initial_margin,
-                isolated_margin=leg.isolated_margin,
-                maintenance_margin=mm,
-                maintenance_margin_rate=rate,
-                maintenance_amount=amount,
-                unrealized_pnl=pnl[leg.id],
-                margin_balance=balance,
-                margin_ratio=ratio,
-                liquidation_price=liquidation,
-                bankruptcy_price=bankruptcy,
-                distance_to_liquidation=(
-                    abs(liquidation - leg.mark_price) / leg.mark_price
-                    if liquidation is not None
-                    else None
-                ),
-                open_fee=open_fee,
-                order_cost=order_cost,
-                status="liquidated" if status_liquidated else "open",
-                liquidation_basis=basis,
-            )
-        )
-    position_of = {result.id: result for result in results}
-    results = [position_of[position_id] for position_id in shown_order]
-    if cross:
-        notes.insert(0, CROSS_NOTE)
-    for leg in legs:
-        if leg.table_name and table_named(leg.table_name).illustrative:
-            note = ILLUSTRATIVE_NOTE.format(symbol=leg.market.symbol, table=leg.table_name)
-            if note not in notes:
-                notes.append(note)
-
-    total_pnl = sum(pnl.values(), ZERO)
-    isolated_results = [r for r in results if r.margin_mode is MarginMode.ISOLATED]
-    if cross:
-        margin_ratio = _ratio(cross_mm, cross_balance)
-    elif isolated_results and all(r.margin_ratio is not None for r in isolated_results):
-        margin_ratio = max(r.margin_ratio for r in isolated_results if r.margin_ratio is not None)
+    fee = account.taker_fee_rate
+    if venue.close_fee_in_margins and fee and cross:
+        legs = _with_cross_close_fees(legs, cross, cross_wallet, pnl, fee)
+        cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
+    maintenance = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
+    if venue.cross_initial_at_mark:
+        held = sum((leg.notional(leg.mark_price) / leg.leverage for leg in cross), ZERO)
     else:
-        margin_ratio = None
-    account_result = AccountResult(
+        held = cross_initial
+    held += sum((leg.close_fee for leg in cross), ZERO)
+    return _Pool(
+        legs=legs,
+        cross=cross,
+        isolated_total=isolated_total,
+        cross_wallet=cross_wallet,
+        cross_initial=cross_initial,
+        cross_initial_held=held,
+        cross_balance=cross_wallet + sum((pnl[leg.id] for leg in cross), ZERO),
+        cross_maintenance=sum((maintenance[leg.id][0] for leg in cross), ZERO),
+        pnl=pnl,
+        maintenance=maintenance,
+    )
+
+
+def _with_cross_close_fees(
+    legs: list[Leg],
+    cross: list[Leg],
+    cross_wallet: Decimal,
+    pnl: dict[str, Decimal],
+    fee: Decimal,
+) -> list[Leg]:
+    """Bybit's cross fee to close: each cross leg's notional at its symbol's cross bankruptcy
+    price (the price where the margin balance just pays that fee) times the taker rate, the
+    ``Qty x 0.00075 / BP`` term of Bybit's classic inverse cross formula (help 360039261334)."""
+    fees: dict[str, Decimal] = {}
+    for symbol in {leg.market.symbol for leg in cross}:
+        group = [leg for leg in cross if leg.market.symbol == symbol]
+        others = sum((pnl[leg.id] for leg in cross if leg.market.symbol != symbol), ZERO)
+        bankruptcy, _ = solve_price(
+            group, cross_wallet + others, with_maintenance=False, close_fee_rate=fee
+        )
+        for leg in group:
+            fees[leg.id] = leg.notional(bankruptcy) * fee if bankruptcy is not None else ZERO
+    return [
+        dataclasses.replace(leg, close_fee=fees[leg.id]) if leg.id in fees else leg for leg in legs
+    ]
+
+
+def _position_result(
+    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
+) -> PositionResult:
+    """One position's figures: an isolated leg is solved alone on its own margin; a cross leg
+    with the other legs of its symbol (hedge mode) on the cross wallet, the other symbols held
+    at their marks (``TMM1`` and ``UPNL1`` of Binance's formula)."""
+    fee = account.taker_fee_rate
+    mm, rate, amount = pool.maintenance[leg.id]
+    if leg.margin_mode is MarginMode.ISOLATED:
+        assert leg.isolated_margin is not None
+        group = [leg]
+        base = bankrupt_base = leg.isolated_margin
+        other_mm = other_pnl = ZERO
+        balance = leg.isolated_margin + pool.pnl[leg.id]
+        liquidated = balance <= mm
+        ratio = _ratio(mm, balance)
+    else:
+        symbol = leg.market.symbol
+        group = [g for g in pool.cross if g.market.symbol == symbol]
+        others = [g for g in pool.cross if g.market.symbol != symbol]
+        other_mm = sum((pool.maintenance[g.id][0] for g in others), ZERO)
+        other_pnl = sum((pool.pnl[g.id] for g in others), ZERO)
+        base = pool.cross_wallet - other_mm + other_pnl
+        bankrupt_base = pool.cross_wallet + other_pnl
+        balance = pool.cross_balance
+        liquidated = pool.cross_liquidated
+        ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
+    liquidation, tiers = solve_price(group, base)
+    close_rate = fee if venue.close_fee_in_margins and fee else ZERO
+    bankruptcy, _ = solve_price(
+        group, bankrupt_base, with_maintenance=False, close_fee_rate=close_rate
+    )
+    own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
+    basis = LiquidationBasis(
+        wallet_balance=leg.isolated_margin
+        if leg.isolated_margin is not None
+        else pool.cross_wallet,
+        other_maintenance_margin=other_mm,
+        other_unrealized_pnl=other_pnl,
+        maintenance_margin_rate=own_tier.rate,
+        maintenance_amount=own_tier.amount,
+        shared_with=tuple(g.id for g in group if g is not leg),
+    )
+    if len(group) > 1 and leg is group[0]:
+        notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
+    open_fee = order_cost = close_fee = None
+    if fee is not None:
+        open_fee = leg.entry_value * fee
+        order_cost = leg.initial_margin + open_fee
+        if venue.close_fee_in_margins:
+            close_fee = leg.close_fee
+        elif venue.close_fee_in_order_cost and bankruptcy is not None:
+            close_fee = leg.notional(bankruptcy) * fee
+        if venue.close_fee_in_order_cost and close_fee is not None:
+            order_cost += close_fee
+    table = table_named(leg.table_name) if leg.table_name else None
+    return PositionResult(
+        id=leg.id,
+        symbol=leg.market.symbol,
+        side=leg.side,
+        margin_mode=leg.margin_mode,
+        contract=leg.market.kind,
         collateral=account.collateral,
-        wallet_balance=cross_wallet + isolated_total,
-        isolated_margin=isolated_total,
-        cross_wallet_balance=cross_wallet,
+        venue=venue.name,
+        entry_price=leg.entry_price,
+        mark_price=leg.mark_price,
+        quantity=leg.quantity,
+        notional=leg.notional(leg.mark_price),
+        leverage=leg.leverage,
+        initial_margin=leg.initial_margin,
+        isolated_margin=leg.isolated_margin,
+        maintenance_margin=mm,
+        maintenance_margin_rate=rate,
+        maintenance_amount=amount,
+        unrealized_pnl=pool.pnl[leg.id],
+        margin_balance=balance,
+        margin_ratio=ratio,
+        liquidation_price=liquidation,
+        bankruptcy_price=bankruptcy,
+        distance_to_liquidation=(
+            abs(liquidation - leg.mark_price) / leg.mark_price if liquidation is not None else None
+        ),
+        open_fee=open_fee,
+        order_cost=order_cost,
+        status="liquidated" if liquidated else "open",
+        liquidation_basis=basis,
+        close_fee=close_fee,
+        bracket_table=table.name if table is not None else None,
+        parameters_effective=table.as_of if table is not None else None,
+        parameters_source=table.source if table is not None else None,
+        maintenance_basis=(
+            MaintenanceBasis.ENTRY if leg.fixed_maintenance is not None else MaintenanceBasis.MARK
+        ),
+    )
+
+
+def _account_result(
+    account: AccountSpec, pool: _Pool, results: list[PositionResult]
+) -> AccountResult:
+    """The account's totals; its margin ratio is the cross one, or with nothing cross the
+    largest isolated one (None once any isolated balance is gone)."""
+    isolated_ratios = [r.margin_ratio for r in results if r.margin_mode is MarginMode.ISOLATED]
+    margin_ratio: Decimal | None = None
+    if pool.cross:
+        margin_ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
+    elif isolated_ratios and all(ratio is not None for ratio in isolated_ratios):
+        margin_ratio = max(ratio for ratio in isolated_ratios if ratio is not None)
+    total_pnl = sum(pool.pnl.values(), ZERO)
+    wallet = pool.cross_wallet + pool.isolated_total
+    return AccountResult(
+        collateral=account.collateral,
+        wallet_balance=wallet,
+        isolated_margin=pool.isolated_total,
+        cross_wallet_balance=pool.cross_wallet,
         unrealized_pnl=total_pnl,
-        margin_balance=cross_wallet + isolated_total + total_pnl,
-        cross_margin_balance=cross_balance,
-        cross_initial_margin=cross_initial,
-        cross_maintenance_margin=cross_mm,
-        total_maintenance_margin=sum((m[0] for m in maint.values()), ZERO),
-        available_balance=max(ZERO, cross_balance - cross_initial),
+        margin_balance=wallet + total_pnl,
+        cross_margin_balance=pool.cross_balance,
+        cross_initial_margin=pool.cross_initial,
+        cross_maintenance_margin=pool.cross_maintenance,
+        total_maintenance_margin=sum((m[0] for m in pool.maintenance.values()), ZERO),
+        available_balance=max(ZERO, pool.cross_balance - pool.cross_initial_held),
         margin_ratio=margin_ratio,
     )
-    return Evaluation(venue.name, tuple(results), account_result, tuple(notes))

@@ -13,7 +13,7 @@ from margin.errors import UNKNOWN_FIGURE, MarginError
 from margin.evaluate import AccountResult, PositionResult
 from margin.markets import ContractKind
 from margin.model import MarginMode, Side
-from margin.venues import MaintenanceBasis, venue_named
+from margin.venues import MaintenanceBasis
 
 SHOWN_DECIMALS = Decimal("0.00000001")
 
@@ -96,8 +96,7 @@ def _position_steps(p: PositionResult, figure: str) -> list[Step]:
             )
         ]
     if figure == "maintenance_margin":
-        venue = venue_named(p.venue)
-        if venue.maintenance_basis == MaintenanceBasis.ENTRY:
+        if p.maintenance_basis == MaintenanceBasis.ENTRY:
             return [
                 Step(
                     "Maintenance margin (on the entry value)",
@@ -214,7 +213,6 @@ def _price_steps(p: PositionResult, figure: str) -> list[Step]:
         steps.append(Step("Bankruptcy price", formula, substituted, p.bankruptcy_price, "C15"))
         return steps
     mmr, cum = shown(basis.maintenance_margin_rate), shown(basis.maintenance_amount)
-    venue = venue_named(p.venue)
     if basis.shared_with:
         formula = (
             "(WB - TMM1 + UPNL1 + cumL + cumS - QL x EL + QS x ES) / "
@@ -231,7 +229,7 @@ def _price_steps(p: PositionResult, figure: str) -> list[Step]:
         else:
             formula = "N x (1 - MMR) / (N/E - (WB - TMM1 + UPNL1) - cum)"
             substituted = f"{n} x (1 - {mmr}) / ({n} / {e} - {effective} - {cum})"
-    elif venue.maintenance_basis == MaintenanceBasis.ENTRY:
+    elif p.maintenance_basis == MaintenanceBasis.ENTRY:
         formula = "E - s x (WB - TMM1 + UPNL1 - MM) / Q, MM on the entry value"
         substituted = (
             f"{e} - {s} x ({wb} - {shown(tmm1)} {signed(upnl1)} - "

@@ -1,6 +1,6 @@
-"""Markets (symbols) and their dated maintenance-margin bracket tables.
+"""Markets (symbols) and each venue's dated maintenance-margin tables.
 
-A bracket table maps the position's notional to a maintenance margin rate (MMR, a fraction) and a
+A bracket table maps the position's size to a maintenance margin rate (MMR, a fraction) and a
 maintenance amount (``cum``, in the collateral currency), so that
 
     maintenance margin = notional * MMR - cum
@@ -9,22 +9,34 @@ Upper bounds are inclusive: ``0 < notional <= cap`` (Binance FAQ "How to Calcula
 Price of USDⓈ-M Futures Contracts"). ``cum`` follows
 ``cum_n = floor_n * (MMR_n - MMR_(n-1)) + cum_(n-1)``, which makes the maintenance margin
 continuous in notional; ``derive_cums`` applies that rule and a test checks every shipped
-table against it.
+table against it. OKX counts its tiers in contracts instead (``unit == "contracts"``) and has no
+maintenance amount.
 
-Tables are dated and versioned because exchanges change them: BTCUSDT and ETHUSDT are Binance's
-``/fapi/v1/leverageBracket`` snapshot of 2024-10 (see margin-reference.md); the other tables are
-illustrative (plausible shapes, flagged ``illustrative=True``) and say so wherever they are shown.
+The tables live in ``margin/data/<venue>.json``, one file per venue, each table with its symbol,
+its effective date (null: undated, in force before the next one), the URL of its source and a
+note on how it was read. ``table_for(venue, symbol, on)`` picks the table in force on a date: the
+newest whose effective date is on or before it (the newest of all when no date is given). A venue
+never borrows another venue's table: a symbol a venue has no table for needs the learner's own
+maintenance rate.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, localcontext
 from enum import StrEnum
+from pathlib import Path
 
 from margin.errors import UNKNOWN_BRACKET_TABLE, UNKNOWN_SYMBOL, MarginError
 
 ZERO = Decimal("0")
+
+
+class TierUnit(StrEnum):
+    NOTIONAL = "notional"  # the position's value in the collateral currency (coin for inverse)
+    CONTRACTS = "contracts"  # the number of contracts of ``contract_value`` base units (OKX)
 
 
 class ContractKind(StrEnum):
@@ -55,10 +67,22 @@ class BracketTable:
 
     name: str
     symbol: str
-    as_of: str
+    as_of: str  # the effective date as text ("2025-08-19", "before 2024-05-28", "undated")
     source: str
     brackets: tuple[Bracket, ...]
     illustrative: bool = False
+    venue: str = "binance"
+    effective: date | None = None
+    unit: TierUnit = TierUnit.NOTIONAL
+    contract_value: Decimal | None = None  # base units per contract, for tiers in contracts
+    complete: bool = True  # False: tiers above the last cap exist but are not published here
+    note: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def max_size(self) -> Decimal:
+        """The cap of the last tier: past it an incomplete table has no published tier."""
+        return self.brackets[-1].cap
 
     def bracket_for(self, notional: Decimal) -> Bracket:
         """The bracket whose ``(floor, cap]`` holds ``notional`` (the last one above the table)."""
@@ -84,173 +108,96 @@ def derive_cums(rows: list[tuple[str, str, str]]) -> tuple[Bracket, ...]:
     return tuple(brackets)
 
 
-def _table(rows: list[tuple[str, str, str, str]]) -> tuple[Bracket, ...]:
-    """Brackets from published ``(cap, max_leverage, MMR, cum)`` rows, kept exactly as published."""
+DATA = Path(__file__).resolve().parent / "data"
+PARAMETER_VENUES = ("binance", "bybit", "okx", "hyperliquid", "dydx")
+HALF = Decimal("0.5")
+
+
+def _brackets(rows: list[list[str | None]], rates: str | None) -> tuple[Bracket, ...]:
+    """Brackets from ``[cap, max_leverage, MMR, cum]`` rows. A null cum is derived by the rule;
+    with ``rates == "half_initial"`` (Hyperliquid) rows are ``[cap, max_leverage]`` and the MMR
+    is half the initial margin rate at the tier's maximum leverage, ``1 / (2 * max_leverage)``."""
     brackets: list[Bracket] = []
-    floor = ZERO
-    for cap, max_leverage, rate, cum in rows:
-        brackets.append(
-            Bracket(floor, Decimal(cap), Decimal(max_leverage), Decimal(rate), Decimal(cum))
-        )
-        floor = Decimal(cap)
+    floor, previous_rate, cum = ZERO, ZERO, ZERO
+    for row in rows:
+        cap, leverage = Decimal(str(row[0])), Decimal(str(row[1]))
+        if rates == "half_initial":
+            rate, given = HALF / leverage, None
+        else:
+            rate, given = Decimal(str(row[2])), row[3]
+        cum = Decimal(given) if given is not None else floor * (rate - previous_rate) + cum
+        brackets.append(Bracket(floor, cap, leverage, rate, cum))
+        floor, previous_rate = cap, rate
     return tuple(brackets)
 
 
-BINANCE_SOURCE = "Binance /fapi/v1/leverageBracket, snapshot of 2024-10"
-ILLUSTRATIVE_SOURCE = (
-    "Illustrative table shaped like Binance's altcoin brackets; not a published snapshot"
-)
-ILLUSTRATIVE_COIN_M_SOURCE = (
-    "Illustrative COIN-M table (notional in coin) shaped like Binance's; not a published snapshot"
-)
-
-_BTCUSDT_2024_10 = _table(
-    [
-        ("50000", "125", "0.004", "0"),
-        ("600000", "100", "0.005", "50"),
-        ("3000000", "75", "0.0065", "950"),
-        ("12000000", "50", "0.01", "11450"),
-        ("70000000", "25", "0.02", "131450"),
-        ("100000000", "20", "0.025", "481450"),
-        ("230000000", "10", "0.05", "2981450"),
-        ("480000000", "5", "0.10", "14481450"),
-        ("600000000", "4", "0.125", "26481450"),
-        ("800000000", "3", "0.15", "41481450"),
-        ("1200000000", "2", "0.25", "121481450"),
-        ("1800000000", "1", "0.50", "421481450"),
-    ]
-)
-_ETHUSDT_2024_10 = _table(
-    [
-        ("50000", "125", "0.004", "0"),
-        ("600000", "100", "0.005", "50"),
-        ("3000000", "75", "0.0065", "950"),
-        ("12000000", "50", "0.01", "11450"),
-        ("50000000", "25", "0.02", "131450"),
-        ("65000000", "20", "0.025", "381450"),
-        ("150000000", "10", "0.05", "2006450"),
-        ("320000000", "5", "0.10", "9506450"),
-        ("400000000", "4", "0.125", "17506450"),
-        ("530000000", "3", "0.15", "27506450"),
-        ("800000000", "2", "0.25", "80506450"),
-        ("1200000000", "1", "0.50", "280506450"),
-    ]
-)
-# Large altcoins (SOL, BNB, XRP): illustrative.
-_MAJOR_ALT = derive_cums(
-    [
-        ("5000", "75", "0.005"),
-        ("50000", "50", "0.01"),
-        ("250000", "25", "0.02"),
-        ("1000000", "20", "0.025"),
-        ("5000000", "10", "0.05"),
-        ("10000000", "5", "0.10"),
-        ("15000000", "4", "0.125"),
-        ("25000000", "3", "0.15"),
-        ("50000000", "2", "0.25"),
-        ("100000000", "1", "0.50"),
-    ]
-)
-# Smaller altcoins (DOGE, ADA): illustrative, lower leverage from the first tier.
-_MINOR_ALT = derive_cums(
-    [
-        ("5000", "50", "0.01"),
-        ("25000", "25", "0.02"),
-        ("100000", "20", "0.025"),
-        ("250000", "10", "0.05"),
-        ("1000000", "5", "0.10"),
-        ("2000000", "4", "0.125"),
-        ("5000000", "3", "0.15"),
-        ("10000000", "2", "0.25"),
-        ("20000000", "1", "0.50"),
-    ]
-)
-# COIN-M (inverse): notional in coin. Illustrative.
-_BTCUSD_COIN = derive_cums(
-    [
-        ("5", "125", "0.004"),
-        ("10", "100", "0.005"),
-        ("20", "50", "0.01"),
-        ("40", "20", "0.025"),
-        ("80", "10", "0.05"),
-        ("160", "5", "0.10"),
-        ("300", "4", "0.125"),
-        ("500", "3", "0.15"),
-        ("1000", "2", "0.25"),
-        ("2000", "1", "0.50"),
-    ]
-)
-_ETHUSD_COIN = derive_cums(
-    [
-        ("50", "75", "0.005"),
-        ("100", "50", "0.0065"),
-        ("200", "25", "0.01"),
-        ("500", "20", "0.02"),
-        ("1000", "10", "0.05"),
-        ("2000", "5", "0.10"),
-        ("5000", "4", "0.125"),
-        ("10000", "3", "0.15"),
-        ("20000", "2", "0.25"),
-        ("40000", "1", "0.50"),
-    ]
-)
-
-
-def _tables() -> dict[str, BracketTable]:
-    tables = [
-        BracketTable(
-            "binance-BTCUSDT-2024-10", "BTCUSDT", "2024-10", BINANCE_SOURCE, _BTCUSDT_2024_10
-        ),
-        BracketTable(
-            "binance-ETHUSDT-2024-10", "ETHUSDT", "2024-10", BINANCE_SOURCE, _ETHUSDT_2024_10
-        ),
-    ]
-    for symbol in ("SOLUSDT", "BNBUSDT", "XRPUSDT"):
-        tables.append(
-            BracketTable(
-                f"illustrative-{symbol}-2024-10",
-                symbol,
-                "2024-10",
-                ILLUSTRATIVE_SOURCE,
-                _MAJOR_ALT,
-                illustrative=True,
+def _load_venue(venue: str) -> list[BracketTable]:
+    """Every table of ``venue``'s data file, oldest first per symbol."""
+    with localcontext() as context:
+        context.prec = 50
+        document = json.loads((DATA / f"{venue}.json").read_text(encoding="utf-8"))
+        raw = sorted(
+            document["tables"], key=lambda t: (t["symbol"], t["effective"] or "0000-00-00")
+        )
+        tables: list[BracketTable] = []
+        for index, item in enumerate(raw):
+            effective = date.fromisoformat(item["effective"]) if item["effective"] else None
+            later = raw[index + 1] if index + 1 < len(raw) else None
+            if later is not None and later["symbol"] != item["symbol"]:
+                later = None
+            if effective is not None:
+                as_of = effective.isoformat()
+            elif later is not None:
+                as_of = f"before {later['effective']}"
+            else:
+                as_of = "undated"
+            label = as_of.replace("before ", "until-")
+            contract_value = item.get("contract_value")
+            tables.append(
+                BracketTable(
+                    name=f"{venue}-{item['symbol']}-{label}",
+                    symbol=item["symbol"],
+                    as_of=as_of,
+                    source=item["source"],
+                    brackets=_brackets(item["brackets"], item.get("rates")),
+                    venue=venue,
+                    effective=effective,
+                    unit=TierUnit(item.get("unit", TierUnit.NOTIONAL)),
+                    contract_value=Decimal(contract_value) if contract_value else None,
+                    complete=item.get("complete", True),
+                    note=item.get("note", ""),
+                    aliases=tuple(item.get("aliases", ())),
+                )
             )
-        )
-    for symbol in ("DOGEUSDT", "ADAUSDT"):
-        tables.append(
-            BracketTable(
-                f"illustrative-{symbol}-2024-10",
-                symbol,
-                "2024-10",
-                ILLUSTRATIVE_SOURCE,
-                _MINOR_ALT,
-                illustrative=True,
-            )
-        )
-    tables.append(
-        BracketTable(
-            "illustrative-BTCUSD-2024-10",
-            "BTCUSD",
-            "2024-10",
-            ILLUSTRATIVE_COIN_M_SOURCE,
-            _BTCUSD_COIN,
-            illustrative=True,
-        )
-    )
-    tables.append(
-        BracketTable(
-            "illustrative-ETHUSD-2024-10",
-            "ETHUSD",
-            "2024-10",
-            ILLUSTRATIVE_COIN_M_SOURCE,
-            _ETHUSD_COIN,
-            illustrative=True,
-        )
-    )
-    return {table.name: table for table in tables}
+        return tables
 
 
-BRACKET_TABLES: dict[str, BracketTable] = _tables()
+def _registry() -> dict[str, BracketTable]:
+    tables: dict[str, BracketTable] = {}
+    for venue in PARAMETER_VENUES:
+        for table in _load_venue(venue):
+            for name in (table.name, *table.aliases):
+                tables[name] = table
+    return tables
+
+
+BRACKET_TABLES: dict[str, BracketTable] = _registry()
+# Each table once, by its own name (BRACKET_TABLES also holds the old names as aliases).
+PARAMETER_TABLES: dict[str, BracketTable] = {table.name: table for table in BRACKET_TABLES.values()}
+
+
+def tables_of(venue: str, symbol: str) -> list[BracketTable]:
+    """``venue``'s tables for ``symbol``, oldest first."""
+    return [t for t in PARAMETER_TABLES.values() if t.venue == venue and t.symbol == symbol]
+
+
+def table_for(venue: str, symbol: str, on: date | None = None) -> BracketTable | None:
+    """The table of ``venue`` for ``symbol`` in force on ``on`` (the newest when None); None when
+    the venue has none, or none as old as ``on``."""
+    candidates = tables_of(venue, symbol)
+    if on is not None:
+        candidates = [t for t in candidates if t.effective is None or t.effective <= on]
+    return candidates[-1] if candidates else None
 
 
 @dataclass(frozen=True)
@@ -259,14 +206,15 @@ class Market:
 
     ``contract_size`` is in USD for inverse contracts (Binance: 100 for BTCUSD, 10 for the others)
     and in base units for linear ones. ``default_price`` is the seed ticker (lesson 004 of the
-    sources), used when a setup names no price. ``hyperliquid_max_leverage`` feeds Hyperliquid's
-    rule ``MMR = 1 / (2 * max_leverage)``.
+    sources), used when a setup names no price. ``bracket_table`` names Binance's current table
+    for the symbol (the default venue's); ``hyperliquid_max_leverage`` is Hyperliquid's first-tier
+    maximum, which feeds its rule ``MMR = 1 / (2 * max_leverage)``.
     """
 
     symbol: str
     base: str
     quote: str
-    kind: str
+    kind: ContractKind
     default_price: Decimal
     contract_size: Decimal
     bracket_table: str
@@ -286,9 +234,13 @@ class Market:
         return BRACKET_TABLES[self.bracket_table]
 
 
-def _market(symbol: str, base: str, kind: str, price: str, size: str, hl_max: str) -> Market:
+def _market(
+    symbol: str, base: str, kind: ContractKind, price: str, size: str, hl_max: str
+) -> Market:
     quote = "USDT" if kind == ContractKind.LINEAR else "USD"
-    table = next(t.name for t in BRACKET_TABLES.values() if t.symbol == symbol)
+    current = table_for("binance", symbol)
+    assert current is not None, f"no Binance table for {symbol} in margin/data/binance.json"
+    table = current.name
     return Market(symbol, base, quote, kind, Decimal(price), Decimal(size), table, Decimal(hl_max))
 
 

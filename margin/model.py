@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from margin.errors import (
+    BAD_DATE,
     BAD_SHOCK,
     MODE_SWITCH_WITH_OPEN_POSITION,
     NOT_A_NUMBER,
     TOP_UP_ON_CROSS,
     MarginError,
 )
+from margin.margins import initial_margin_of
 from margin.markets import ContractKind
 
 ONE = Decimal("1")
@@ -148,17 +151,34 @@ class AccountSpec:
     """An account: its whole collateral ``wallet_balance`` (isolated margins are taken out of it,
     the rest is the cross wallet), in ``collateral`` ("USDT", or a coin for inverse contracts).
     ``taker_fee_rate`` (fraction; None: no fee figures) and ``funding_rate`` (fraction per funding
-    interval) are optional."""
+    interval) are optional. ``parameters_as_of`` picks the venue's tables and rules in force on
+    that day (a ``date`` or "YYYY-MM-DD"; None: the newest)."""
 
     wallet_balance: Decimal
     collateral: str = "USDT"
     positions: tuple[PositionSpec, ...] = field(default_factory=tuple)
     taker_fee_rate: Decimal | None = None
     funding_rate: Decimal = Decimal("0")
+    parameters_as_of: date | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "positions", tuple(self.positions))
         _coerce(self, ("wallet_balance", "taker_fee_rate", "funding_rate"), None)
+        object.__setattr__(self, "parameters_as_of", to_date(self.parameters_as_of))
+
+
+def to_date(value: object) -> date | None:
+    """``value`` as a day: a ``date`` or an ISO "YYYY-MM-DD" string (None stays None)."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise MarginError(BAD_DATE, field="parameters_as_of")
 
 
 def with_margin_mode(account: AccountSpec, mode: MarginMode | str) -> AccountSpec:
@@ -219,9 +239,6 @@ def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSp
                 raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=p.id)
             current = p.isolated_margin
             if current is None:
-                # evaluate imports this module: import at call time to keep the graph acyclic
-                from margin.evaluate import initial_margin_of
-
                 current = initial_margin_of(p)
             p = dataclasses.replace(p, isolated_margin=current + amount)
         positions.append(p)

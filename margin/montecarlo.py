@@ -162,18 +162,20 @@ class _CrossLeg:
             return self.sign * self.size * (1.0 / self.entry - 1.0 / price)
         return self.sign * (self.entry_value / self.entry * price - self.entry_value)
 
-    def maintenance(self, price: np.ndarray) -> np.ndarray | float:
+    def maintenance(self, price: np.ndarray) -> np.ndarray:
         if self.fixed_maintenance is not None:
-            return self.fixed_maintenance
+            return np.asarray(self.fixed_maintenance)  # 0-d: broadcasts like the scalar
         notional = self.size / price if self.inverse else self.entry_value / self.entry * price
-        result = notional * self.rates[0] - self.amounts[0]
+        result: np.ndarray = notional * self.rates[0] - self.amounts[0]
         for rate, amount in zip(self.rates[1:], self.amounts[1:], strict=True):
             result = np.maximum(result, notional * rate - amount)
         return result
 
 
 def _cross_leg(leg: Leg, column: int, venue: Venue, reach: float) -> _CrossLeg:
-    fixed = float(leg.fixed_maintenance) if leg.fixed_maintenance is not None else None
+    # Bybit's fee to close at the bankruptcy price is a constant part of the maintenance
+    close_fee = float(leg.close_fee)
+    fixed = float(leg.fixed_maintenance) + close_fee if leg.fixed_maintenance is not None else None
     start_notional = leg.notional(leg.mark_price)
     low, high = float(start_notional) * math.exp(-reach), float(start_notional) * math.exp(reach)
     if fixed is None and venue.uses_maintenance_amount and len(leg.tiers) > 1:
@@ -195,7 +197,7 @@ def _cross_leg(leg: Leg, column: int, venue: Venue, reach: float) -> _CrossLeg:
         entry_value=float(leg.entry_value),
         fixed_maintenance=fixed,
         rates=np.array([float(t.rate) for t in chosen]),
-        amounts=np.array([float(t.amount) for t in chosen]),
+        amounts=np.array([float(t.amount) - close_fee for t in chosen]),
     )
 
 
@@ -253,13 +255,19 @@ def _cross_health_lower_bound(
     two ends. A path whose bound is positive cannot have been liquidated in that stretch."""
     bound = np.full(low.shape[1], wallet)
     for column in {leg.column for leg in legs}:
-        ends = []
+        ends: list[np.ndarray] = []
         for moves in (low[column], high[column]):
             price = start[column] * np.exp(moves.astype(np.float64))
             ends.append(
-                sum(leg.pnl(price) - leg.maintenance(price) for leg in legs if leg.column == column)
+                np.asarray(
+                    sum(
+                        leg.pnl(price) - leg.maintenance(price)
+                        for leg in legs
+                        if leg.column == column
+                    )
+                )
             )
-        bound += np.minimum(*ends)
+        bound += np.minimum(ends[0], ends[1])
     return bound
 
 
@@ -277,7 +285,8 @@ def _scratch_float32(name: str, shape: tuple[int, ...]) -> np.ndarray:
     buffer = buffers.get(name)
     if buffer is None or buffer.size < size:
         buffer = buffers[name] = np.empty(size, dtype=np.float32)
-    return buffer[:size].reshape(shape)
+    scratch: np.ndarray = buffer[:size].reshape(shape)
+    return scratch
 
 
 def _standard_normals(
@@ -434,10 +443,12 @@ def run_monte_carlo(
                     which = np.nonzero(hit)[0]
                     first = breached[:, which].argmax(axis=0)
                     balance = health[first, which].astype(np.float64)
-                    for leg in cross_float:
-                        moved = suspect[first, leg.column, which].astype(float)
-                        price = start[leg.column] * np.exp(moved)
-                        balance = balance + np.broadcast_to(leg.maintenance(price), balance.shape)
+                    for cross_leg in cross_float:
+                        moved = suspect[first, cross_leg.column, which].astype(float)
+                        price = start[cross_leg.column] * np.exp(moved)
+                        balance = balance + np.broadcast_to(
+                            cross_leg.maintenance(price), balance.shape
+                        )
                     cross_left[idx[which]] = np.maximum(balance, 0.0)
                     cross_alive[idx[which]] = False
         done += size
@@ -470,8 +481,8 @@ def run_monte_carlo(
         mean_final_equity=float(iso_equity.mean()),
     )
     cross_equity = np.full(paths, cross_wallet)
-    for leg in cross_float:
-        cross_equity += leg.pnl(final_price[:, leg.column])
+    for cross_leg in cross_float:
+        cross_equity += cross_leg.pnl(final_price[:, cross_leg.column])
     cross_equity = np.where(cross_alive, cross_equity, cross_left)
     cross_probability = float((~cross_alive).mean())
     cross = ModeRisk(

@@ -4,8 +4,10 @@ The model, step by step (step 0 is the starting marks, step k the k-th entry of 
 
 1. Marks move to the step's prices (a symbol the step leaves out keeps its mark).
 2. Funding, every ``funding_every`` steps: each position pays ``s * notional * funding_rate``
-   (longs pay when the rate is positive; reference "Funding and fees"). Binance takes it from the
-   wallet; Bybit from an isolated position's own margin.
+   (longs pay when the rate is positive; reference "Funding and fees"), from the wallet its venue
+   names: Binance settles an isolated position's funding in its isolated wallet (so it moves the
+   isolated liquidation price), Bybit takes it from the available balance first (see
+   ``_pay_funding``). No wallet goes below zero.
 3. Isolated positions whose margin balance ``isolated_margin + uPnL`` is at or below their
    maintenance margin are liquidated at the step's mark and lose their isolated margin, no more.
    What is left of the margin goes to the insurance fund; a gap past the bankruptcy price (a
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from margin.errors import (
@@ -39,7 +41,6 @@ from margin.errors import (
     MarginError,
 )
 from margin.evaluate import (
-    ZERO,
     Evaluation,
     Leg,
     PositionResult,
@@ -47,6 +48,7 @@ from margin.evaluate import (
     evaluate_legs,
     exact,
 )
+from margin.margins import ZERO
 from margin.model import AccountSpec, MarginMode, to_decimal
 from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
@@ -108,21 +110,6 @@ def _equity(legs: list[Leg], cross_wallet: Decimal) -> Decimal:
 
 
 @exact
-def prepare(account: AccountSpec, venue: str | Venue = DEFAULT_VENUE) -> Prepared:
-    """``account``'s legs, notes and opening evaluation (what ``evaluate`` returns), built once
-    so that a caller which needs both the evaluation and a replay pays for one evaluation."""
-    rules = venue_named(venue)
-    try:
-        legs, notes = build_legs(account, rules)
-    except MarginError:
-        # evaluate checks the account before its positions: raise what it would raise first.
-        evaluate_legs(account, rules, opening_rules=True)
-        raise
-    start = evaluate_legs(account, rules, opening_rules=True, legs=legs, notes=notes)
-    return Prepared(account, rules, tuple(legs), tuple(notes), start)
-
-
-@exact
 def replay(
     account: AccountSpec,
     path: list[dict[str, Decimal]],
@@ -134,7 +121,7 @@ def replay(
 ) -> Replay:
     """Replay ``account`` along ``path`` (one ``{symbol: mark}`` dict per step); rates default to
     the account's. See the module docstring for the model."""
-    rules = venue_named(venue)
+    rules = venue_named(venue).rules_on(account.parameters_as_of)
     if len(path) > MAX_REPLAY_STEPS:
         raise MarginError(PATH_TOO_LONG.format(maximum=MAX_REPLAY_STEPS), field="path")
     funding = (
@@ -152,6 +139,16 @@ def replay(
 
 
 @exact
+def prepare(account: AccountSpec, venue: str | Venue = DEFAULT_VENUE) -> Prepared:
+    """``account``'s opening evaluation (what ``evaluate`` returns) with its legs and notes, built
+    once, so that a caller which needs both the evaluation and a replay evaluates it once."""
+    rules = venue_named(venue).rules_on(account.parameters_as_of)
+    start = evaluate_legs(account, rules, opening_rules=True)  # applies every rule
+    legs, notes = build_legs(account, rules)
+    return Prepared(account, rules, tuple(legs), tuple(notes), start)
+
+
+@exact
 def replay_prepared(
     prepared: Prepared, path: list[dict[str, Decimal]], *, funding_every: int | None = None
 ) -> Replay:
@@ -161,30 +158,10 @@ def replay_prepared(
     account, rules, start = prepared.account, prepared.venue, prepared.start
     legs, notes = list(prepared.legs), list(prepared.notes)
     funding, fee = account.funding_rate, account.taker_fee_rate
-    symbols = {leg.market.symbol for leg in legs}
-    moves: list[dict[str, Decimal]] = []
-    for prices in path:
-        parsed = {}
-        for symbol, value in prices.items():
-            if symbol not in symbols:
-                raise MarginError(PATH_UNKNOWN_SYMBOL.format(symbol=symbol), field="path")
-            price = to_decimal(value, field_name="path")
-            if price <= 0:
-                raise MarginError(NON_POSITIVE_PRICE, field="path")
-            parsed[symbol] = price
-        moves.append(parsed)
-
-    cross_wallet = start.account.cross_wallet_balance
-    events: list[Event] = []
-    fund = fees_paid = funding_paid = realized = ZERO
-    liquidated: list[str] = []
-    closed: dict[str, PositionResult] = {}
+    moves = _parsed_path(path, {leg.market.symbol for leg in legs})
+    state = _State(cross_wallet=start.account.cross_wallet_balance)
     if fee:
-        for leg in legs:
-            amount = leg.entry_value * fee
-            cross_wallet -= amount
-            fees_paid += amount
-            events.append(Event(0, "fee", leg.id, leg.entry_price, amount, ZERO))
+        _charge_open_fees(legs, state, fee)
 
     equity = []
     for step in range(len(moves) + 1):
@@ -197,126 +174,186 @@ def replay_prepared(
                 for leg in legs
             ]
             if funding and funding_every and step % funding_every == 0:
-                updated = []
-                for leg in legs:
-                    payment = leg.sign * leg.notional(leg.mark_price) * funding
-                    funding_paid += payment
-                    if rules.funding_moves_isolated_margin and leg.isolated_margin is not None:
-                        leg = dataclasses.replace(
-                            leg, isolated_margin=leg.isolated_margin - payment
-                        )
-                    else:
-                        cross_wallet -= payment
-                    events.append(Event(step, "funding", leg.id, leg.mark_price, payment, ZERO))
-                    updated.append(leg)
-                legs = updated
-
-        if _anything_to_liquidate(legs, cross_wallet):
-            # The figures of each position liquidated here, as they stood at this step's marks
-            # before anything closed. An isolated position's figures depend on it alone and a
-            # cross position's on the cross positions alone, so each side is evaluated only when
-            # it liquidates something, and isolated only for the positions that go.
-            failing = [
-                leg
-                for leg in legs
-                if leg.isolated_margin is not None
-                and leg.isolated_margin + leg.pnl(leg.mark_price)
-                <= leg.maintenance(leg.mark_price)[0]
-            ]
-            snapshot = _figures(account, rules, failing, cross_wallet)
-            failing_ids = {leg.id for leg in failing}
-            step_cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
-            step_cross_wallet = cross_wallet
-            survivors = []
-            for leg in legs:
-                if leg.isolated_margin is None:
-                    survivors.append(leg)
-                    continue
-                pnl = leg.pnl(leg.mark_price)
-                if leg.id in failing_ids:
-                    remainder = leg.isolated_margin + pnl
-                    fund += remainder
-                    realized += pnl
-                    liquidated.append(leg.id)
-                    closed[leg.id] = dataclasses.replace(snapshot[leg.id], status="liquidated")
-                    events.append(
-                        Event(
-                            step,
-                            "liquidation",
-                            leg.id,
-                            leg.mark_price,
-                            leg.isolated_margin,
-                            remainder,
-                        )
-                    )
-                else:
-                    survivors.append(leg)
-            legs = survivors
-            while True:
-                cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
-                if not cross:
-                    break
-                balance = cross_wallet + sum((leg.pnl(leg.mark_price) for leg in cross), ZERO)
-                requirement = sum((leg.maintenance(leg.mark_price)[0] for leg in cross), ZERO)
-                if balance > requirement:
-                    break
-                worst = min(cross, key=lambda leg: leg.pnl(leg.mark_price))
-                if worst.id not in snapshot:
-                    snapshot |= _figures(account, rules, step_cross, step_cross_wallet)
-                pnl = worst.pnl(worst.mark_price)
-                cross_wallet += pnl
-                realized += pnl
-                liquidated.append(worst.id)
-                closed[worst.id] = dataclasses.replace(snapshot[worst.id], status="liquidated")
-                events.append(Event(step, "liquidation", worst.id, worst.mark_price, -pnl, ZERO))
-                legs = [leg for leg in legs if leg is not worst]
-            if cross_wallet < 0 and not any(leg.margin_mode is MarginMode.CROSS for leg in legs):
-                fund += cross_wallet
-                events.append(Event(step, "insurance", None, None, ZERO, cross_wallet))
-                cross_wallet = ZERO
-        equity.append(_equity(legs, cross_wallet))
+                legs = _pay_funding(legs, state, funding, rules, step)
+        if _anything_to_liquidate(legs, state.cross_wallet):
+            snapshot = {
+                p.id: p
+                for p in evaluate_legs(
+                    account, rules, opening_rules=False, legs=legs, cross_wallet=state.cross_wallet
+                ).positions
+            }
+            legs = _liquidate_isolated(legs, state, snapshot, step)
+            legs = _liquidate_cross(legs, state, snapshot, step)
+        equity.append(_equity(legs, state.cross_wallet))
 
     final_open = evaluate_legs(
-        account, rules, opening_rules=False, legs=legs, cross_wallet=cross_wallet, notes=notes
+        account, rules, opening_rules=False, legs=legs, cross_wallet=state.cross_wallet, notes=notes
     )
-    by_id = {p.id: p for p in final_open.positions} | closed
+    by_id = {p.id: p for p in final_open.positions} | state.closed
     order = [p.id for p in start.positions]
     final = dataclasses.replace(final_open, positions=tuple(by_id[i] for i in order))
     return Replay(
         venue=rules.name,
-        events=tuple(events),
+        events=tuple(state.events),
         final=final,
         equity=tuple(equity),
-        insurance_fund=fund,
-        liquidated=tuple(liquidated),
-        realized_pnl=realized,
-        fees=fees_paid,
-        funding=funding_paid,
+        insurance_fund=state.fund,
+        liquidated=tuple(state.liquidated),
+        realized_pnl=state.realized,
+        fees=state.fees,
+        funding=state.funding,
     )
 
 
-@exact
-def marked_to(prepared: Prepared, marks: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
-    """(position id, mark, unrealized PnL) of each of the account's positions (as merged) with
-    its symbol's mark moved to ``marks``: what ``evaluate`` of the moved account reports as
-    ``mark_price`` and ``unrealized_pnl``, without solving any price (a chart's many points)."""
-    moved = []
-    for leg in prepared.legs:
-        mark = marks.get(leg.market.symbol, leg.mark_price)
-        moved.append((leg.id, mark, leg.pnl(mark)))
-    return moved
+@dataclass
+class _State:
+    """What a replay carries from step to step besides the open legs."""
+
+    cross_wallet: Decimal
+    events: list[Event] = field(default_factory=list)
+    fund: Decimal = ZERO
+    fees: Decimal = ZERO
+    funding: Decimal = ZERO
+    realized: Decimal = ZERO
+    liquidated: list[str] = field(default_factory=list)
+    closed: dict[str, PositionResult] = field(default_factory=dict)
 
 
-def _figures(
-    account: AccountSpec, rules: Venue, legs: list[Leg], cross_wallet: Decimal
-) -> dict[str, PositionResult]:
-    """Each of ``legs``' figures at its current mark, by position id."""
-    if not legs:
-        return {}
-    evaluation = evaluate_legs(
-        account, rules, opening_rules=False, legs=legs, cross_wallet=cross_wallet
-    )
-    return {p.id: p for p in evaluation.positions}
+def _charge_open_fees(legs: list[Leg], state: _State, fee: Decimal) -> None:
+    """The fee to open, ``rate x entry value``, charged to the wallet before step 0."""
+    for leg in legs:
+        amount = leg.entry_value * fee
+        state.cross_wallet -= amount
+        state.fees += amount
+        state.events.append(Event(0, "fee", leg.id, leg.entry_price, amount, ZERO))
+
+
+def _parsed_path(path: list[dict[str, Decimal]], symbols: set[str]) -> list[dict[str, Decimal]]:
+    """Each step's marks as positive Decimals, for symbols the account holds."""
+    moves: list[dict[str, Decimal]] = []
+    for prices in path:
+        parsed = {}
+        for symbol, value in prices.items():
+            if symbol not in symbols:
+                raise MarginError(PATH_UNKNOWN_SYMBOL.format(symbol=symbol), field="path")
+            price = to_decimal(value, field_name="path")
+            if price <= 0:
+                raise MarginError(NON_POSITIVE_PRICE, field="path")
+            parsed[symbol] = price
+        moves.append(parsed)
+    return moves
+
+
+def _pay_funding(
+    legs: list[Leg], state: _State, rate: Decimal, rules: Venue, step: int
+) -> list[Leg]:
+    """Each position pays ``s * notional * rate`` (receives when negative) from the wallet its
+    venue names (``FundingSource``): Binance and dYdX settle an isolated position's funding in
+    its own isolated margin, a cross one in the cross wallet; Bybit takes it from the available
+    balance first and from the position margin only for the rest. No wallet goes below zero: a
+    payment a wallet cannot cover comes from the other one, and what neither can cover is a
+    loss the insurance fund takes (an "insurance" event)."""
+    updated = []
+    for leg in legs:
+        payment = leg.sign * leg.notional(leg.mark_price) * rate
+        state.funding += payment
+        own = leg.isolated_margin
+        if payment <= 0 or own is None:
+            if payment <= 0 and own is not None and rules.funding_moves_isolated_margin:
+                own -= payment  # received into the isolated wallet
+            elif payment <= 0:
+                state.cross_wallet -= payment
+            else:
+                taken = min(payment, max(state.cross_wallet, ZERO))
+                state.cross_wallet -= taken
+                _uncovered(state, step, payment - taken)
+        elif rules.funding_moves_isolated_margin:
+            taken = min(payment, own)
+            own -= taken
+            rest = min(payment - taken, max(state.cross_wallet, ZERO))
+            state.cross_wallet -= rest
+            _uncovered(state, step, payment - taken - rest)
+        else:
+            available = max(ZERO, min(state.cross_wallet, _available(legs, state.cross_wallet)))
+            taken = min(payment, available)
+            state.cross_wallet -= taken
+            rest = min(payment - taken, own)
+            own -= rest
+            _uncovered(state, step, payment - taken - rest)
+        if own is not leg.isolated_margin:
+            leg = dataclasses.replace(leg, isolated_margin=own)
+        state.events.append(Event(step, "funding", leg.id, leg.mark_price, payment, ZERO))
+        updated.append(leg)
+    return updated
+
+
+def _available(legs: list[Leg], cross_wallet: Decimal) -> Decimal:
+    """The cross available balance: cross wallet + cross uPnL - cross initial margin."""
+    balance = cross_wallet
+    for leg in legs:
+        if leg.isolated_margin is None:
+            balance += leg.pnl(leg.mark_price) - leg.initial_margin - leg.close_fee
+    return balance
+
+
+def _uncovered(state: _State, step: int, amount: Decimal) -> None:
+    if amount > 0:
+        state.fund -= amount
+        state.events.append(Event(step, "insurance", None, None, ZERO, -amount))
+
+
+def _liquidate_isolated(
+    legs: list[Leg], state: _State, snapshot: dict[str, PositionResult], step: int
+) -> list[Leg]:
+    """Close every isolated leg at or below its maintenance: it loses its margin, the rest (or
+    the gap past bankruptcy, negative) goes to the insurance fund."""
+    survivors = []
+    for leg in legs:
+        if leg.isolated_margin is None:
+            survivors.append(leg)
+            continue
+        pnl = leg.pnl(leg.mark_price)
+        if leg.isolated_margin + pnl > leg.maintenance(leg.mark_price)[0]:
+            survivors.append(leg)
+            continue
+        remainder = leg.isolated_margin + pnl
+        state.fund += remainder
+        state.realized += pnl
+        state.liquidated.append(leg.id)
+        state.closed[leg.id] = dataclasses.replace(snapshot[leg.id], status="liquidated")
+        state.events.append(
+            Event(step, "liquidation", leg.id, leg.mark_price, leg.isolated_margin, remainder)
+        )
+    return survivors
+
+
+def _liquidate_cross(
+    legs: list[Leg], state: _State, snapshot: dict[str, PositionResult], step: int
+) -> list[Leg]:
+    """Close cross legs, largest loss first, while the cross margin balance is at or below the
+    cross maintenance; a cross wallet left below zero with nothing cross open is covered by the
+    insurance fund."""
+    while True:
+        cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
+        if not cross:
+            break
+        balance = state.cross_wallet + sum((leg.pnl(leg.mark_price) for leg in cross), ZERO)
+        requirement = sum((leg.maintenance(leg.mark_price)[0] for leg in cross), ZERO)
+        if balance > requirement:
+            break
+        worst = min(cross, key=lambda leg: leg.pnl(leg.mark_price))
+        pnl = worst.pnl(worst.mark_price)
+        state.cross_wallet += pnl
+        state.realized += pnl
+        state.liquidated.append(worst.id)
+        state.closed[worst.id] = dataclasses.replace(snapshot[worst.id], status="liquidated")
+        state.events.append(Event(step, "liquidation", worst.id, worst.mark_price, -pnl, ZERO))
+        legs = [leg for leg in legs if leg is not worst]
+    if state.cross_wallet < 0 and not any(leg.margin_mode is MarginMode.CROSS for leg in legs):
+        state.fund += state.cross_wallet
+        state.events.append(Event(step, "insurance", None, None, ZERO, state.cross_wallet))
+        state.cross_wallet = ZERO
+    return legs
 
 
 def _at_mark(leg: Leg, mark: Decimal) -> Leg:
@@ -340,3 +377,15 @@ def _anything_to_liquidate(legs: list[Leg], cross_wallet: Decimal) -> bool:
             cross_balance += pnl
             cross_requirement += maintenance
     return any_cross and cross_balance <= cross_requirement
+
+
+@exact
+def marked_to(prepared: Prepared, marks: dict[str, Decimal]) -> list[tuple[str, Decimal, Decimal]]:
+    """(position id, mark, unrealized PnL) of each of the account's positions (as merged) with
+    its symbol's mark moved to ``marks``: what ``evaluate`` of the moved account reports as
+    ``mark_price`` and ``unrealized_pnl``, without solving any price (a chart's many points)."""
+    moved = []
+    for leg in prepared.legs:
+        mark = marks.get(leg.market.symbol, leg.mark_price)
+        moved.append((leg.id, mark, leg.pnl(mark)))
+    return moved

@@ -19,6 +19,8 @@ fi
 echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
+echo "== mypy (strict on the margin engine)"
+$BIN/mypy margin
 echo "== django checks (production settings: check --deploy with nothing silenced)"
 env -u DJANGO_SECURE_SSL_REDIRECT -u DJANGO_SECURE_COOKIES DJANGO_DEBUG=0 \
   DJANGO_SECRET_KEY="deploy-check-$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" \

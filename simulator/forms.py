@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 from core.light_forms import LightForm
 from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
+from margin.errors import BAD_DATE
 
 MAX_POSITIONS = 8
 POSITION_IDS = "ABCDEFGH"
@@ -135,6 +136,14 @@ class AccountForm(LightForm):
         min_value=0,
         max_value=24 * 365,
     )
+    parameters_as_of = forms.DateField(
+        label="Exchange parameters as of",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The exchange's tiers and rules in force on this day; empty: today's.",
+        error_messages={"invalid": BAD_DATE},
+    )
     preset = forms.CharField(required=False, widget=forms.HiddenInput, max_length=8)
     predict = forms.BooleanField(
         label="Let me predict before I see the answers",
@@ -160,6 +169,7 @@ class AccountForm(LightForm):
                 Column(Field("taker_fee_rate", template=FIELD_TEMPLATE), css_class="col-sm-6"),
                 Column(Field("funding_rate", template=FIELD_TEMPLATE), css_class="col-sm-6"),
                 Column(Field("holding_hours", template=FIELD_TEMPLATE), css_class="col-sm-6"),
+                Column(Field("parameters_as_of", template=FIELD_TEMPLATE), css_class="col-sm-6"),
             )
         )
 
@@ -204,12 +214,24 @@ class PositionForm(LightForm):
     maintenance_margin_rate = percent_field(
         "Maint. rate (%)", minimum=Decimal(0), maximum=Decimal(50)
     )
+    maintenance_amount = DecimalField(
+        label="Maint. amount",
+        required=False,
+        validators=[
+            MinValueValidator(Decimal(0), message="Enter 0 or more."),
+            MaxValueValidator(MAX_MONEY, message=TOO_LARGE),
+        ],
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    mark_price = money_field("Mark price", required=False, maximum=MAX_PRICE)
 
     # Placeholders say what an empty box means; the help section below the form explains more.
     PLACEHOLDERS = {
         "entry_price": "market price",
         "isolated_margin": "initial margin",
         "maintenance_margin_rate": "bracket",
+        "maintenance_amount": "bracket",
+        "mark_price": "entry price",
     }
 
     def __init__(self, *args, **kwargs):
@@ -477,6 +499,8 @@ class Setup:
                     leverage=leverage,
                     isolated_margin=data["isolated_margin"],
                     maintenance_margin_rate=_as_fraction(data["maintenance_margin_rate"]),
+                    maintenance_amount=data.get("maintenance_amount"),
+                    mark_price=data.get("mark_price"),
                 )
             )
         return tuple(specs)
@@ -489,6 +513,7 @@ class Setup:
             positions=self.position_specs(),
             taker_fee_rate=_as_fraction(data["taker_fee_rate"]) or Decimal(0),
             funding_rate=_as_fraction(data["funding_rate"]) or Decimal(0),
+            parameters_as_of=data.get("parameters_as_of"),
         )
 
     def shocks(self) -> dict[str, Decimal]:
@@ -544,8 +569,6 @@ ENGINE_FIELDS = {
     "quantity": "size",
     "notional": "size",
     "contracts": "size",
-    "mark_price": "entry_price",
-    "maintenance_amount": "maintenance_margin_rate",
     "max_leverage": "leverage",
 }
 
@@ -561,6 +584,8 @@ def position_spec(
     leverage,
     isolated_margin,
     maintenance_margin_rate,
+    maintenance_amount=None,
+    mark_price=None,
 ) -> PositionSpec:
     """A ``PositionSpec`` from the form's words (size as a notional in the quote currency)."""
     return PositionSpec.from_notional(
@@ -573,6 +598,8 @@ def position_spec(
         leverage=leverage,
         isolated_margin=isolated_margin,
         maintenance_margin_rate=maintenance_margin_rate,
+        maintenance_amount=maintenance_amount,
+        mark_price=mark_price,
     )
 
 

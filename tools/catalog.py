@@ -145,7 +145,7 @@ TOOLS: dict[str, Tool] = {
             form_class=tool_forms.FundingCostForm,
             calculation=calculators.funding_cost,
             example={
-                "venue": "bybit",
+                "venue": "binance",
                 "symbol": "BTCUSDT",
                 "side": "long",
                 "entry_price": "60000",
@@ -181,6 +181,29 @@ TOOLS: dict[str, Tool] = {
             "from risk and stop alone; leverage only sets the margin and the liquidation price, "
             "which must stay beyond your stop.",
             concept_ids=("C18", "C06"),
+        ),
+        Tool(
+            slug="match-my-exchange",
+            title="Match my exchange",
+            summary="Enter a real position and the liquidation price your exchange shows: we "
+            "reproduce it and name each step that differs, with what to check.",
+            form_class=tool_forms.MatchMyExchangeForm,
+            calculation=calculators.match_my_exchange,
+            example={
+                "venue": "binance",
+                "symbol": "BTCUSDT",
+                "side": "long",
+                "margin_mode": "isolated",
+                "entry_price": "60000",
+                "quantity": "11",
+                "leverage": "10",
+                "shown_liquidation_price": "54266.79",
+            },
+            how_to="Copy the position from your exchange: entry, size, leverage, the margin it "
+            "shows now and its liquidation price. If ours differs, the table names the usual "
+            "causes (an older tier table, the maintenance amount, fees, mark or entry price, "
+            "funding, rounding to the tick) and which of them explains the gap.",
+            concept_ids=("C03", "C04", "C05"),
         ),
     )
 }

@@ -247,11 +247,41 @@ class LiquidationPriceForm(FeesMixin, ToolForm):
         help_text="Their current profit (or loss, negative).",
     )
 
+    mark_price = price_field("Mark price", required=False, help_text="Empty: the entry price.")
+    parameters_as_of = forms.DateField(
+        label="Parameter date",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="The exchange's tiers and rules in force on this day (YYYY-MM-DD); empty: "
+        "today's.",
+        error_messages={"invalid": "Give the date as YYYY-MM-DD (for example 2024-05-28)."},
+    )
+    maintenance_margin_rate = AmountField(
+        label="Maintenance margin rate",
+        unit="%",
+        required=False,
+        positive=False,
+        min_value=Decimal(0),
+        max_value=Decimal("99"),
+        help_text="Only to override the table: your tier's rate.",
+    )
+    maintenance_amount = balance_field(
+        "Maintenance amount",
+        required=False,
+        positive=False,
+        min_value=Decimal(0),
+        help_text="Only to override the table: your tier's amount (cum, deduction).",
+    )
+
     fieldsets = (
         ("Isolated margin only", ("isolated_margin",)),
         (
             "Cross margin only",
             ("wallet_balance", "other_maintenance_margin", "other_unrealized_pnl"),
+        ),
+        (
+            "Overrides",
+            ("mark_price", "parameters_as_of", "maintenance_margin_rate", "maintenance_amount"),
         ),
         *FeesMixin.fieldsets,
     )
@@ -369,4 +399,86 @@ class PositionSizeForm(FeesMixin, ToolForm):
                 self.add_error("stop_price", STOP_ON_WRONG_SIDE_LONG)
             elif side == "short" and stop <= entry:
                 self.add_error("stop_price", STOP_ON_WRONG_SIDE_SHORT)
+        return data
+
+
+class MatchMyExchangeForm(FeesMixin, ToolForm):
+    """A real position as the exchange shows it, and the liquidation price it displays."""
+
+    venue = forms.ChoiceField(label="Exchange", choices=venue_choices)
+    symbol = forms.ChoiceField(choices=symbol_choices)
+    side = forms.ChoiceField(choices=SIDE_CHOICES, widget=forms.RadioSelect)
+    margin_mode = forms.ChoiceField(choices=MARGIN_MODE_CHOICES, widget=forms.RadioSelect)
+    entry_price = price_field()
+    quantity = quantity_field()
+    leverage = leverage_field()
+    shown_liquidation_price = price_field(
+        "Liquidation price your exchange shows",
+        help_text="Copy it from the position's row on the exchange.",
+    )
+    isolated_margin = balance_field(
+        "Isolated margin",
+        required=False,
+        help_text="The margin the exchange shows for the position now; empty: the initial margin.",
+    )
+    wallet_balance = balance_field(
+        required=False, help_text="Cross: the wallet balance that backs the position."
+    )
+    mark_price = price_field("Mark price", required=False, help_text="Empty: the entry price.")
+    tick = AmountField(
+        label="Price tick",
+        unit="USDT",
+        required=False,
+        max_value=MAX_PRICE,
+        help_text="The exchange's price step (0.1 on BTCUSDT at Binance). Empty: 0.01.",
+    )
+    parameters_as_of = forms.DateField(
+        label="Parameter date",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        help_text="The exchange's tiers and rules in force on this day (YYYY-MM-DD); empty: "
+        "today's.",
+        error_messages={"invalid": "Give the date as YYYY-MM-DD (for example 2024-05-28)."},
+    )
+    maintenance_margin_rate = AmountField(
+        label="Maintenance margin rate",
+        unit="%",
+        required=False,
+        positive=False,
+        min_value=Decimal(0),
+        max_value=Decimal("99"),
+        help_text="Only to override the table: your tier's rate as the exchange shows it.",
+    )
+    maintenance_amount = balance_field(
+        "Maintenance amount",
+        required=False,
+        positive=False,
+        min_value=Decimal(0),
+        help_text="Only to override the table: your tier's amount (cum, deduction).",
+    )
+
+    field_order = [
+        "venue",
+        "symbol",
+        "side",
+        "margin_mode",
+        "entry_price",
+        "quantity",
+        "leverage",
+        "shown_liquidation_price",
+    ]
+    fieldsets = (
+        ("What the exchange shows", ("isolated_margin", "wallet_balance", "mark_price", "tick")),
+        (
+            "Overrides",
+            ("parameters_as_of", "maintenance_margin_rate", "maintenance_amount"),
+        ),
+        *FeesMixin.fieldsets,
+    )
+
+    def clean(self):
+        data = super().clean()
+        cross = data.get("margin_mode") == "cross"
+        if cross and data.get("wallet_balance") is None and "wallet_balance" not in self.errors:
+            self.add_error("wallet_balance", NEEDS_WALLET_FOR_CROSS)
         return data

@@ -6,7 +6,7 @@ the setup that opens the same position in the simulator. No Django here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from core.concepts import CONCEPTS
@@ -191,24 +191,39 @@ def position_spec(
     )
 
 
-def evaluate_one(position: PositionSpec, *, wallet_balance: Decimal, venue: str, fee_rate=ZERO):
+def evaluate_one(
+    position: PositionSpec,
+    *,
+    wallet_balance: Decimal,
+    venue: str,
+    fee_rate=ZERO,
+    parameters_as_of=None,
+):
     account = AccountSpec(
         wallet_balance=wallet_balance,
         positions=(position,),
         taker_fee_rate=fee_rate,
+        parameters_as_of=parameters_as_of,
     )
     evaluation = evaluate(account, venue=venue)
     return evaluation.positions[0], evaluation
 
 
-def isolated_one(*, venue: str = "binance", fee_rate=ZERO, **position):
-    """One isolated position, evaluated in an account that holds just its margin (and fees)."""
-    spec = position_spec(margin_mode="isolated", **position)
+def isolated_one(
+    *, venue: str = "binance", fee_rate=ZERO, parameters_as_of=None, overrides=None, **position
+):
+    """One isolated position, evaluated in an account that holds just its margin (and fees);
+    ``overrides`` are the learner's own maintenance rate and amount."""
+    spec = replace(position_spec(margin_mode="isolated", **position), **(overrides or {}))
     # The wallet only has to cover the margin; the isolated figures do not depend on it.
     notional = spec.entry_price * spec.quantity
     margin = spec.isolated_margin or notional / spec.leverage
     return evaluate_one(
-        spec, wallet_balance=margin + notional * fee_rate * 2, venue=venue, fee_rate=fee_rate
+        spec,
+        wallet_balance=margin + notional * fee_rate * 2,
+        venue=venue,
+        fee_rate=fee_rate,
+        parameters_as_of=parameters_as_of,
     )
 
 

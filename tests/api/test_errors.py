@@ -69,7 +69,7 @@ def test_malformed_bodies_answer_422(post_json, raw, loc):
         (
             {"leverage": "500"},
             ["body", "positions", 0, "leverage"],
-            errors.LEVERAGE_ABOVE_MAXIMUM.format(leverage="500", maximum="125"),
+            errors.LEVERAGE_ABOVE_MAXIMUM.format(leverage="500", maximum="150"),
         ),
         ({"leverage": "0"}, ["body", "positions", 0, "leverage"], errors.NON_POSITIVE_LEVERAGE),
         ({"entry_price": "-5"}, ["body", "positions", 0, "entry_price"], errors.NON_POSITIVE_PRICE),

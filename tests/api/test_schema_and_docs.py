@@ -26,8 +26,11 @@ def test_openapi_schema_lists_both_endpoints_with_the_binding_fields(client):
         "max_leverage",
     ):
         assert field in position_in
-    # decimals are documented as strings or numbers
-    assert {"type": "number"} in position_in["leverage"]["anyOf"]
+    # decimals are documented as strings or numbers, with the engine's bounds
+    number = next(kind for kind in position_in["leverage"]["anyOf"] if kind["type"] == "number")
+    assert number == {"type": "number", "exclusiveMinimum": 0}
+    seed = components["MonteCarloIn"]["properties"]["seed"]
+    assert seed["type"] == "integer"
     assert "liquidation_price" in components["PositionOut"]["properties"]
 
 

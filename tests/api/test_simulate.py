@@ -173,7 +173,8 @@ W6 = pos(entry_price="65000", notional="10000", isolated_margin="1000")
                     quantity="1",
                     leverage="50",
                     maintenance_margin_rate="0.005",
-                )
+                ),
+                parameters_as_of="2025-09-01",  # Bybit's rule before its mark-price basis
             ),
             "bybit",
             0,
@@ -276,6 +277,7 @@ W6 = pos(entry_price="65000", notional="10000", isolated_margin="1000")
                     id="E",
                 ),
                 wallet="10000",
+                parameters_as_of="2024-05-28",  # margin-reference.md's tables
             ),
             "binance",
             0,
@@ -285,7 +287,11 @@ W6 = pos(entry_price="65000", notional="10000", isolated_margin="1000")
             id="R14",
         ),
         pytest.param(
-            body(pos(entry_price="60000", quantity="1", isolated_margin="7000"), wallet="10000"),
+            body(
+                pos(entry_price="60000", quantity="1", isolated_margin="7000"),
+                wallet="10000",
+                parameters_as_of="2024-05-28",
+            ),
             "binance",
             0,
             "liquidation_price",
@@ -294,7 +300,10 @@ W6 = pos(entry_price="65000", notional="10000", isolated_margin="1000")
             id="R15-top-up",
         ),
         pytest.param(
-            body(pos(entry_price="50000", quantity="20", leverage="20")),
+            body(
+                pos(entry_price="50000", quantity="20", leverage="20"),
+                parameters_as_of="2024-05-28",
+            ),
             "binance",
             0,
             "maintenance_margin",

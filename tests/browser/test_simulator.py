@@ -84,7 +84,7 @@ def test_a_bad_value_shows_a_message_beside_the_field(live_server, page, console
     page.goto(live_server.url + W4)
     leverage = page.locator("#id_pos-0-leverage")
     leverage.fill("500")
-    expect(page.locator("#id_pos-0-leverage_error")).to_contain_text("above the maximum of 125x")
+    expect(page.locator("#id_pos-0-leverage_error")).to_contain_text("above the maximum of 150x")
     expect(leverage).to_have_attribute("aria-invalid", "true")
     expect(leverage).to_be_focused()
     leverage.fill("10")

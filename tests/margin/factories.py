@@ -6,6 +6,11 @@ from decimal import Decimal
 
 from margin import AccountSpec, PositionSpec
 
+# margin-reference.md's computed examples use Binance's tables of 2024-05-28 (the "2024-10"
+# snapshot); Bybit's help-center examples predate its mark-price margin rule of 2025-09-02.
+BINANCE_2024_TABLES = "2024-05-28"
+BYBIT_CLASSIC_DAY = "2025-09-01"
+
 
 def position(**fields: object) -> PositionSpec:
     defaults: dict[str, object] = {

@@ -1,12 +1,19 @@
 """explain: each derivation, with the learner's numbers put in, computes the figure it explains."""
 
+import dataclasses
 import re
 from decimal import Decimal, localcontext
 
 import pytest
 
 from margin import MarginError, evaluate, explain
-from tests.margin.factories import account, close_to, position
+from tests.margin.factories import (
+    BINANCE_2024_TABLES,
+    BYBIT_CLASSIC_DAY,
+    account,
+    close_to,
+    position,
+)
 
 NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)")
 
@@ -30,6 +37,23 @@ R14 = account(
         quantity="10",
     ),
     wallet="10000",
+    parameters_as_of=BINANCE_2024_TABLES,  # margin-reference.md's R14 (the 2024-10 tables)
+)
+# Bybit has no published ETHUSDT tiers: the ETH position brings its own rate; on the day before
+# Bybit's mark-price rule the explanation is the classic entry-value formula.
+R14_BYBIT = account(
+    position(id="BTC", margin_mode="cross", entry_price="60000", quantity="1"),
+    position(
+        id="ETH",
+        symbol="ETHUSDT",
+        margin_mode="cross",
+        entry_price="3000",
+        mark_price="2800",
+        quantity="10",
+        maintenance_margin_rate="0.005",
+    ),
+    wallet="10000",
+    parameters_as_of=BYBIT_CLASSIC_DAY,
 )
 
 
@@ -40,7 +64,8 @@ R14 = account(
         (R14, "binance", "bankruptcy_price"),
         (R14, "binance", "maintenance_margin"),
         (R14, "binance", "initial_margin"),
-        (R14, "bybit", "liquidation_price"),
+        (R14_BYBIT, "bybit", "liquidation_price"),
+        (dataclasses.replace(R14_BYBIT, parameters_as_of=None), "bybit", "liquidation_price"),
         (
             account(position(side="short", entry_price="60000", quantity="0.5", leverage="20")),
             "binance",

@@ -5,14 +5,17 @@ from decimal import Decimal
 
 import pytest
 
-from margin import BRACKET_TABLES, MARKETS, bracket_for, evaluate
-from tests.margin.factories import account, close_to, position
+from margin import BRACKET_TABLES, MARKETS, MarginError, bracket_for, evaluate
+from tests.margin.factories import BINANCE_2024_TABLES, account, close_to, position
 
 
 def test_the_liquidation_price_is_re_solved_in_the_bracket_it_falls_in():
     # 10 BTC at 60,600: notional 606,000 is in bracket 3 (0.65%), but at the liquidation price
     # the notional drops below 600,000, into bracket 2 (0.5%, cum 50).
-    result = evaluate(account(position(entry_price="60600", quantity="10"))).positions[0]
+    spec = account(
+        position(entry_price="60600", quantity="10"), parameters_as_of=BINANCE_2024_TABLES
+    )
+    result = evaluate(spec).positions[0]
     assert result.maintenance_margin_rate == Decimal("0.0065")
     basis = result.liquidation_basis
     assert basis.maintenance_margin_rate == Decimal("0.005")
@@ -20,7 +23,8 @@ def test_the_liquidation_price_is_re_solved_in_the_bracket_it_falls_in():
     expected = (m + Decimal("50") - q * e) / (q * Decimal("0.005") - q)
     assert close_to(result.liquidation_price, str(expected), "1e-20")
     notional = result.liquidation_price * q
-    assert bracket_for("BTCUSDT", notional).maintenance_margin_rate == Decimal("0.005")
+    table = "binance-BTCUSDT-2024-05-28"
+    assert bracket_for(table, notional).maintenance_margin_rate == Decimal("0.005")
 
 
 def test_margin_balance_equals_maintenance_at_the_liquidation_price():
@@ -142,14 +146,27 @@ def test_already_past_maintenance_shows_as_liquidated():
     assert evaluate(spec).positions[0].status == "liquidated"
 
 
-def test_every_market_has_a_dated_table_and_illustrative_ones_say_so():
+def test_every_market_has_a_dated_binance_table_with_its_source():
     for market in MARKETS.values():
         table = BRACKET_TABLES[market.bracket_table]
-        assert table.symbol == market.symbol
-        assert table.as_of == "2024-10"
-        assert table.illustrative == (market.symbol not in ("BTCUSDT", "ETHUSDT"))
-    spec = account(position(symbol="SOLUSDT", entry_price="85.13", quantity="10"))
-    assert any("illustrative" in note for note in evaluate(spec).notes)
+        assert (table.symbol, table.venue) == (market.symbol, "binance")
+        assert table.source.startswith("https://")
+        assert not table.illustrative
+    assert MARKETS["BTCUSDT"].bracket_table == "binance-BTCUSDT-2025-08-19"
+    assert MARKETS["BTCUSDT"].max_leverage == Decimal("150")
+
+
+def test_past_the_last_published_tier_the_learner_gives_the_rate():
+    # Binance publishes only ETHUSD's first two COIN-M tiers (to 100 ETH) in the sources used
+    spec = account(
+        position(symbol="ETHUSD", entry_price="2000", notional="400000", leverage="2"),
+        wallet="1000",
+        collateral="ETH",
+    )
+    with pytest.raises(MarginError) as raised:
+        evaluate(spec)
+    assert raised.value.field == "maintenance_margin_rate"
+    assert "100 ETH" in raised.value.message
 
 
 def test_every_shipped_table_keeps_maintenance_continuous():
@@ -169,6 +186,7 @@ def test_without_cum_a_jump_in_maintenance_can_put_the_liquidation_price_on_a_bo
             quantity="9.9",
             leverage="100",
             isolated_margin="9500",
+            bracket_table="binance-BTCUSDT-2024-05-28",  # tiers by notional, read without cum
         ),
     )
     okx = evaluate(spec, venue="okx").positions[0]

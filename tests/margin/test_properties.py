@@ -119,7 +119,7 @@ def test_a_top_up_moves_the_liquidation_price_away_from_the_mark(
 
 
 @given(
-    table=st.sampled_from(sorted(BRACKET_TABLES)),
+    table=st.sampled_from(sorted(n for n, t in BRACKET_TABLES.items() if len(t.brackets) > 1)),
     index=st.integers(0, 20),
     offset=st.decimals(min_value="-1000", max_value="1000", places=4),
 )
@@ -129,7 +129,9 @@ def test_maintenance_margin_is_continuous_across_bracket_boundaries(table, index
     below, above = boundary, boundary + abs(offset)
     mm = BRACKET_TABLES[table].maintenance_margin
     max_rate = max(b.maintenance_margin_rate for b in brackets)
-    assert abs(mm(above) - mm(below)) <= abs(offset) * max_rate
+    # Hyperliquid's rates are 1/(2 x max leverage), e.g. 1/30: not finite decimals, so the
+    # comparison allows the last digit of the default 28-digit context
+    assert abs(mm(above) - mm(below)) <= abs(offset) * max_rate + Decimal("1e-18")
 
 
 @given(

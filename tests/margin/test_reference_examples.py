@@ -6,7 +6,13 @@ import pytest
 
 from margin import bracket_for, evaluate, top_up
 from margin.markets import BRACKET_TABLES, Bracket
-from tests.margin.factories import account, close_to, position
+from tests.margin.factories import (
+    BINANCE_2024_TABLES,
+    BYBIT_CLASSIC_DAY,
+    account,
+    close_to,
+    position,
+)
 
 
 def r01_account():
@@ -123,7 +129,8 @@ def test_r07_isolated_liquidation_prices_match_freqtrade(side, leverage, expecte
 
 def test_r08_bybit_isolated_long_at_50x():
     spec = account(
-        position(entry_price="20000", quantity="1", leverage="50", maintenance_margin_rate="0.005")
+        position(entry_price="20000", quantity="1", leverage="50", maintenance_margin_rate="0.005"),
+        parameters_as_of=BYBIT_CLASSIC_DAY,
     )
     result = evaluate(spec, venue="bybit").positions[0]
     assert result.initial_margin == Decimal("400")
@@ -133,7 +140,8 @@ def test_r08_bybit_isolated_long_at_50x():
 
 def test_r09_bybit_margins_at_10000():
     spec = account(
-        position(entry_price="10000", quantity="1", leverage="50", maintenance_margin_rate="0.005")
+        position(entry_price="10000", quantity="1", leverage="50", maintenance_margin_rate="0.005"),
+        parameters_as_of=BYBIT_CLASSIC_DAY,
     )
     result = evaluate(spec, venue="bybit").positions[0]
     assert (result.initial_margin, result.maintenance_margin) == (Decimal("200"), Decimal("50"))
@@ -145,25 +153,28 @@ def test_r10_unrealized_pnl_is_the_same_on_every_venue(venue):
     assert evaluate(spec, venue=venue).positions[0].unrealized_pnl == Decimal("500")
 
 
-def w6_account(**fields):
+def w6_account(day=None, **fields):
     return account(
         position(entry_price="65000", notional="10000", isolated_margin="1000", **fields),
         wallet="5000",
+        parameters_as_of=day,
     )
 
 
 @pytest.mark.parametrize(
-    ("venue", "rate", "expected"),
+    ("venue", "rate", "day", "expected"),
     [
-        ("binance", "0.005", "58793.97"),
-        ("bybit", "0.005", "58825.00"),
-        ("textbook", "0.005", "58825.00"),
-        ("binance", None, "58734.94"),  # the 2024-10 tier 1 rate, 0.4%
+        ("binance", "0.005", None, "58793.97"),
+        ("bybit", "0.005", BYBIT_CLASSIC_DAY, "58825.00"),  # maintenance on the entry value
+        ("bybit", "0.005", None, "58793.97"),  # since 2025-09-02: on the mark, as Binance
+        ("textbook", "0.005", None, "58825.00"),
+        ("binance", None, BINANCE_2024_TABLES, "58734.94"),  # the 2024-10 tier 1 rate, 0.4%
+        ("binance", None, None, "58734.94"),  # today's tier 1 is 0.4% too
     ],
 )
-def test_r11_w6_liquidation_price_by_venue(venue, rate, expected):
+def test_r11_w6_liquidation_price_by_venue(venue, rate, day, expected):
     fields = {"maintenance_margin_rate": rate} if rate else {}
-    result = evaluate(w6_account(**fields), venue=venue).positions[0]
+    result = evaluate(w6_account(day, **fields), venue=venue).positions[0]
     assert close_to(result.liquidation_price, expected, "0.005")
     assert close_to(result.bankruptcy_price, "58500", "1e-20")
 
@@ -193,8 +204,9 @@ def test_r14_other_cross_positions_move_the_liquidation_price():
         mark_price="2800",
         quantity="10",
     )
-    with_eth = evaluate(account(btc, eth, wallet="10000")).position("BTC")
-    alone = evaluate(account(btc, wallet="10000")).position("BTC")
+    day = BINANCE_2024_TABLES
+    with_eth = evaluate(account(btc, eth, wallet="10000", parameters_as_of=day)).position("BTC")
+    alone = evaluate(account(btc, wallet="10000", parameters_as_of=day)).position("BTC")
     assert close_to(with_eth.liquidation_price, "52323.62", "0.005")
     assert close_to(alone.liquidation_price, "50201.01", "0.005")
     assert with_eth.liquidation_basis.other_maintenance_margin == Decimal("112")
@@ -202,7 +214,11 @@ def test_r14_other_cross_positions_move_the_liquidation_price():
 
 
 def test_r15_a_top_up_moves_the_liquidation_price_away():
-    spec = account(position(entry_price="60000", quantity="1"), wallet="10000")
+    spec = account(
+        position(entry_price="60000", quantity="1"),
+        wallet="10000",
+        parameters_as_of=BINANCE_2024_TABLES,
+    )
     before = evaluate(spec).positions[0]
     after = evaluate(top_up(spec, "A", Decimal("1000"))).positions[0]
     assert before.maintenance_margin_rate == Decimal("0.005")  # tier 2
@@ -211,6 +227,9 @@ def test_r15_a_top_up_moves_the_liquidation_price_away():
 
 
 def test_r16_maintenance_margin_of_a_million_btcusdt():
-    bracket = bracket_for("BTCUSDT", Decimal("1000000"))
+    bracket = bracket_for("binance-BTCUSDT-2024-10", Decimal("1000000"))
     assert isinstance(bracket, Bracket)
     assert bracket.maintenance_margin(Decimal("1000000")) == Decimal("5550")
+    # today's table (2025-08-19): 1,000,000 x 0.65% - 1,500 (venue-parameters.md, DERIVED)
+    current = bracket_for("BTCUSDT", Decimal("1000000"))
+    assert current.maintenance_margin(Decimal("1000000")) == Decimal("5000")

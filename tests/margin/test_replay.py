@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from margin import MAX_REPLAY_STEPS, MarginError, errors, replay
-from tests.margin.factories import account, position
+from tests.margin.factories import BINANCE_2024_TABLES, account, position
 
 
 def test_leftover_isolated_margin_goes_to_the_insurance_fund():
@@ -34,6 +34,7 @@ def test_cross_liquidation_stops_once_the_account_is_healthy_again():
             leverage="20",
         ),
         wallet="20000",
+        parameters_as_of=BINANCE_2024_TABLES,
     )
     # margin balance 1,500; maintenance 126 (BTC) + 1,400 (ETH): liquidated, and healthy again
     # once the BTC long is closed
@@ -51,17 +52,17 @@ def test_a_cross_account_gone_below_zero_is_covered_by_the_insurance_fund():
     assert result.final_equity == Decimal("0")
 
 
-def test_bybit_takes_funding_from_the_isolated_margin_binance_from_the_wallet():
+def test_binance_takes_isolated_funding_from_the_isolated_wallet_bybit_from_the_available():
     spec = account(
         position(entry_price="60000", quantity="1"), wallet="10000", funding_rate=Decimal("0.001")
     )
     path = [{"BTCUSDT": "60000"}] * 3
     binance = replay(spec, path, funding_every=1)
     bybit = replay(spec, path, funding_every=1, venue="bybit")
-    assert binance.final.account.cross_wallet_balance == Decimal("3820")  # 4,000 - 3 x 60
-    assert binance.final.positions[0].isolated_margin == Decimal("6000")
-    assert bybit.final.account.cross_wallet_balance == Decimal("4000")
-    assert bybit.final.positions[0].isolated_margin == Decimal("5820")
+    assert binance.final.account.cross_wallet_balance == Decimal("4000")
+    assert binance.final.positions[0].isolated_margin == Decimal("5820")  # 6,000 - 3 x 60
+    assert bybit.final.account.cross_wallet_balance == Decimal("3820")  # 4,000 available
+    assert bybit.final.positions[0].isolated_margin == Decimal("6000")
     assert binance.funding == bybit.funding == Decimal("180")
 
 

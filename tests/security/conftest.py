@@ -306,6 +306,17 @@ def site_endpoints(site) -> list[Endpoint]:
             json_body=True,
             html=False,
         ),
+        Endpoint(
+            "api-v1:match-my-exchange",
+            reverse("api-v1:match-my-exchange"),
+            "POST",
+            {
+                "position": API_BODY["positions"][0],
+                "shown_liquidation_price": "50000",
+            },
+            json_body=True,
+            html=False,
+        ),
         # tools
         Endpoint("tools:index", reverse("tools:index")),
         *tools,

@@ -226,7 +226,7 @@ def test_bad_input_gets_a_message_beside_the_field_never_a_500(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("pos-0-leverage", "200", "above the maximum of 125x"),
+        ("pos-0-leverage", "200", "above the maximum of 150x"),
         ("pos-0-isolated_margin", "10", "at least the initial margin"),
         ("pos-0-entry_price", "1e10", "larger than any exchange"),
     ],

@@ -243,7 +243,11 @@ def test_liquidation_price_reproduces_the_reference_examples(inputs, expected):
         key: D(v) if key not in ("side", "margin_mode") else v for key, v in inputs.items()
     }
     result = calculators.liquidation_price(
-        venue="binance", symbol="BTCUSDT", entry_price=D("60000"), **arguments
+        venue="binance",
+        symbol="BTCUSDT",
+        entry_price=D("60000"),
+        parameters_as_of="2024-05-28",  # margin-reference.md's tables
+        **arguments,
     )
     assert abs(value(result, "liquidation_price") - expected) < REFERENCE_TOLERANCE
 
@@ -285,11 +289,12 @@ def test_other_positions_allowance_gives_the_engines_two_position_answer_exactly
     assert value(result, "liquidation_price") == engine.position("BTC").liquidation_price
 
 
-@pytest.mark.parametrize("venue", ["binance", "bybit", "okx", "hyperliquid", "textbook"])
+@pytest.mark.parametrize("venue", ["binance", "bybit", "okx", "hyperliquid", "dydx", "textbook"])
 def test_liquidation_price_is_the_engines_for_every_rule_set(venue):
+    # BTCUSDT: every venue publishes its tiers (Bybit's ETHUSDT table is not in the sources)
     spec = PositionSpec(
         id="P1",
-        symbol="ETHUSDT",
+        symbol="BTCUSDT",
         side="short",
         margin_mode="isolated",
         entry_price="2000",
@@ -299,7 +304,7 @@ def test_liquidation_price_is_the_engines_for_every_rule_set(venue):
     engine = evaluate(AccountSpec(wallet_balance="400", positions=(spec,)), venue=venue)
     result = calculators.liquidation_price(
         venue=venue,
-        symbol="ETHUSDT",
+        symbol="BTCUSDT",
         side="short",
         margin_mode="isolated",
         entry_price=D("2000"),
@@ -323,9 +328,9 @@ def test_okx_counts_the_taker_fee_in_the_liquidation_test():
     }
     without = calculators.liquidation_price(**common)
     with_fee = calculators.liquidation_price(**common, fee_rate=D("0.0005"))
-    # long LP = (E - M/Q) / (1 - MMR - fee): 54,000 / 0.995 vs 54,000 / 0.9945
-    assert abs(value(without, "liquidation_price") - D("54000") / D("0.995")) < D("1e-20")
-    assert abs(value(with_fee, "liquidation_price") - D("54000") / D("0.9945")) < D("1e-20")
+    # long LP = (E - M/Q) / (1 - MMR - fee), OKX's tier 1 at 0.4%: 54,000 / 0.996 vs / 0.9955
+    assert abs(value(without, "liquidation_price") - D("54000") / D("0.996")) < D("1e-20")
+    assert abs(value(with_fee, "liquidation_price") - D("54000") / D("0.9955")) < D("1e-20")
     assert value(with_fee, "open_fee") == D("30")
     assert value(with_fee, "order_cost") == D("6030")
 
@@ -373,10 +378,11 @@ def test_max_position_is_capped_by_the_bracket_table_at_high_leverage():
     result = calculators.max_position(
         symbol="BTCUSDT", wallet_balance=D("10000"), leverage=D("100"), entry_price=D("60000")
     )
-    # The balance would open 1,000,000 at 100x, but 100x stops at 600,000 of notional.
-    assert value(result, "max_notional") == D("600000")
-    assert value(result, "max_quantity") == D("10")
-    assert value(result, "initial_margin") == D("6000")
+    # The balance would open 1,000,000 at 100x, but 100x stops at 800,000 of notional
+    # (Binance's table of 2025-08-19).
+    assert value(result, "max_notional") == D("800000")
+    assert abs(value(result, "max_quantity") * 3 - 40) < D("1e-40")
+    assert abs(value(result, "initial_margin") - D("8000")) < D("1e-40")
     assert result.table.highlighted_row == 1
     assert "bracket table, not your balance" in result.notes[0]
 
@@ -404,7 +410,7 @@ def test_max_position_leaves_room_for_the_open_fee():
 
 
 @pytest.mark.parametrize(
-    ("symbol", "leverage", "maximum"), [("BTCUSDT", "126", "125"), ("DOGEUSDT", "60", "50")]
+    ("symbol", "leverage", "maximum"), [("BTCUSDT", "151", "150"), ("DOGEUSDT", "76", "75")]
 )
 def test_max_position_refuses_leverage_above_the_first_bracket(symbol, leverage, maximum):
     with pytest.raises(MarginError) as caught:
@@ -505,9 +511,9 @@ def test_closing_the_whole_position_leaves_nothing_to_simulate():
 # 6. Funding ------------------------------------------------------------------------------------
 
 
-def test_funding_on_bybit_comes_out_of_the_isolated_margin_and_moves_the_liquidation_price():
+def test_funding_on_binance_comes_out_of_the_isolated_wallet_and_moves_the_liquidation_price():
     result = calculators.funding_cost(
-        venue="bybit",
+        venue="binance",
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),
@@ -522,32 +528,34 @@ def test_funding_on_bybit_comes_out_of_the_isolated_margin_and_moves_the_liquida
     assert value(result, "funding_total") == D("540")
     assert figure(result, "funding_total").label == "You pay"
     assert value(result, "isolated_margin_after") == D("5460")
-    # Bybit: LP = E - (margin - MM)/Q, MM = 60,000 x 0.5% - 50 = 250
-    assert value(result, "liquidation_price_before") == D("54250")
-    assert value(result, "liquidation_price_after") == D("54790")
+    # Binance: LP = (margin - Q x E) / (Q x MMR - Q), tier 1 at 0.4% since 2025-08-19
+    before = (D("6000") - D("60000")) / (D("0.004") - 1)
+    after = (D("5460") - D("60000")) / (D("0.004") - 1)
+    assert abs(value(result, "liquidation_price_before") - before) < D("1e-20")
+    assert abs(value(result, "liquidation_price_after") - after) < D("1e-20")
 
 
-def test_funding_on_binance_leaves_the_isolated_liquidation_price_alone():
+def test_funding_on_bybit_comes_from_the_available_balance_first():
     result = calculators.funding_cost(
-        venue="binance",
+        venue="bybit",
         symbol="BTCUSDT",
         side="short",
         entry_price=D("60000"),
         quantity=D("1"),
         leverage=D("10"),
-        funding_rate=D("0.0001"),
+        funding_rate=D("-0.0001"),
         funding_interval_hours=8,
         holding_hours=D("720"),
     )
-    assert figure(result, "funding_total").label == "You receive"
+    assert figure(result, "funding_total").label == "You pay"
     assert value(result, "funding_total") == D("540")
     assert value(result, "liquidation_price_after") == value(result, "liquidation_price_before")
 
 
 def test_funding_alone_can_liquidate_a_high_leverage_isolated_position():
-    # 100x: margin 600, maintenance 250; 60 per payment -> 600 - 60k <= 250 from k = 6
+    # 100x: margin 600, maintenance 240; 60 per payment -> 600 - 60k <= 240 from k = 6
     result = calculators.funding_cost(
-        venue="bybit",
+        venue="binance",
         symbol="BTCUSDT",
         side="long",
         entry_price=D("60000"),

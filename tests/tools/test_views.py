@@ -57,6 +57,7 @@ def test_tool_urls_follow_the_issue(client):
         "/tools/average-entry/",
         "/tools/funding-cost/",
         "/tools/position-size/",
+        "/tools/match-my-exchange/",
     ]
 
 
@@ -74,12 +75,20 @@ def test_the_form_is_a_plain_get_form_with_htmx_on_top(client):
 
 
 def test_no_js_get_computes_the_learners_numbers(client):
-    query = {**TOOLS["liquidation-price"].example, "leverage": "20"}
+    query = {
+        **TOOLS["liquidation-price"].example,
+        "leverage": "20",
+        "parameters_as_of": "2024-05-28",
+    }
     response = client.get(reverse("tools:liquidation-price"), query)
     html = response.content.decode()
     assert "<html" in html
-    # 1 BTC at 60,000 with 3,000 margin (tier 2): (3,000 + 50 - 60,000) / (0.005 - 1)
+    # 1 BTC at 60,000 with 3,000 margin (tier 2 of 2024-05-28): (3,000 + 50 - 60,000) / (0.005 - 1)
     assert shown_figure(html, "liquidation_price") == "57,236.18"
+    # today's tier 1 (0.4%, to 300,000): (3,000 - 60,000) / (0.004 - 1)
+    today = {**query, "parameters_as_of": ""}
+    html = client.get(reverse("tools:liquidation-price"), today).content.decode()
+    assert shown_figure(html, "liquidation_price") == "57,228.92"
     assert 'value="20"' in html  # the input keeps what was typed
 
 
@@ -133,7 +142,7 @@ def test_invalid_input_comes_back_out_of_band_to_htmx(client):
 
 
 def test_engine_refusals_land_beside_the_field_they_name(client):
-    # DOGEUSDT's first bracket allows 50x: the engine refuses 100x for the leverage field.
+    # DOGEUSDT's first bracket allows 75x: the engine refuses 100x for the leverage field.
     query = {
         **TOOLS["liquidation-price"].example,
         "symbol": "DOGEUSDT",
@@ -144,7 +153,7 @@ def test_engine_refusals_land_beside_the_field_they_name(client):
     html = client.get(reverse("tools:liquidation-price"), query, **HTMX).content.decode()
     slot = re.search(r'<div id="id_leverage_errors"[^>]*>(.*?)</div></div>', html, re.S)
     assert slot
-    assert "above the maximum of 50x" in slot.group(1)
+    assert "above the maximum of 75x" in slot.group(1)
 
 
 def test_calculation_refusals_land_beside_the_field_they_name(client):

@@ -52,8 +52,8 @@ def funding_cost(
     """Funding paid or received over a holding period, replayed by the engine at a flat price.
 
     The engine's replay charges ``s * notional * rate`` at every funding time (reference "Funding
-    and fees"); venues whose rules take it from an isolated margin (Bybit) move the liquidation
-    price with every payment, the others settle it in the wallet.
+    and fees") from the wallet the venue names: Binance settles it in the isolated wallet, so every
+    payment moves the liquidation price; Bybit takes it from the available balance first.
     """
     payments = funding_payments(
         holding_hours=holding_hours, funding_interval_hours=funding_interval_hours
@@ -175,9 +175,9 @@ def funding_cost(
         )
     else:
         notes.append(
-            f"{rules.label} settles funding in the wallet, so the isolated margin and "
-            "the liquidation price stay where they are; the cost is still yours. Choose "
-            "Bybit to see it eat into the margin."
+            f"{rules.label} takes funding from the available balance first, so the isolated "
+            "margin and the liquidation price stay where they are while the wallet can pay; the "
+            "cost is still yours. Choose Binance to see it eat into the margin."
         )
     return ToolResult(
         headline=headline,

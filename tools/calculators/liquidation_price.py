@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from core.display import display
 from margin import (
-    MARKETS,
     VENUES,
     MarginError,
 )
@@ -15,6 +14,7 @@ from margin.solve import (
     cross_wallet_with_allowance,
 )
 from tools.results import (
+    HUNDRED,
     ZERO,
     Figure,
     SimulatorPosition,
@@ -44,12 +44,26 @@ def liquidation_price(
     other_maintenance_margin=None,
     other_unrealized_pnl=None,
     fee_rate=ZERO,
+    parameters_as_of=None,
+    maintenance_margin_rate=None,
+    maintenance_amount=None,
+    mark_price=None,
 ) -> ToolResult:
     """One position's liquidation and bankruptcy prices under a venue's rules, in either mode.
 
     The fee rate matters where the venue's rules use it: OKX adds it to the maintenance rate,
-    Bybit holds the fee to close at the bankruptcy price in the order cost.
+    Bybit holds the fee to close at the bankruptcy price in IM, MM and the order cost.
+    ``parameters_as_of`` picks the venue's tables of that day; ``maintenance_margin_rate`` (a
+    percentage, as the form's) and ``maintenance_amount`` override the table; ``mark_price``
+    (empty: the entry) is where the position stands now.
     """
+    overrides = {
+        "maintenance_margin_rate": maintenance_margin_rate / HUNDRED
+        if maintenance_margin_rate is not None
+        else None,
+        "maintenance_amount": maintenance_amount,
+        "mark_price": mark_price,
+    }
     other_mm = other_maintenance_margin or ZERO
     other_pnl = other_unrealized_pnl or ZERO
     spec = position_spec(
@@ -61,6 +75,7 @@ def liquidation_price(
         leverage=leverage,
         isolated_margin=isolated_margin,
     )
+    spec = replace(spec, **overrides)
     notes = []
     if margin_mode == "cross":
         backing = cross_wallet_with_allowance(
@@ -76,7 +91,11 @@ def liquidation_price(
                 "held at their current prices."
             )
         result, evaluation = evaluate_one(
-            spec, wallet_balance=backing, venue=venue, fee_rate=fee_rate
+            spec,
+            wallet_balance=backing,
+            venue=venue,
+            fee_rate=fee_rate,
+            parameters_as_of=parameters_as_of,
         )
     else:
         result, evaluation = isolated_one(
@@ -88,6 +107,8 @@ def liquidation_price(
             leverage=leverage,
             isolated_margin=isolated_margin,
             fee_rate=fee_rate,
+            parameters_as_of=parameters_as_of,
+            overrides=overrides,
         )
     figures = _liquidation_figures(result)
     if fee_rate:
@@ -122,6 +143,8 @@ def liquidation_price(
         other_mm=other_mm,
         other_pnl=other_pnl,
         fee_rate=fee_rate,
+        parameters_as_of=parameters_as_of,
+        overrides=overrides,
     )
     if compare:
         notes.append(compare)
@@ -130,9 +153,13 @@ def liquidation_price(
     notes.append(f"{rules.label}: {rules.description}")
     if rules.leaves_out:
         notes.append("This rule set leaves out " + "; ".join(rules.leaves_out) + ".")
-    table = MARKETS[symbol].table
-    if table.illustrative:
-        notes.append(f"The {symbol} bracket table is illustrative, not a published snapshot.")
+    if result.bracket_table:
+        notes.append(
+            f"Maintenance table: {result.bracket_table}, in force {result.parameters_effective} "
+            f"(source: {result.parameters_source})."
+        )
+    else:
+        notes.append("Maintenance: your own rate and amount, not a table.")
     warnings = []
     if result.status == "liquidated":
         warnings.append(
@@ -212,7 +239,16 @@ def _liquidation_figures(result) -> list[Figure]:
 
 
 def _other_mode_sentence(
-    *, venue, spec, margin_mode, wallet_balance, other_mm, other_pnl, fee_rate
+    *,
+    venue,
+    spec,
+    margin_mode,
+    wallet_balance,
+    other_mm,
+    other_pnl,
+    fee_rate,
+    parameters_as_of=None,
+    overrides=None,
 ) -> str:
     """The same position's liquidation price in the other margin mode, for comparison."""
     if margin_mode == "isolated":
@@ -221,13 +257,16 @@ def _other_mode_sentence(
                 "Give a wallet balance to compare with cross margin, where the whole balance "
                 "backs the position."
             )
-        other = position_spec(
-            symbol=spec.symbol,
-            side=spec.side,
-            margin_mode="cross",
-            entry_price=spec.entry_price,
-            quantity=spec.quantity,
-            leverage=spec.leverage,
+        other = replace(
+            position_spec(
+                symbol=spec.symbol,
+                side=spec.side,
+                margin_mode="cross",
+                entry_price=spec.entry_price,
+                quantity=spec.quantity,
+                leverage=spec.leverage,
+            ),
+            **(overrides or {}),
         )
         backing = cross_wallet_with_allowance(
             wallet_balance=wallet_balance,
@@ -235,7 +274,13 @@ def _other_mode_sentence(
             other_unrealized_pnl=other_pnl,
         )
         try:
-            result, _ = evaluate_one(other, wallet_balance=backing, venue=venue, fee_rate=fee_rate)
+            result, _ = evaluate_one(
+                other,
+                wallet_balance=backing,
+                venue=venue,
+                fee_rate=fee_rate,
+                parameters_as_of=parameters_as_of,
+            )
         except MarginError:
             return ""
         name = "cross margin"
@@ -249,6 +294,8 @@ def _other_mode_sentence(
                 quantity=spec.quantity,
                 leverage=spec.leverage,
                 fee_rate=fee_rate,
+                parameters_as_of=parameters_as_of,
+                overrides=overrides,
             )
         except MarginError:
             return ""
