@@ -133,12 +133,14 @@ CONCEPTS: dict[str, Concept] = {
         Concept(
             "C24",
             "Maintenance tiers and the maintenance amount",
-            "Bigger positions need a higher maintenance rate; the amount keeps the tiers continuous.",
+            "Bigger positions need a higher maintenance "
+            "rate; the amount keeps the tiers continuous.",
         ),
         Concept(
             "C25",
             "Partial liquidation and liquidation fees",
-            "Exchanges may close part of a position first, and fees sit inside the liquidation price.",
+            "Exchanges may close part of a position "
+            "first, and fees sit inside the liquidation price.",
         ),
         Concept(
             "C26",
@@ -148,7 +150,8 @@ CONCEPTS: dict[str, Concept] = {
         Concept(
             "C27",
             "How the venues differ",
-            "Mode scope, tiers, funding intervals and leftover margin differ from one exchange to another.",
+            "Mode scope, tiers, funding intervals and leftover "
+            "margin differ from one exchange to another.",
         ),
         Concept(
             "C28",
