@@ -13,7 +13,7 @@ from margin import ENGINE_VERSION
 from quiz import services
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 
-QUIZ_SLUG = "isolated-vs-cross"
+QUIZ_SLUG = "cross-margin"
 BATCH = 2_000
 
 

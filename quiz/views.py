@@ -2,7 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -17,6 +17,14 @@ from quiz.models import Attempt, AttemptItem, Question, Quiz
 from quiz.scoring import allowed_error
 
 PARTIAL = "quiz/_question.html"
+# Quizzes of the earlier course layout (kept unpublished) and the module quiz that replaced each:
+# an old "start" form or bookmark is sent on rather than answered with a 404.
+RETIRED_QUIZZES = {
+    "margin-basics": "foundations",
+    "isolated-vs-cross": "cross-margin",
+    "managing-positions": "choosing-and-mixing",
+    "when-markets-move": "liquidation",
+}
 
 
 def _owned_attempt(request, attempt_id) -> Attempt:
@@ -193,6 +201,11 @@ def index(request):
 
 @require_POST
 def start(request, slug):
+    if slug in RETIRED_QUIZZES and not Quiz.objects.filter(slug=slug, is_published=True).exists():
+        # 307 keeps the POST (and its CSRF token), so the learner starts the successor at once.
+        response = HttpResponseRedirect(reverse("quiz:start", args=[RETIRED_QUIZZES[slug]]))
+        response.status_code = 307
+        return response
     quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
     learner = services.learner_for(request, create=True)
     try:

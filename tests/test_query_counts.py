@@ -190,7 +190,7 @@ def test_a_whole_quiz_attempt_stays_within_its_query_budgets(
     # quiz, question pool + choices, attempt number, two inserts, a new session: a fixed count
     # whatever the size of the bank
     with django_assert_max_num_queries(13):
-        response = client.post(reverse("quiz:start", args=["isolated-vs-cross"]))
+        response = client.post(reverse("quiz:start", args=["cross-margin"]))
     attempt = Attempt.objects.get()
     assert response.url == reverse("quiz:attempt", args=[attempt.id])
     with django_assert_max_num_queries(6):
