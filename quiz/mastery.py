@@ -205,3 +205,40 @@ def review_concepts(*, learner_key: str | None, now: datetime) -> list[str]:
         when = f"The next one is due on {upcoming:%d %B at %H:%M} UTC." if upcoming else ""
         raise NothingToDraw(NOTHING_DUE.format(next=when).strip())
     return due
+
+
+# --- what the pages show --------------------------------------------------------------------
+
+REVIEW_QUIZ_SLUG = "daily-review"
+
+
+@dataclass(frozen=True)
+class LearnerMastery:
+    """One learner's levels in course order, what is due for review, and when the next is."""
+
+    levels: list[ConceptLevel]
+    due: list[ConceptLevel]
+    next_review_at: datetime | None
+
+    @property
+    def started(self) -> bool:
+        return any(state.level > Level.NOT_STARTED for state in self.levels)
+
+    @property
+    def review_quiz_slug(self) -> str:
+        return REVIEW_QUIZ_SLUG
+
+    def count(self, level: Level) -> int:
+        return sum(state.level == level for state in self.levels)
+
+    @property
+    def mastered_count(self) -> int:
+        return self.count(Level.MASTERED)
+
+
+def learner_mastery(*, learner_key: str | None, now: datetime) -> LearnerMastery:
+    levels = learner_levels(learner_key, now)
+    due_ids = due_concepts(levels, now)
+    return LearnerMastery(
+        list(levels.values()), [levels[c] for c in due_ids], next_review_at(levels)
+    )
