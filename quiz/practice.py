@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from academy.concepts import CONCEPTS, preset_url
-from quiz import generators
+from quiz import actions, generators
 from quiz.models import PracticeAnswer, Question
 from quiz.scoring import NumberError, parse_number, score_multiple, score_numeric, score_single
 from quiz.services import (
@@ -34,6 +34,7 @@ from quiz.services import (
 
 ITEMS_PER_LESSON = 3
 SALT = "quiz.practice.item"
+ACTION_SALT = "quiz.practice.action"
 BLOCK_SALT = "quiz.practice.block"
 FLASH_KEY = "quiz.practice.flash"
 PICK_ONE = "Pick an answer first."
@@ -57,6 +58,8 @@ class PracticeResult:
 
 @dataclass
 class PracticeItem:
+    is_action = False
+
     slot: int
     question: Question
     token: str
@@ -145,6 +148,50 @@ class PracticeItem:
         ]
 
 
+@dataclass
+class ActionItem:
+    """A setup the learner acts on (quiz.actions), graded by the engine on what they set."""
+
+    slot: int
+    action: actions.Action
+    token: str
+    parameters: dict
+    result: "ActionResult | None" = None
+    error: str = ""
+    posted: dict = field(default_factory=dict)
+
+    is_action = True
+
+    @property
+    def dom_id(self) -> str:
+        return f"practice-item-{self.slot}"
+
+    @property
+    def prompt(self) -> str:
+        return self.action.prompt(self.parameters)
+
+    @property
+    def concept_ids(self) -> str:
+        return " ".join(self.action.concepts)
+
+    @property
+    def position_ids(self) -> list[str]:
+        return [symbol.removesuffix("USDT") for symbol in actions.ORDER_SYMBOLS]
+
+    def hints(self) -> list[str]:
+        return [
+            f"{CONCEPTS[c].title}: {CONCEPTS[c].summary}"
+            for c in self.action.concepts
+            if c in CONCEPTS
+        ]
+
+
+@dataclass
+class ActionResult:
+    correct: bool
+    lines: list[str]
+
+
 # --- drawing ----------------------------------------------------------------------------------
 
 
@@ -188,17 +235,37 @@ def practice_draw(
     chosen = numeric[:1]
     others = [q for q in pool if q not in chosen]
     chosen += _pick_spread(others, concept_ids, count - len(chosen), rng)
-    items = []
+    lesson_actions = actions.actions_for(concept_ids)
+    if lesson_actions and len(chosen) >= count:
+        chosen = chosen[: count - 1]  # room for one item answered by acting on a setup
+    items: list = []
     for question in chosen:
         try:
             items.append(_item_from(question, len(items), rng))
         except generators.GeneratorError:
             continue
+    if lesson_actions:
+        items.append(action_item(rng.choice(lesson_actions).name, slot=len(items), rng=rng))
     return items
 
 
-def practice_item_from_token(token: str) -> PracticeItem | None:
+def action_item(name: str, *, slot: int, rng: random.Random) -> ActionItem:
+    action = actions.ACTIONS[name]
+    parameters = action.draw(rng)
+    token = signing.dumps({"a": name, "p": parameters, "s": slot}, salt=ACTION_SALT)
+    return ActionItem(slot, action, token, parameters)
+
+
+def practice_item_from_token(token: str) -> "PracticeItem | ActionItem | None":
     """The item a token stands for, or None when it is forged or its question is gone."""
+    try:
+        data = signing.loads(token, salt=ACTION_SALT)
+    except signing.BadSignature:
+        pass
+    else:
+        if data.get("a") not in actions.ACTIONS:
+            return None
+        return ActionItem(int(data.get("s", 0)), actions.ACTIONS[data["a"]], token, data["p"])
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
@@ -297,10 +364,45 @@ def practice_record(
     )
 
 
-def practice_answer(*, request, item: PracticeItem) -> PracticeResult:
+def action_grade(item: ActionItem, data) -> ActionResult:
+    """Run what the learner set through the engine. Raises PracticeError."""
+    item.posted = {name: data.get(name, "") for name in item.action.fields}
+    try:
+        outcome = actions.grade(item.action.name, item.parameters, item.posted)
+    except actions.ActionError as error:
+        raise PracticeError(str(error)) from None
+    return ActionResult(outcome.correct, outcome.lines)
+
+
+def action_record(*, item: ActionItem, result: ActionResult, learner: Learner, now=None):
+    return PracticeAnswer.objects.create(
+        learner_key=learner.key,
+        user_id=learner.user_id,
+        item=f"action:{item.action.name}",
+        concept_ids=item.concept_ids,
+        parameters=item.parameters,
+        response=item.posted,
+        is_correct=result.correct,
+        answered_at=now or timezone.now(),
+    )
+
+
+def grade_any(item, data):
+    return (
+        action_grade(item, data)
+        if getattr(item, "is_action", False)
+        else practice_grade(item, data)
+    )
+
+
+def practice_answer(*, request, item) -> "PracticeResult | ActionResult":
     """Grade and record a posted answer for whoever is asking. Raises PracticeError."""
-    result = practice_grade(item, request.POST)
-    practice_record(item=item, result=result, learner=learner_for(request, create=True))
+    result = grade_any(item, request.POST)
+    learner = learner_for(request, create=True)
+    if getattr(item, "is_action", False):
+        action_record(item=item, result=result, learner=learner)
+    else:
+        practice_record(item=item, result=result, learner=learner)
     item.result = result
     return result
 
@@ -313,7 +415,9 @@ def practice_flash_store(session, *, page: str, block: str, slot: int, data) -> 
     flash = session.get(FLASH_KEY) or {}
     entry = flash.get(page) if flash.get(page, {}).get("block") == block else None
     entry = entry or {"block": block, "answers": {}}
-    entry["answers"][str(slot)] = {"choice": data.getlist("choice"), "value": data.get("value", "")}
+    fields = ("value", *{name for action in actions.ACTIONS.values() for name in action.fields})
+    answer = {name: data.get(name, "") for name in fields}
+    entry["answers"][str(slot)] = answer | {"choice": data.getlist("choice")}
     session[FLASH_KEY] = {page: entry}
 
 
@@ -347,7 +451,7 @@ def practice_block_for(*, request, concept_ids: list[str], page: str) -> tuple[l
             if posted is None:
                 continue
             try:
-                item.result = practice_grade(item, _Posted(posted))
+                item.result = grade_any(item, _Posted(posted))
             except PracticeError as error:
                 item.error = str(error)
         if items:

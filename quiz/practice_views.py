@@ -44,7 +44,8 @@ def practice_answer_view(request):
         item.error, status = str(error), 422
     if request.htmx:
         context = {"item": item, "block": request.POST.get("block", ""), "page": page}
-        response = render(request, "quiz/_practice_item.html", context, status=status)
+        template = "quiz/_action_item.html" if item.is_action else "quiz/_practice_item.html"
+        response = render(request, template, context, status=status)
     else:
         practice_flash_store(
             request.session,

@@ -3,6 +3,7 @@ with a plain post that comes back to the lesson page at the item, counted toward
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from lessons.loading import load_course
 from lessons.models import Lesson
+from quiz import actions
 from quiz.loader import load_bank
 from quiz.mastery import Level, learner_levels
 from quiz.models import PracticeAnswer, Question
@@ -49,13 +51,29 @@ def forms_on(content: str) -> list[dict]:
 
 def right_answer(token: str) -> dict:
     item = practice_item_from_token(token)
+    if item.is_action:
+        return action_answer(item, right=True)
     if item.is_numeric:
         return {"value": str(expected_value(item))}
     return {"choice": [str(c.pk) for c in item.question.choices.all() if c.is_correct]}
 
 
+def action_answer(item, *, right: bool) -> dict:
+    params = item.parameters
+    if item.action.name == "survive_shock":
+        initial = Decimal(params["notional"]) / Decimal(params["leverage"])
+        return {"isolated_margin": params["wallet_balance"] if right else str(initial)}
+    if item.action.name == "isolated_not_cross":
+        return {"move": "-25" if right else "0"}
+    ranked = [position_id for position_id, _ in actions._nearest_first(params)]
+    ranked = ranked if right else ranked[::-1]
+    return {f"place_{n}": position_id for n, position_id in enumerate(ranked, start=1)}
+
+
 def wrong_answer(token: str) -> dict:
     item = practice_item_from_token(token)
+    if item.is_action:
+        return action_answer(item, right=False)
     if item.is_numeric:
         return {"value": str(expected_value(item) + 1000)}
     return {"choice": [str(c.pk) for c in item.question.choices.all() if not c.is_correct][:1]}
@@ -176,3 +194,17 @@ def test_an_offsite_page_is_not_followed(client, course_and_bank):
 
 def test_the_answer_endpoint_accepts_only_post(client):
     assert client.get(reverse("quiz:practice_answer")).status_code == 405
+
+
+def test_lessons_on_isolated_margin_or_the_cross_order_offer_an_item_to_act_on(
+    client, course_and_bank
+):
+    lessons = [
+        lesson
+        for lesson in Lesson.objects.published().select_related("module")
+        if {"C04", "C07"} & set(lesson.concepts)
+    ]
+    assert lessons
+    for lesson in lessons:
+        content = client.get(lesson_url(lesson)).content.decode()
+        assert "the margin engine runs your setup" in content, lesson.slug
