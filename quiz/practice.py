@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core import signing
-from django.db.models import Q
 from django.utils import timezone
 
 from academy.concepts import CONCEPTS, preset_url
 from quiz import actions, generators
+from quiz.bank_cache import published_pool
 from quiz.models import PracticeAnswer, Question
 from quiz.scoring import NumberError, parse_number, score_multiple, score_numeric, score_single
 from quiz.services import (
@@ -195,14 +195,6 @@ class ActionResult:
 # --- drawing ----------------------------------------------------------------------------------
 
 
-def _pool(concept_ids: list[str]) -> list[Question]:
-    match = Q()
-    for concept_id in concept_ids:
-        match |= Q(concept_ids__icontains=concept_id)
-    questions = Question.objects.filter(match, is_published=True).prefetch_related("choices")
-    return [q for q in questions if set(q.concepts) & set(concept_ids)]
-
-
 def _item_from(question: Question, slot: int, rng: random.Random) -> PracticeItem:
     parameters: dict = {}
     prompt = question.prompt
@@ -227,7 +219,7 @@ def practice_draw(
     """Up to `count` items on these concepts: one with numbers to work out when the bank has
     one (drawn afresh by the engine each time), the rest spread over the concepts."""
     rng = rng or random.Random(secrets.randbits(64))
-    pool = _pool(concept_ids)
+    pool = list(published_pool(concept_ids))
     numeric = [q for q in pool if q.kind in Question.NUMERIC_KINDS]
     rng.shuffle(numeric)
     # Prefer numbers the engine draws: a fresh exercise every visit.

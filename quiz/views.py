@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
@@ -13,6 +14,7 @@ from academy.concepts import CONCEPTS, concept_lesson_url, preset_url
 from quiz import services
 from quiz.forms import WRONG_QUESTION, AnswerForm
 from quiz.generators import GENERATORS, explain_draw, fill_prompt, format_number
+from quiz.mastery import learner_mastery
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 from quiz.scoring import allowed_error
 
@@ -195,6 +197,9 @@ def index(request):
             "quizzes": quizzes,
             "weakest": [mastery[c] for c in weakest],
             "has_answers": any(m.answered for m in mastery.values()),
+            "levels": learner_mastery(
+                learner_key=learner.key if learner else None, now=timezone.now()
+            ),
         },
     )
 

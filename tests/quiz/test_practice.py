@@ -208,3 +208,13 @@ def test_lessons_on_isolated_margin_or_the_cross_order_offer_an_item_to_act_on(
     for lesson in lessons:
         content = client.get(lesson_url(lesson)).content.decode()
         assert "the margin engine runs your setup" in content, lesson.slug
+
+
+def test_the_practice_pool_is_cached_until_the_bank_changes(course_and_bank):
+    from quiz.bank_cache import published_pool
+
+    first = published_pool(["C04"])
+    question = first[0]
+    question.is_published = False
+    question.save()  # an admin edit: the next lesson page must not offer it
+    assert question.pk not in {q.pk for q in published_pool(["C04"])}
