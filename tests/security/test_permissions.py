@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lessons.models import LessonCompletion
+from quiz.models import PracticeAnswer
 from tests.security.conftest import (
     ATTEMPT_OWNER,
     INSTRUCTOR_ONLY,
@@ -43,6 +44,7 @@ NOBODY_ADDS = {
     "axes_accesslog_add",
     "axes_accessfailurelog_add",
     "quiz_attempt_add",
+    "quiz_practiceanswer_add",
 }
 
 
@@ -117,6 +119,13 @@ def admin_site_data(site):
     AccessAttempt.objects.create(failures_since_start=1, **common)
     AccessLog.objects.create(**common)
     AccessFailureLog.objects.create(locked_out=False, **common)
+    PracticeAnswer.objects.create(
+        learner_key=f"user:{site.users['learner'].pk}",
+        user=site.users["learner"],
+        item="action:survive_shock",
+        concept_ids="C04 C09",
+        is_correct=True,
+    )
     return site
 
 
