@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.learners import learner_key_for
 from lessons.models import LessonCompletion
-from quiz.models import Attempt, AttemptItem
+from quiz.models import Attempt, AttemptItem, PracticeAnswer
 from quiz.services import item_answer
 from simulator.models import Prediction
 
@@ -28,7 +28,7 @@ def _choice_texts(choices: list[dict], ids) -> list[str]:
 
 
 def account_export(*, user) -> dict:
-    """Everything kept about `user`, in plain JSON types. Four queries, whatever the history."""
+    """Everything kept about `user`, in plain JSON types. Five queries, whatever the history."""
     completions = (
         LessonCompletion.objects.filter(user=user)
         .select_related("lesson__module")
@@ -74,7 +74,22 @@ def account_export(*, user) -> dict:
             }
             for prediction in Prediction.objects.filter(user=user).order_by("made_at", "pk")
         ],
+        "practice_answers": [
+            {
+                "item": practice.item,
+                "concepts": practice.concepts,
+                "numbers": practice.parameters,
+                "answer": practice.response,
+                "correct": practice.is_correct,
+                "answered_at": _iso(practice.answered_at),
+            }
+            for practice in _practice(user).order_by("answered_at", "pk")
+        ],
     }
+
+
+def _practice(user):
+    return PracticeAnswer.objects.filter(Q(user=user) | Q(learner_key=learner_key_for(user=user)))
 
 
 def _attempt_export(attempt: Attempt) -> dict:
@@ -122,11 +137,12 @@ def account_delete(*, user) -> dict[str, int]:
     username = user.get_username()
     with transaction.atomic():
         _, attempt_rows = _attempts(user).delete()
+        _, practice_rows = _practice(user).delete()
         _, account_rows = user.delete()
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username=username).delete()
     deleted: dict[str, int] = {}
-    for rows in (attempt_rows, account_rows):
+    for rows in (attempt_rows, practice_rows, account_rows):
         for label, count in rows.items():
             deleted[label] = deleted.get(label, 0) + count
     return deleted

@@ -8,10 +8,14 @@ page shows the same thing before and after signing up.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from core.learners import learner_for
 from lessons.models import Course, Lesson
 from lessons.progress import progress_completed_ids
+from quiz import mastery as quiz_mastery_levels
 from quiz import services as quiz_services
+from quiz.mastery import LearnerMastery
 from quiz.models import Quiz
 from simulator.predictions import recent_prediction_scores
 
@@ -51,7 +55,7 @@ class ModuleProgress:
 class NextStep:
     """What to do next: a sentence, a lesson to read, and whether to offer weak-concept practice."""
 
-    kind: str  # "weak-concept", "continue", "quiz" or "done"
+    kind: str  # "review", "weak-concept", "continue", "quiz" or "done"
     text: str
     concept: quiz_services.ConceptMastery | None = None
     lesson: Lesson | None = None
@@ -65,6 +69,7 @@ class Progress:
     attempts: list
     next_step: NextStep
     weak: list[MasteryRow] = field(default_factory=list)
+    levels: LearnerMastery | None = None
 
     @property
     def lesson_count(self) -> int:
@@ -136,10 +141,25 @@ def lesson_for_concept(lessons: list[Lesson], concept_id: str) -> Lesson | None:
 
 
 def suggest_next_step(
-    *, lessons: list[Lesson], weak: list[MasteryRow], has_attempts: bool
+    *,
+    lessons: list[Lesson],
+    weak: list[MasteryRow],
+    has_attempts: bool,
+    levels: LearnerMastery | None = None,
 ) -> NextStep:
-    """The most useful next thing, in this order: fix the weakest concept tried; carry on with
-    the course; take a quiz; keep practising; or say the course is done."""
+    """The most useful next thing, in this order: the review that is due; fix the weakest
+    concept tried; carry on with the course; take a quiz; keep practising; or say the course
+    is done."""
+    if levels is not None and levels.due:
+        titles = ", ".join(state.title for state in levels.due[:3])
+        more = f" and {len(levels.due) - 3} more" if len(levels.due) > 3 else ""
+        review = Quiz.objects.filter(slug=levels.review_quiz_slug, is_published=True).first()
+        if review is not None:
+            return NextStep(
+                "review",
+                f"Today's review is due: {titles}{more}. Answer on time to raise their level.",
+                practice_quiz=review,
+            )
     practice = None
     if weak:
         practice = Quiz.objects.filter(kind=Quiz.Kind.WEAK, is_published=True).first()
@@ -185,12 +205,18 @@ def progress_for(*, request) -> Progress:
     weak = [by_concept[concept_id] for concept_id in weak_ids]
     learner = learner_for(request)
     attempts = quiz_services.learner_attempts(learner, limit=RECENT_ATTEMPTS)
+    levels = quiz_mastery_levels.learner_mastery(
+        learner_key=learner.key if learner else None, now=timezone.now()
+    )
     return Progress(
         modules=modules,
         mastery=mastery,
         attempts=attempts,
         weak=weak,
-        next_step=suggest_next_step(lessons=lessons, weak=weak, has_attempts=bool(attempts)),
+        levels=levels,
+        next_step=suggest_next_step(
+            lessons=lessons, weak=weak, has_attempts=bool(attempts), levels=levels
+        ),
     )
 
 

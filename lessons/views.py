@@ -2,16 +2,19 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
 from core.concepts import ALL_IDS
 from core.first_visits import cached_for_first_visits
+from core.learners import learner_for
 from lessons.forms import SearchForm
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
 from lessons.page_cache import PAGE_SECONDS, content_version
 from lessons.progress import progress_completed_ids, progress_set_complete
 from lessons.search import search_glossary, search_lessons
+from quiz.mastery import learner_mastery
 
 
 def _can_see_drafts(user) -> bool:
@@ -40,6 +43,16 @@ def index(request):
         ]
     completed = progress_completed_ids(request=request)
     lesson_ids = {lesson.pk for module in modules for lesson in module.visible_lessons}
+    next_lesson = next(
+        (
+            lesson
+            for module in modules
+            for lesson in module.visible_lessons
+            if lesson.pk not in completed and lesson.published
+        ),
+        None,
+    )
+    learner = learner_for(request)
     return render(
         request,
         "lessons/index.html",
@@ -49,6 +62,10 @@ def index(request):
             "completed_ids": completed,
             "completed_count": len(completed & lesson_ids),
             "lesson_count": len(lesson_ids),
+            "next_lesson": next_lesson,
+            "mastery": learner_mastery(
+                learner_key=learner.key if learner else None, now=timezone.now()
+            ),
         },
     )
 

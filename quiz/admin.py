@@ -10,8 +10,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from quiz import generators, services
+from quiz.item_statistics import item_statistics
 from quiz.loader import LoadError, export_questions, load_question_entries, read_yaml
-from quiz.models import Attempt, AttemptItem, Choice, Question, Quiz
+from quiz.models import Attempt, AttemptItem, Choice, PracticeAnswer, Question, Quiz
 
 
 class ChoiceInline(admin.TabularInline):
@@ -242,10 +243,23 @@ class QuestionAdmin(admin.ModelAdmin):
             ),
             key=lambda row: row["share"],
         )
+        # Every choice question with how often each choice is picked (quiz and practice).
+        items = sorted(
+            (entry for entry in item_statistics() if entry.answered),
+            key=lambda entry: (entry.share_right, entry.question.slug),
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Question statistics (lowest share right first)",
             "rows": rows,
+            "items": [
+                {
+                    "stats": entry,
+                    "choices": entry.choice_rows(),
+                    "url": reverse("admin:quiz_question_change", args=[entry.question.pk]),
+                }
+                for entry in items
+            ],
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "quiz/admin/question_statistics.html", context)
@@ -317,4 +331,20 @@ class AttemptAdmin(admin.ModelAdmin):
         return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PracticeAnswer)
+class PracticeAnswerAdmin(admin.ModelAdmin):
+    """Answers given in lesson practice and simulator actions (read-only: learners' record)."""
+
+    list_display = ("answered_at", "item", "concept_ids", "is_correct", "learner_key")
+    list_filter = ("is_correct", "answered_at")
+    search_fields = ("item", "concept_ids", "learner_key")
+    readonly_fields = [f.name for f in PracticeAnswer._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

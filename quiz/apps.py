@@ -6,4 +6,4 @@ class QuizConfig(AppConfig):
     name = "quiz"
 
     def ready(self):
-        from quiz import signals  # noqa: F401  (claims anonymous attempts at sign-in)
+        from quiz import bank_cache, signals  # noqa: F401  (receivers: sign-in, bank edits)

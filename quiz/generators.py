@@ -148,11 +148,39 @@ EXPLAINED_FIGURE = {
     "liquidation_distance_percent": "liquidation_price",
     "unrealized_pnl": "unrealized_pnl",
     "cross_liquidation_price": "liquidation_price",
+    "inverse_initial_margin": "initial_margin",
+    "tier_maintenance_margin": "maintenance_margin",
 }
 
 
 def explain_draw(generator_name: str, params: Mapping[str, str]) -> list:
     """The engine's derivation of a drawn answer (engine.Step list; empty if unavailable)."""
+    if generator_name not in EXPLAINED_FIGURE:
+        return []
+    if generator_name in ("inverse_initial_margin", "tier_maintenance_margin"):
+        position = (
+            _inverse_position(params)
+            if generator_name == "inverse_initial_margin"
+            else engine.PositionSpec(
+                id="quiz",
+                symbol="BTCUSDT",
+                side=params["side"],
+                margin_mode="isolated",
+                entry_price=_dec(params, "entry_price"),
+                leverage=_dec(params, "leverage"),
+                notional=_dec(params, "notional"),
+            )
+        )
+        try:
+            account = engine.AccountSpec(
+                wallet_balance=engine.initial_margin_of(position),
+                collateral="BTC" if position.symbol == "BTCUSD" else "USDT",
+                positions=(position,),
+            )
+            result = engine.evaluate(account).positions[0]
+            return engine.explain(result, EXPLAINED_FIGURE[generator_name])
+        except (engine.MarginError, KeyError, ArithmeticError):
+            return []
     if generator_name == "cross_liquidation_price":
         mode, top_up = "cross", Decimal(0)
     else:
@@ -166,6 +194,68 @@ def explain_draw(generator_name: str, params: Mapping[str, str]) -> list:
 
 def cross_liquidation_price(params: Mapping[str, str]) -> Decimal:
     return _required(_evaluate(params, mode="cross").liquidation_price)
+
+
+def _funding_account(params: Mapping[str, str]) -> engine.AccountSpec:
+    position = engine.PositionSpec(
+        id="quiz",
+        symbol=params.get("symbol", "BTCUSDT"),
+        side=params["side"],
+        margin_mode="cross",
+        entry_price=_dec(params, "entry_price"),
+        leverage=_dec(params, "leverage"),
+        quantity=_dec(params, "quantity"),
+    )
+    wallet_balance = engine.initial_margin_of(position) * 2
+    return engine.AccountSpec(wallet_balance=wallet_balance, positions=(position,))
+
+
+def funding_payment(params: Mapping[str, str]) -> Decimal:
+    """One funding payment at the entry price: positive when the position pays, negative when it
+    receives (the engine's replay settles `side x notional x rate`)."""
+    account = _funding_account(params)
+    mark = {account.positions[0].symbol: _dec(params, "entry_price")}
+    run = engine.replay(account, [mark], funding_rate=_dec(params, "funding_rate"), funding_every=1)
+    return run.funding
+
+
+def _inverse_position(params: Mapping[str, str]) -> engine.PositionSpec:
+    return engine.PositionSpec(
+        id="quiz",
+        symbol="BTCUSD",
+        side=params["side"],
+        margin_mode="isolated",
+        entry_price=_dec(params, "entry_price"),
+        leverage=_dec(params, "leverage"),
+        contracts=_dec(params, "contracts"),
+    )
+
+
+def inverse_initial_margin(params: Mapping[str, str]) -> Decimal:
+    """Initial margin of a coin-margined BTCUSD position ($100 contracts), in BTC."""
+    position = _inverse_position(params)
+    account = engine.AccountSpec(
+        wallet_balance=engine.initial_margin_of(position), collateral="BTC", positions=(position,)
+    )
+    return engine.evaluate(account).positions[0].initial_margin
+
+
+def tier_maintenance_margin(params: Mapping[str, str]) -> Decimal:
+    """Maintenance margin from Binance's BTCUSDT bracket table (rate and amount of the tier the
+    notional falls in)."""
+    position = engine.PositionSpec(
+        id="quiz",
+        symbol="BTCUSDT",
+        side=params["side"],
+        margin_mode="isolated",
+        entry_price=_dec(params, "entry_price"),
+        leverage=_dec(params, "leverage"),
+        notional=_dec(params, "notional"),
+    )
+    account = engine.AccountSpec(
+        wallet_balance=engine.initial_margin_of(position), positions=(position,)
+    )
+    return engine.evaluate(account).positions[0].maintenance_margin
 
 
 BASE = {
@@ -234,6 +324,41 @@ GENERATORS: dict[str, Generator] = {
                 "wallet_balance": {"min": "4000", "max": "8000", "step": "500"},
             },
             cross_liquidation_price,
+        ),
+        Generator(
+            "funding_payment",
+            "One funding payment (positive: paid; negative: received)",
+            "USDT",
+            {
+                **BY_QUANTITY,
+                "funding_rate": {"choices": ["0.0001", "0.0002", "0.0003", "-0.0001"]},
+            },
+            funding_payment,
+        ),
+        Generator(
+            "inverse_initial_margin",
+            "Initial margin of a coin-margined (inverse) position, in BTC",
+            "BTC",
+            {
+                "side": {"choices": ["long", "short"]},
+                "entry_price": {"min": "50000", "max": "80000", "step": "1000"},
+                "leverage": {"choices": [5, 10, 20]},
+                "contracts": {"choices": [50, 100, 200, 500]},
+            },
+            inverse_initial_margin,
+            answer_places=6,
+        ),
+        Generator(
+            "tier_maintenance_margin",
+            "Maintenance margin from the BTCUSDT tier table (rate and amount)",
+            "USDT",
+            {
+                "side": {"choices": ["long", "short"]},
+                "entry_price": {"min": "60000", "max": "70000", "step": "500"},
+                "leverage": {"choices": [5, 10]},
+                "notional": {"choices": ["20000", "100000", "400000", "1000000", "2000000"]},
+            },
+            tier_maintenance_margin,
         ),
     )
 }
@@ -377,6 +502,10 @@ def display_values(params: Mapping[str, str]) -> dict[str, str]:
         values["shock_percent"] = format_number(abs(shock))
         values["shock_direction"] = "rises" if shock >= 0 else "falls"
         values["mark_price"] = format_number(_mark(params))
+    if "funding_rate" in params:
+        values["funding_rate_percent"] = format_number(Decimal(params["funding_rate"]) * 100)
+    if "contracts" in params:
+        values["contract_value"] = format_number(Decimal(params["contracts"]) * 100)
     if "venue" in params:
         values["formula"] = VENUE_WORDING.get(params["venue"], params["venue"])
     if {"entry_price", "isolated_margin", "leverage"} <= params.keys():

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
 
@@ -187,6 +188,7 @@ class Quiz(models.Model):
         COURSE = "course", "Full course"
         MODULE = "module", "Module (a group of concepts)"
         WEAK = "weak", "Practise my weak concepts"
+        REVIEW = "review", "Daily review of the concepts due (spaced repetition)"
 
     class Reveal(models.TextChoices):
         AFTER_EACH = "after_each", "After each question"
@@ -372,3 +374,41 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.item}: {self.score}"
+
+
+class PracticeAnswer(models.Model):
+    """An answer given outside a quiz attempt: a practice item inside a lesson, or an item
+    answered by acting in the simulator. It counts towards mastery like a quiz answer.
+
+    `item` names what was answered (`question:<slug>` or `action:<name>`); `concept_ids` is
+    copied from it when answered, so a later re-tagging does not rewrite history.
+    """
+
+    learner_key = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="practice_answers",
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="practice_answers"
+    )
+    item = models.CharField(max_length=100)
+    concept_ids = models.CharField(max_length=100)
+    parameters = models.JSONField(default=dict, blank=True, help_text="The numbers drawn.")
+    response = models.JSONField(default=dict, blank=True, help_text="What the learner gave.")
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["learner_key", "-answered_at"])]
+
+    def __str__(self):
+        return f"{self.item} ({self.learner_key}): {'right' if self.is_correct else 'wrong'}"
+
+    @property
+    def concepts(self) -> list[str]:
+        return parse_concept_ids(self.concept_ids)

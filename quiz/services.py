@@ -125,6 +125,10 @@ def _pick_spread(pool: list[Question], concepts: list[str], count: int, rng) -> 
 
 
 def _quiz_concepts(quiz: Quiz, learner: Learner) -> list[str]:
+    if quiz.kind == Quiz.Kind.REVIEW:
+        from quiz.mastery import review_concepts
+
+        return review_concepts(learner_key=learner.key, now=timezone.now())
     if quiz.kind == Quiz.Kind.WEAK:
         mastery = concept_mastery(learner_key=learner.key)
         if not any(m.answered for m in mastery.values()):

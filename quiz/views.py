@@ -2,9 +2,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
@@ -15,10 +16,19 @@ from core.links import concept_lesson_url, preset_url
 from quiz import services
 from quiz.forms import WRONG_QUESTION, AnswerForm
 from quiz.generators import GENERATORS, explain_draw, fill_prompt, format_number
+from quiz.mastery import learner_mastery
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 from quiz.scoring import allowed_error
 
 PARTIAL = "quiz/_question.html"
+# Quizzes of the earlier course layout (kept unpublished) and the module quiz that replaced each:
+# an old "start" form or bookmark is sent on rather than answered with a 404.
+RETIRED_QUIZZES = {
+    "margin-basics": "foundations",
+    "isolated-vs-cross": "cross-margin",
+    "managing-positions": "choosing-and-mixing",
+    "when-markets-move": "liquidation",
+}
 
 
 def _owned_attempt(request, attempt_id) -> Attempt:
@@ -189,12 +199,20 @@ def index(request):
             "quizzes": quizzes,
             "weakest": [mastery[c] for c in weakest],
             "has_answers": any(m.answered for m in mastery.values()),
+            "levels": learner_mastery(
+                learner_key=learner.key if learner else None, now=timezone.now()
+            ),
         },
     )
 
 
 @require_POST
 def start(request, slug):
+    if slug in RETIRED_QUIZZES and not Quiz.objects.filter(slug=slug, is_published=True).exists():
+        # 307 keeps the POST (and its CSRF token), so the learner starts the successor at once.
+        response = HttpResponseRedirect(reverse("quiz:start", args=[RETIRED_QUIZZES[slug]]))
+        response.status_code = 307
+        return response
     quiz = get_object_or_404(Quiz, slug=slug, is_published=True)
     learner = learner_for(request, create=True)
     try:

@@ -10,13 +10,14 @@ throw-away learner; the rest are copies of it, made in bulk.
 from django.db import transaction
 
 from benchmarks.target import Target
+from core.learners import Learner
 from margin import ENGINE_VERSION
 from quiz import services
 from quiz.models import Attempt, AttemptItem, Question, Quiz
 
-QUIZ_SLUG = "isolated-vs-cross"
+QUIZ_SLUG = "cross-margin"
 BATCH = 2_000
-TEMPLATE_LEARNER = services.Learner("anon:benchmark-template")
+TEMPLATE_LEARNER = Learner("anon:benchmark-template")
 
 
 def _template_item(quiz: Quiz) -> AttemptItem:

@@ -32,7 +32,7 @@ def test_seeding_twice_gives_the_demo_learner_progress_once():
     output = seed()
     assert "Demo learner: username 'learner', password 'learn-margin-2026'" in output
     assert "Demo instructor: username 'instructor', password 'teach-margin-2026'" in output
-    assert "Demo progress for learner: 4 lessons complete, quiz attempt Margin basics #1" in output
+    assert "Demo progress for learner: 4 lessons complete, quiz attempt Foundations #1" in output
     learner = get_user_model().objects.get(username="learner")
     first = counts(learner)
     lessons, attempts, answers, predictions = first

@@ -8,6 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from accounts.progress import learner_mastery
+from core.concepts import CONCEPTS
 from lessons.models import LessonCompletion
 from simulator.models import Prediction
 from simulator.predictions import prediction_scores, recent_prediction_scores
@@ -77,7 +78,8 @@ def test_mastery_shows_as_a_chart_with_a_table_of_the_same_numbers(client, learn
     client.force_login(learner)
     take_quiz(client, quiz, right=True)
     html = page(client)
-    assert '<svg viewBox="0 0 514 150"' in html
+    # 34 px of axis labels, then 16 px bars with 8 px gaps, one per concept.
+    assert f'<svg viewBox="0 0 {34 + 24 * len(CONCEPTS)} 150"' in html
     assert 'role="img" aria-labelledby="mastery-chart-caption"' in html
     assert "<title>C07 Cross liquidation order: 100% (promising)</title>" in html
     assert "<title>C01 Margin trading and leverage: not tried yet</title>" in html

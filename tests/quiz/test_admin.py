@@ -166,3 +166,37 @@ def test_learners_cannot_reach_the_import_page(client, django_user_model):
     response = client.get(reverse("admin:quiz_question_import"))
     assert response.status_code == 302
     assert "/admin/login/" in response.url
+
+
+def test_statistics_page_shows_how_often_each_distractor_is_picked(staff_client, make_question):
+    from quiz.models import PracticeAnswer
+
+    question = make_question(
+        slug="three-way",
+        choices=(("The key", True), ("Popular trap", False), ("Dead distractor", False)),
+    )
+    quiz = Quiz.objects.create(slug="q", title="Q", question_count=1)
+    picks = ["Popular trap", "Popular trap", "The key"]
+    for number, text in enumerate(picks):
+        learner = Learner(f"anon:{number}")
+        attempt = services.attempt_start(quiz=quiz, learner=learner, question_ids=[question.pk])
+        item = attempt.items.get()
+        chosen = [c["id"] for c in item.choices if c["text"] == text]
+        services.attempt_answer(attempt=attempt, item=item, selected_ids=chosen)
+    trap = question.choices.get(text="Popular trap")
+    PracticeAnswer.objects.create(
+        learner_key="anon:9",
+        question=question,
+        item="question:three-way",
+        concept_ids="C04",
+        response={"selected": [trap.pk]},
+        is_correct=False,
+    )
+    html = staff_client.get(reverse("admin:quiz_question_statistics")).content.decode()
+    table = html[html.index('id="item-three-way"') :]
+    table = table[: table.index("</table>")]
+    assert "4 answers, 25% right" in table
+    assert "beats the key" in table
+    assert "<td>Popular trap</td>\n          <td>distractor</td>\n          <td>3×</td>" in table
+    assert "<td>75%</td>" in table
+    assert "0× <strong>never picked</strong>" in table

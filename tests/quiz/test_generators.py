@@ -20,11 +20,29 @@ def generated_questions():
     return entries
 
 
+# Binance BTCUSDT brackets in force since 2025-08-19 (venue parameters): cap, rate, amount.
+BTCUSDT_FIRST_TIERS = (
+    (Decimal("300000"), Decimal("0.004"), Decimal("0")),
+    (Decimal("800000"), Decimal("0.005"), Decimal("300")),
+    (Decimal("3000000"), Decimal("0.0065"), Decimal("1500")),
+)
+
+
 def independent_answer(generator: str, p: dict) -> Decimal:
     """The margin reference's closed forms, written out again without the engine."""
     d = {k: Decimal(v) for k, v in p.items() if k not in {"side", "symbol", "venue"}}
     s = Decimal(1) if p["side"] == "long" else Decimal(-1)
     entry, leverage = d["entry_price"], d["leverage"]
+    if generator == "inverse_initial_margin":
+        return d["contracts"] * 100 / entry / leverage  # $100 contracts, margined in BTC
+    if generator == "tier_maintenance_margin":
+        notional = d["notional"]
+        for cap, rate, amount in BTCUSDT_FIRST_TIERS:
+            if notional <= cap:
+                return notional * rate - amount
+        raise AssertionError(notional)
+    if generator == "funding_payment":
+        return s * d["quantity"] * entry * d["funding_rate"]
     quantity = d.get("quantity")
     margin = d.get("isolated_margin")
     if quantity is None:

@@ -8,6 +8,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import IntegrityError
 from django.utils import timezone
 
+from core.concepts import CONCEPTS
 from core.learners import SESSION_LEARNER_KEY, Learner
 from quiz import generators, services
 from quiz.loader import load_bank
@@ -47,7 +48,7 @@ def bank():
 
 
 def test_an_attempt_draws_the_set_number_of_questions_spread_over_concepts(bank):
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     attempt = services.attempt_start(quiz=quiz, learner=ANNE, seed=1)
     items = items_of(attempt)
     assert len(items) == quiz.question_count == attempt.question_count
@@ -92,14 +93,14 @@ def test_a_generated_item_stores_its_draw_answer_and_engine_version(bank):
 
 
 def test_starting_again_resumes_the_unfinished_attempt(bank):
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     first = services.attempt_start(quiz=quiz, learner=ANNE)
     assert services.attempt_start(quiz=quiz, learner=ANNE) == first
     assert Attempt.objects.count() == 1
 
 
 def test_max_attempts_is_enforced_on_the_server(bank):
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     quiz.max_attempts = 2
     quiz.save()
     for _ in range(2):
@@ -111,7 +112,7 @@ def test_max_attempts_is_enforced_on_the_server(bank):
 
 def test_two_tabs_starting_at_once_cannot_exceed_max_attempts(bank):
     """Both tabs read 'no attempts yet'; the unique (quiz, learner, number) decides."""
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     quiz.max_attempts = 1
     quiz.save()
     other_tab = services.attempt_start(quiz=quiz, learner=ANNE)
@@ -133,7 +134,7 @@ def test_two_tabs_starting_at_once_cannot_exceed_max_attempts(bank):
 
 
 def test_the_database_refuses_a_duplicate_attempt_number(bank):
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     attempt = services.attempt_start(quiz=quiz, learner=ANNE)
     with pytest.raises(IntegrityError):
         Attempt.objects.create(
@@ -245,7 +246,7 @@ def test_summary_groups_mistakes_by_misconception_and_scores_concepts(bank):
 
 
 def test_retry_missed_draws_only_the_missed_questions(bank):
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     attempt = services.attempt_start(quiz=quiz, learner=ANNE, seed=3)
     items = items_of(attempt)
     for number, item in enumerate(items):
@@ -271,7 +272,7 @@ def test_mastery_uses_the_last_answers_per_concept(make_question):
     assert mastery["C04"].share == 1
     assert mastery["C04"].level == "mastered"
     assert mastery["C05"].answered == 0
-    assert list(mastery) == [f"C{n:02d}" for n in range(1, 21)]
+    assert list(mastery) == list(CONCEPTS)
 
 
 def test_weak_concept_practice_draws_from_the_weakest_concepts(bank):
@@ -294,7 +295,7 @@ def test_weak_concept_practice_draws_from_the_weakest_concepts(bank):
 def test_anonymous_attempts_move_to_the_account_on_claim(bank):
     session = SessionStore()
     session[SESSION_LEARNER_KEY] = ANNE.key
-    quiz = Quiz.objects.get(slug="margin-basics")
+    quiz = Quiz.objects.get(slug="foundations")
     user = get_user_model().objects.create_user("anne", password="x")
     own = services.attempt_start(quiz=quiz, learner=Learner(f"user:{user.pk}", user.pk))
     services.attempt_finish(attempt=own)

@@ -58,6 +58,17 @@ API_BODY = {
 }
 
 
+def practice_answer() -> dict:
+    """A lesson practice answer: an item acted on in a setup (no question needs to exist)."""
+    import random
+
+    from quiz.practice import action_item
+
+    item = action_item("survive_shock", slot=0, rng=random.Random(0))
+    margin = item.parameters["wallet_balance"]
+    return {"token": item.token, "block": "", "page": "/learn/", "isolated_margin": margin}
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One request to one URL pattern: what to send and who may receive a success."""
@@ -340,4 +351,7 @@ def site_endpoints(site) -> list[Endpoint]:
         ),
         Endpoint("quiz:summary", reverse("quiz:summary", args=[attempt]), access=ATTEMPT_OWNER),
         Endpoint("quiz:retry", reverse("quiz:retry", args=[attempt]), "POST", access=ATTEMPT_OWNER),
+        Endpoint(
+            "quiz:practice_answer", reverse("quiz:practice_answer"), "POST", practice_answer()
+        ),
     ]

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lessons.models import LessonCompletion
+from quiz.models import PracticeAnswer
 from simulator.models import SavedEvent
 from tests.security.conftest import (
     ATTEMPT_OWNER,
@@ -45,6 +46,7 @@ NOBODY_ADDS = {
     "axes_accesslog_add",
     "axes_accessfailurelog_add",
     "quiz_attempt_add",
+    "quiz_practiceanswer_add",
 }
 
 
@@ -124,6 +126,13 @@ def admin_site_data(site):
         symbol="BTCUSDT",
         source="An exchange export",
         candles="time,open,high,low,close\n1,1,2,1,1\n61,1,2,1,1\n",
+    )
+    PracticeAnswer.objects.create(
+        learner_key=f"user:{site.users['learner'].pk}",
+        user=site.users["learner"],
+        item="action:survive_shock",
+        concept_ids="C04 C09",
+        is_correct=True,
     )
     return site
 

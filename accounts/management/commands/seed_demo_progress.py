@@ -14,7 +14,7 @@ from quiz.models import Attempt, Question, Quiz
 from simulator.models import Prediction
 
 DEMO_LESSONS = 4  # the first lessons of the course, in order
-DEMO_QUIZ = "margin-basics"
+DEMO_QUIZ = "foundations"
 DEMO_SEED = 2026  # a fixed draw, so every fresh demo looks the same
 DEMO_PREDICTIONS = (
     {"concepts": ["C06", "C04", "C05"], "survivor_correct": True, "price_error": Decimal("0.003")},

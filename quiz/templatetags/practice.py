@@ -1,0 +1,27 @@
+"""`{% lesson_practice lesson %}`: the practice block a lesson page shows for its concepts."""
+
+from django import template
+
+from quiz.practice import practice_block_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("quiz/_practice.html", takes_context=True)
+def lesson_practice(context, lesson) -> dict:
+    request = context["request"]
+    concept_ids = [c for c in lesson.concepts if c.startswith("C")]
+    page = request.path
+    items, block = (
+        practice_block_for(request=request, concept_ids=concept_ids, page=page)
+        if concept_ids
+        else ([], "")
+    )
+    return {
+        "items": items,
+        "block": block,
+        "page": page,
+        "concepts": " ".join(concept_ids),
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
