@@ -284,13 +284,24 @@ class Attempt(models.Model):
     engine_version = models.CharField(
         max_length=40, blank=True, help_text="The margin engine that computed generated answers."
     )
+    counted = models.BooleanField(
+        default=True,
+        help_text="Counts towards the quiz's maximum attempts. False for attempts made before "
+        "signing in that the account had no attempts left for (kept, shown as not counted).",
+    )
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["quiz", "learner_key", "number"], name="quiz_attempt_number_unique"
-            )
+            ),
+            # A double click on Start (several requests at once) cannot open two attempts.
+            models.UniqueConstraint(
+                fields=["quiz", "learner_key"],
+                condition=models.Q(finished_at__isnull=True),
+                name="quiz_one_open_attempt",
+            ),
         ]
 
     def __str__(self):

@@ -162,7 +162,7 @@ def mode_switch_notes(request, setup: Setup, result) -> list[str]:
     current_url = request.htmx.current_url if request.htmx else None
     if result is None or not current_url:
         return []
-    previous = parse_qs(urlsplit(current_url).query)
+    previous = _current_query(current_url)
     notes = []
     for form in setup.formset.forms:
         symbol = form.cleaned_data["symbol"]
@@ -294,6 +294,15 @@ def _partial_cache_key(request) -> str | None:
     return f"simulator:partial:v2:{ENGINE_VERSION}:{digest}"
 
 
+def _current_query(current_url: str) -> dict[str, list[str]]:
+    """The query of the page htmx says it is on. The header comes from the client: one that is
+    not a URL (`http://[::1`) means no previous page, not a server error."""
+    try:
+        return parse_qs(urlsplit(current_url).query)
+    except ValueError:
+        return {}
+
+
 def _margin_mode_changed(request) -> bool:
     """Whether any row's posted margin mode differs from the current page's (a superset of the
     cases in which mode_switch_notes has something to say)."""
@@ -302,7 +311,7 @@ def _margin_mode_changed(request) -> bool:
     current_url = request.htmx.current_url
     if not current_url:
         return False
-    previous = parse_qs(urlsplit(current_url).query)
+    previous = _current_query(current_url)
     return any(
         name in previous and previous[name][0] != value
         for name, value in request.POST.items()
