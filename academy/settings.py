@@ -4,6 +4,7 @@ Variables (see the README): DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOST
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "academy.forms_parsing.FormParsingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Per-client limits on Monte Carlo, the API, sign-in, sign-up and reset (429, Retry-After).
+    "academy.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -246,6 +249,24 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES - 1 if BEHIND_TLS_PROXY else None
 IPWARE_STRICT = False
+
+# Rate limits (academy.ratelimits; README: Rate limits): requests per client address, counted
+# in the cache (shared through Redis when REDIS_URL is set, else per process). "N/s", "N/m",
+# "N/h" or "N/d"; an empty value turns that limit off. If the cache is unreachable, requests
+# pass (the sign-in lockout still holds).
+RATE_LIMITS = {
+    "monte-carlo": os.environ.get("DJANGO_RATE_LIMIT_MONTE_CARLO", "20/m"),
+    "api": os.environ.get("DJANGO_RATE_LIMIT_API", "300/m"),
+    "login": os.environ.get("DJANGO_RATE_LIMIT_LOGIN", "20/m"),
+    "signup": os.environ.get("DJANGO_RATE_LIMIT_SIGNUP", "10/h"),
+    "password-reset": os.environ.get("DJANGO_RATE_LIMIT_PASSWORD_RESET", "10/h"),
+    "password-reset-email": os.environ.get("DJANGO_RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/h"),
+}
+for _name, _rate in RATE_LIMITS.items():
+    if _rate and not re.fullmatch(r"\d+/\d*[smhd]", _rate.strip()):
+        raise ImproperlyConfigured(f"Rate limit {_name} must look like 20/m, not {_rate!r}")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
 
 # E-mail (password resets): sent by SMTP when DJANGO_EMAIL_HOST names a server. Without one, a
 # debug run prints mails to the console; production drops them with a warning that names no

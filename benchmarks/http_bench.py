@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks.load_mixed import UNTHROTTLED_ENV
 from benchmarks.machine import describe_machine, median, tool_version
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +132,7 @@ def production_env(database_path: Path) -> dict[str, str]:
         DJANGO_SECURE_COOKIES="0",
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=f"sqlite:///{database_path}",
+        **UNTHROTTLED_ENV,
     )
     env.pop("REDIS_URL", None)
     return env
