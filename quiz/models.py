@@ -133,7 +133,12 @@ class Question(models.Model):
         return self.kind in self.CHOICE_KINDS
 
     def clean(self):
-        from quiz.generators import GENERATORS, GeneratorError, check_parameter_ranges
+        from quiz.generators import (
+            GENERATORS,
+            GeneratorError,
+            check_parameter_ranges,
+            check_template,
+        )
 
         errors = {}
         if self.kind == self.Kind.NUMERIC and self.answer is None:
@@ -146,6 +151,13 @@ class Question(models.Model):
                     check_parameter_ranges(self.generator, self.parameters)
                 except GeneratorError as error:
                     errors["parameters"] = str(error)
+                else:
+                    # Filled with each draw's numbers: only the names a draw has, as typed.
+                    for name in ("prompt", "explanation"):
+                        try:
+                            check_template(self.generator, self.parameters, getattr(self, name))
+                        except GeneratorError as error:
+                            errors[name] = str(error)
         if self.tolerance is not None and self.tolerance < 0:
             errors["tolerance"] = "A tolerance cannot be negative."
         if errors:
