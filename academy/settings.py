@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so the request guard's refusals carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,7 +100,6 @@ MIDDLEWARE = [
     # Per-client limits on Monte Carlo, the API, sign-in, sign-up and reset (429, Retry-After).
     "academy.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each admin edit in the lessons' history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
