@@ -73,7 +73,8 @@ def test_a_sign_in_merge_cannot_take_an_account_past_its_maximum(quiz, user):
     moved = Attempt.objects.filter(user=user, counted=False)
     assert moved.count() == 2
     assert all(attempt.is_finished for attempt in moved)
-    assert sorted(Attempt.objects.filter(user=user).values_list("number", flat=True)) == [1, 2, 3, 4]
+    numbers = Attempt.objects.filter(user=user).values_list("number", flat=True)
+    assert sorted(numbers) == [1, 2, 3, 4]
     with pytest.raises(services.NoAttemptsLeft, match="all 2 attempts"):
         services.attempt_start(quiz=quiz, learner=account(user))
 
@@ -96,7 +97,8 @@ def test_an_open_anonymous_attempt_beside_the_accounts_open_one_is_closed(bank, 
     own.refresh_from_db()
     anonymous.refresh_from_db()
     assert not own.is_finished
-    assert anonymous.is_finished and anonymous.counted  # no maximum: it still counts
+    assert anonymous.is_finished
+    assert anonymous.counted  # no maximum: it still counts
     assert services.attempt_in_progress(quiz=quiz, learner=account(user)) == own
 
 
@@ -104,9 +106,7 @@ def test_the_database_refuses_a_second_open_attempt(bank):
     quiz = Quiz.objects.get(slug="margin-basics")
     services.attempt_start(quiz=quiz, learner=ANNE)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Attempt.objects.create(
-            quiz=quiz, learner_key=ANNE.key, number=2, seed=1, question_count=1
-        )
+        Attempt.objects.create(quiz=quiz, learner_key=ANNE.key, number=2, seed=1, question_count=1)
 
 
 def test_the_index_counts_only_counted_attempts(client, quiz, user):
