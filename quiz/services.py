@@ -668,7 +668,7 @@ def attempts_claim(*, user, session) -> int:
     moved = 0
     with transaction.atomic():
         attempts = list(
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .filter(learner_key=anonymous_key)
             .select_related("quiz")
             .order_by("started_at")
