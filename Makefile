@@ -59,7 +59,8 @@ serve-prod: setup ## production mode: DEBUG off, collectstatic, granian + whiten
 	DJANGO_DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=0 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=0 $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) \
-		--workers 2 --blocking-threads 2 --access-log academy.wsgi:application
+		--workers 2 --blocking-threads 2 --respawn-failed-workers --access-log \
+		academy.wsgi:application
 
 bench-engine: setup ## engine per-call costs and Monte Carlo speed, one core (about 30 s)
 	$(BIN)/python -m benchmarks.engine_bench

@@ -71,6 +71,7 @@ def navigation(request):
 def csrf_hole(request):
     """A placeholder for the CSRF token in a page cached for every first-time visitor
     (core.first_visits); it overrides Django's own ``csrf_token``, which comes earlier."""
-    if getattr(request, first_visits.REQUEST_FLAG, False):
-        return {"csrf_token": first_visits.CSRF_HOLE}
+    hole = getattr(request, first_visits.REQUEST_FLAG, None)
+    if hole:
+        return {"csrf_token": hole}
     return {}

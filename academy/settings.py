@@ -4,6 +4,7 @@ Variables (see the README): DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOST
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -88,14 +89,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so the request guard's refusals carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Refuses oversized bodies, stray file parts and non-UTF-8 forms before any parsing.
+    "academy.request_guard.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Per-client limits on Monte Carlo, the API, sign-in, sign-up and reset (429, Retry-After).
+    "academy.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each admin edit in the lessons' history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -138,11 +144,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web use: readers never block the writer (WAL), writers wait instead of failing
     # (busy timeout), and a write transaction takes its lock up front (IMMEDIATE) so two requests
     # cannot both read then deadlock on upgrading to write ("database is locked").
+    # Durability: synchronous=FULL syncs the write-ahead log at every commit, so an answer the
+    # learner was told is saved survives a power loss or an OS crash too; NORMAL (faster
+    # commits) survives process kills only, and may drop the last commits on power loss.
+    SQLITE_SYNCHRONOUS = os.environ.get("DJANGO_SQLITE_SYNCHRONOUS", "FULL").strip().upper()
+    if SQLITE_SYNCHRONOUS not in ("FULL", "NORMAL"):
+        raise ImproperlyConfigured(
+            f"DJANGO_SQLITE_SYNCHRONOUS must be FULL or NORMAL, not {SQLITE_SYNCHRONOUS!r}"
+        )
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; "
+            "PRAGMA busy_timeout=20000;"
         ),
     }
 
@@ -221,20 +236,52 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out username + address may try again after 15 minutes
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The client address is REMOTE_ADDR unless a trusted proxy sets X-Forwarded-For (else spoofable).
+# The client address (lockouts and rate limits, academy.client_ip) is REMOTE_ADDR unless a
+# trusted proxy sets X-Forwarded-For. Behind DJANGO_TRUSTED_PROXIES proxies (1 by default: the
+# TLS proxy), the client is the entry the outermost of them appended, counted from the right:
+# entries further left are whatever the client sent and are ignored, else anyone could pick an
+# address per request and never be locked out. django-ipware counts the proxies *after* the
+# client in the header (the last proxy is REMOTE_ADDR, not in it), hence the -1; not strict, so
+# a client-supplied X-Forwarded-For cannot push the request back onto the proxy's address.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 1) if BEHIND_TLS_PROXY else 0
+if BEHIND_TLS_PROXY and TRUSTED_PROXIES < 1:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES must be 1 or more behind a proxy.")
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False)
-    else ("REMOTE_ADDR",)
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_TLS_PROXY else ("REMOTE_ADDR",)
 )
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES - 1 if BEHIND_TLS_PROXY else None
+IPWARE_STRICT = False
 
-# E-mail (password resets): printed to the console unless an SMTP host is configured.
+# Rate limits (academy.ratelimits; README: Rate limits): requests per client address, counted
+# in the cache (shared through Redis when REDIS_URL is set, else per process). "N/s", "N/m",
+# "N/h" or "N/d"; an empty value turns that limit off. If the cache is unreachable, requests
+# pass (the sign-in lockout still holds).
+RATE_LIMITS = {
+    "monte-carlo": os.environ.get("DJANGO_RATE_LIMIT_MONTE_CARLO", "20/m"),
+    "api": os.environ.get("DJANGO_RATE_LIMIT_API", "300/m"),
+    "login": os.environ.get("DJANGO_RATE_LIMIT_LOGIN", "20/m"),
+    "signup": os.environ.get("DJANGO_RATE_LIMIT_SIGNUP", "10/h"),
+    "password-reset": os.environ.get("DJANGO_RATE_LIMIT_PASSWORD_RESET", "10/h"),
+    "password-reset-email": os.environ.get("DJANGO_RATE_LIMIT_PASSWORD_RESET_EMAIL", "3/h"),
+}
+for _name, _rate in RATE_LIMITS.items():
+    if _rate and not re.fullmatch(r"\d+/\d*[smhd]", _rate.strip()):
+        raise ImproperlyConfigured(f"Rate limit {_name} must look like 20/m, not {_rate!r}")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
+
+# E-mail (password resets): sent by SMTP when DJANGO_EMAIL_HOST names a server. Without one, a
+# debug run prints mails to the console; production drops them with a warning that names no
+# recipient and no link (a reset link in a log is a key to the account for whoever reads logs),
+# and `check --deploy` warns (academy.checks).
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "academy.mail.DroppedMailBackend"
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
@@ -257,7 +304,7 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_5
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 # Trust X-Forwarded-Proto only behind a TLS-terminating proxy; otherwise clients could spoof it.
-if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -267,8 +314,23 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Requests larger than this are refused before a view sees them (the JSON API's bodies are small).
+# Requests larger than this are refused before a view sees them (the JSON API's bodies are small),
+# by their Content-Length and whatever their type (academy.request_guard: Django's own check
+# skips file parts). Files are accepted only by the admin's import views, up to their own limit,
+# and kept in memory there (no temporary files).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_MAX_BODY_BYTES", 1_048_576)
+UPLOAD_VIEWS = frozenset(
+    {
+        "admin:lessons_lesson_import",
+        "admin:quiz_question_import",
+        # Candles to replay (simulator/events.py checks their own, smaller limit beside the field).
+        "simulator:events_upload",
+        "admin:simulator_savedevent_add",
+        "admin:simulator_savedevent_change",
+    }
+)
+UPLOAD_MAX_BYTES = env_int("DJANGO_MAX_UPLOAD_BYTES", 5 * 1_048_576)
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 
 # Content Security Policy (django-csp): no inline or eval'd script anywhere on the site.
 CONTENT_SECURITY_POLICY = {

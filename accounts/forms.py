@@ -1,6 +1,24 @@
+import unicodedata
+
+from confusable_homoglyphs import confusables
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
+
+# Characters Django allows in usernames besides letters and digits: a name is compared with the
+# others without them at its ends, so "instructor." is taken if "instructor" is.
+USERNAME_PUNCTUATION = ".@+-_"
+MIXED_SCRIPTS = (
+    "This name mixes alphabets with letters that look alike (such as a Cyrillic е in a Latin "
+    "name), so it could pass for someone else's. Use letters of one alphabet."
+)
+LOOKS_TAKEN = "This name is too close to an existing one ({existing}); choose another."
+
+
+def username_core(name: str) -> str:
+    """What a reader takes a name for: compatibility forms folded (full-width letters), case
+    ignored, punctuation at its ends dropped."""
+    return unicodedata.normalize("NFKC", name).casefold().strip(USERNAME_PUNCTUATION)
 
 
 class SignupForm(UserCreationForm):
@@ -12,6 +30,25 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def clean_username(self):
+        """Refuse look-alikes of other names (security review F13): the instructor dashboard
+        and sign-in show names as they are."""
+        username = super().clean_username()
+        if not username:  # Django's own check refused it (same name in another case)
+            return username
+        if confusables.is_dangerous(username):
+            raise forms.ValidationError(MIXED_SCRIPTS)
+        core = username_core(username)
+        if core:
+            model = get_user_model()
+            candidates = model.objects.filter(username__icontains=core).values_list(
+                model.USERNAME_FIELD, flat=True
+            )[:200]
+            for existing in candidates:
+                if username_core(existing) == core:
+                    raise forms.ValidationError(LOOKS_TAKEN.format(existing=existing))
+        return username
 
 
 class DeleteAccountForm(forms.Form):

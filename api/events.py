@@ -55,7 +55,7 @@ class TrackOut(Schema):
     missing_bars: int
 
 
-class EventOut(Schema):
+class RecordedEventOut(Schema):
     slug: str
     title: str
     dates: str
@@ -205,7 +205,7 @@ def _event_out(event: RecordedEvent) -> dict[str, Any]:
 
 @router.get(
     "/events",
-    response=list[EventOut],
+    response=list[RecordedEventOut],
     summary="The recorded crashes that can be replayed",
     url_name="events",
 )
@@ -237,9 +237,13 @@ def _mode_out(mode: ModeReplay) -> dict[str, Any]:
     }
 
 
+class NotFoundOut(Schema):
+    detail: str
+
+
 @router.post(
     "/events/{slug}/replay",
-    response={200: EventReplayOut, 422: ErrorOut},
+    response={200: EventReplayOut, 404: NotFoundOut, 422: ErrorOut},
     summary="Replay positions through a recorded crash, isolated vs cross",
     description=(
         "Opens the positions at the event's first prices (or keeps their entry prices and "

@@ -30,6 +30,7 @@ import urllib.request
 from importlib import metadata
 from pathlib import Path
 
+from benchmarks.load_mixed import UNTHROTTLED_ENV
 from benchmarks.machine import describe_machine, median, tool_version
 from benchmarks.target import Browser, Target
 
@@ -57,6 +58,7 @@ def production_env(database_path: Path) -> dict[str, str]:
         DJANGO_SECURE_COOKIES="0",
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=f"sqlite:///{database_path}",
+        **UNTHROTTLED_ENV,
     )
     env.pop("REDIS_URL", None)
     return env

@@ -11,6 +11,7 @@ complete) is served by the view as usual. So is any request with a query string,
 request, and any answer other than 200.
 """
 
+import secrets
 from collections.abc import Callable
 from functools import wraps
 
@@ -21,10 +22,16 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
-# Letters, digits and underscores only, so that no escaping changes it; the same in every
-# process, because with Redis one process serves what another cached.
-CSRF_HOLE = "__margin_academy_csrf_token_hole__"
+# The placeholder is new for every render (a random part of letters and digits, so no escaping
+# changes it) and is cached with the page, because with Redis one process serves what another
+# cached. Author content cannot know it in advance: a fixed placeholder written into a lesson
+# link was replaced by each visitor's own token, handing it to the link's site.
+CSRF_HOLE_PREFIX = "__margin_academy_csrf_token_hole_"
 REQUEST_FLAG = "render_csrf_hole"
+
+
+def new_csrf_hole() -> str:
+    return f"{CSRF_HOLE_PREFIX}{secrets.token_hex(16)}__"
 
 
 def is_first_visit(request) -> bool:
@@ -49,14 +56,19 @@ def cached_for_first_visits(version: Callable[[], str], seconds: int):
             key = f"first-visit:{version()}:{request.path}"
             page = cache.get(key)
             if page is None:
-                setattr(request, REQUEST_FLAG, True)
+                hole = new_csrf_hole()
+                setattr(request, REQUEST_FLAG, hole)
                 try:
                     response = view(request, *args, **kwargs)
                 finally:
                     delattr(request, REQUEST_FLAG)
                 if response.streaming:
                     return response
-                page = {"html": response.content.decode(), "headers": dict(response.headers)}
+                page = {
+                    "html": response.content.decode(),
+                    "headers": dict(response.headers),
+                    "hole": hole,
+                }
                 if response.status_code != 200:
                     return _punched(request, page, status=response.status_code)
                 cache.set(key, page, seconds)
@@ -69,8 +81,9 @@ def cached_for_first_visits(version: Callable[[], str], seconds: int):
 
 def _punched(request, page: dict, status: int = 200) -> HttpResponse:
     html = page["html"]
-    if CSRF_HOLE in html:
-        html = html.replace(CSRF_HOLE, get_token(request))
+    hole = page.get("hole")
+    if hole and hole in html:
+        html = html.replace(hole, get_token(request))
     response = HttpResponse(html, status=status, headers=page["headers"])
     # What the page looks like depends on the cookies, whether or not this request read them.
     patch_vary_headers(response, ("Cookie",))

@@ -230,6 +230,25 @@ def glossary_lookup(terms) -> dict[str, dict]:
     return lookup
 
 
+# The sanitizer removes these elements with their content; one left open removes the rest of
+# the lesson with it, silently (security review F14), so the author is told.
+DROPPED_WITH_CONTENT = ("style", "script")
+UNCLOSED_TAG = (
+    "An unclosed <{tag}> hides everything after it from learners: close it with </{tag}> or "
+    "remove it (<{tag}> content is never shown)."
+)
+
+
+def unclosed_dropped_tags(raw_html: str) -> list[str]:
+    problems = []
+    for tag in DROPPED_WITH_CONTENT:
+        opened = len(re.findall(rf"<{tag}\b", raw_html, re.IGNORECASE))
+        closed = len(re.findall(rf"</{tag}\s*>", raw_html, re.IGNORECASE))
+        if opened > closed:
+            problems.append(UNCLOSED_TAG.format(tag=tag))
+    return problems
+
+
 def render_lesson_body(markdown_text: str, glossary: dict[str, dict]) -> RenderedLesson:
     """Render a lesson body; unknown presets and terms become visible error boxes, not errors.
 
@@ -239,6 +258,7 @@ def render_lesson_body(markdown_text: str, glossary: dict[str, dict]) -> Rendere
     env = {"widgets": widgets}
     tokens = MARKDOWN.parse(markdown_text, env)
     raw = MARKDOWN.renderer.render(tokens, MARKDOWN.options, env)
+    widgets.problems.extend(unclosed_dropped_tags(raw))
     markup, text_source = widgets.put_back(sanitize(raw))
     return RenderedLesson(
         html=markup,

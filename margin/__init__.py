@@ -14,7 +14,7 @@ from margin.evaluate import (
     evaluate,
 )
 from margin.explain import Step, explain
-from margin.margins import initial_margin_of
+from margin.margins import initial_margin_of, top_up
 from margin.markets import (
     BRACKET_TABLES,
     MARKETS,
@@ -36,7 +36,6 @@ from margin.model import (
     Side,
     shock,
     switch_margin_mode,
-    top_up,
     with_margin_mode,
 )
 from margin.montecarlo import (

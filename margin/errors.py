@@ -61,6 +61,10 @@ MODE_SCOPE_ACCOUNT = (
 NUMBER_TOO_LARGE = "This number is too large."
 BAD_SHOCK = "A shock is a fraction above -1 (-0.12 means a 12% fall)."
 MONTE_CARLO_TOO_LARGE = "paths x steps is {path_steps}; the limit is {maximum} path-steps per run."
+MONTE_CARLO_TOO_COSTLY = (
+    "paths x steps x symbols is {paths:,} x {steps:,} x {symbols} = {work:,}; the limit is "
+    "{maximum:,} per run: use fewer paths, longer steps or fewer symbols."
+)
 MONTE_CARLO_BAD_CORRELATION = "The correlations must form a valid correlation matrix."
 MONTE_CARLO_BAD_VOLATILITY = (
     "Volatility is an annualised fraction between 0 and 10 (0.6 means 60%)."

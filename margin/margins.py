@@ -8,10 +8,10 @@ Formulas and their sources are in margin-reference.md: initial margin ``Q*E/L`` 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
-from typing import TYPE_CHECKING
 
 from margin.errors import (
     NO_TABLE_THAT_OLD,
@@ -21,6 +21,7 @@ from margin.errors import (
     NON_POSITIVE_SIZE,
     ONE_SIZE_ONLY,
     PAST_PUBLISHED_TIERS,
+    TOP_UP_ON_CROSS,
     MarginError,
 )
 from margin.markets import (
@@ -34,10 +35,8 @@ from margin.markets import (
     table_named,
     tables_of,
 )
+from margin.model import AccountSpec, MarginMode, PositionSpec, to_decimal
 from margin.venues import MaintenanceBasis, Venue
-
-if TYPE_CHECKING:  # a type only: model imports this module at run time
-    from margin.model import PositionSpec
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -243,3 +242,20 @@ def _grouped(value: Decimal) -> str:
 def market_unit(market: Market) -> str:
     """The currency a market's notional is counted in."""
     return market.collateral
+
+
+def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSpec:
+    """Add ``amount`` to an isolated position's margin (from the cross wallet). Cross positions
+    have no margin of their own to top up."""
+    amount = to_decimal(amount, field_name="isolated_margin", position_id=position_id)
+    positions = []
+    for p in account.positions:
+        if p.id == position_id:
+            if p.margin_mode is MarginMode.CROSS:
+                raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=p.id)
+            current = p.isolated_margin
+            if current is None:
+                current = initial_margin_of(p)
+            p = dataclasses.replace(p, isolated_margin=current + amount)
+        positions.append(p)
+    return dataclasses.replace(account, positions=tuple(positions))

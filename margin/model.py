@@ -17,10 +17,8 @@ from margin.errors import (
     BAD_SHOCK,
     MODE_SWITCH_WITH_OPEN_POSITION,
     NOT_A_NUMBER,
-    TOP_UP_ON_CROSS,
     MarginError,
 )
-from margin.margins import initial_margin_of
 from margin.markets import ContractKind
 
 ONE = Decimal("1")
@@ -226,20 +224,3 @@ def switch_margin_mode(account: AccountSpec, symbol: str, mode: MarginMode | str
                 position_id=p.id,
             )
     return account
-
-
-def top_up(account: AccountSpec, position_id: str, amount: Decimal) -> AccountSpec:
-    """Add ``amount`` to an isolated position's margin (from the cross wallet). Cross positions
-    have no margin of their own to top up."""
-    amount = to_decimal(amount, field_name="isolated_margin", position_id=position_id)
-    positions = []
-    for p in account.positions:
-        if p.id == position_id:
-            if p.margin_mode is MarginMode.CROSS:
-                raise MarginError(TOP_UP_ON_CROSS, field="isolated_margin", position_id=p.id)
-            current = p.isolated_margin
-            if current is None:
-                current = initial_margin_of(p)
-            p = dataclasses.replace(p, isolated_margin=current + amount)
-        positions.append(p)
-    return dataclasses.replace(account, positions=tuple(positions))

@@ -12,13 +12,17 @@ max is equally likely) or a single fixed value. Parameters a question leaves out
 generator's defaults. The draw is stored as strings with the attempt, so it can be recomputed.
 """
 
+import logging
 import random
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import margin as engine
+
+logger = logging.getLogger(__name__)
 
 
 class GeneratorError(ValueError):
@@ -518,13 +522,82 @@ def display_values(params: Mapping[str, str]) -> dict[str, str]:
     return values
 
 
-class _KeepUnknown(dict):
-    def __missing__(self, key):
-        return "{" + key + "}"
+# A template is short text with a few {name} fields: longer ones are refused in the admin.
+TEMPLATE_MAX_CHARS = 4_000
+
+
+def _as_typed(name: str, spec: str, conversion: str | None) -> str:
+    return (
+        "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+    )
 
 
 def fill_prompt(prompt: str, params: Mapping[str, str]) -> str:
-    return string.Formatter().vformat(prompt, (), _KeepUnknown(display_values(params)))
+    """Fill each ``{name}`` with the draw's words and figures. Only plain names are filled;
+    anything else (an unknown name, ``{base.x}``, ``{0}``, a format spec such as
+    ``{base:>99999999}``) is shown as typed and logged, never evaluated: Python's own
+    formatting raised on the first two and made a 100 MB prompt of the third. The admin refuses
+    such templates (check_template); this keeps a learner's quiz working if one is in the
+    database anyway."""
+    values = display_values(params)
+    try:
+        fields = list(string.Formatter().parse(prompt))
+    except ValueError:
+        logger.error("A generated question's template has a stray brace: %.80r", prompt)
+        return prompt
+    parts = []
+    for literal, name, spec, conversion in fields:
+        parts.append(literal)
+        if name is None:
+            continue
+        if name in values and not spec and not conversion:
+            parts.append(values[name])
+        else:
+            logger.error(
+                "A generated question's template has a field it cannot fill, %r: %.80r",
+                _as_typed(name, spec, conversion),
+                prompt,
+            )
+            parts.append(_as_typed(name, spec, conversion))
+    return "".join(parts)
+
+
+def template_names(generator_name: str, ranges: Mapping | None) -> set[str]:
+    """The names a template of this generator may use (those display_values gives a draw)."""
+    params = draw_parameters(generator_name, ranges, random.Random(0))
+    return set(display_values(params))
+
+
+def check_template(generator_name: str, ranges: Mapping | None, template: str) -> None:
+    """Raise GeneratorError with a message an instructor can act on if the prompt or
+    explanation template has a field fill_prompt cannot fill."""
+    if len(template) > TEMPLATE_MAX_CHARS:
+        raise GeneratorError(f"Keep it under {TEMPLATE_MAX_CHARS:,} characters.")
+    try:
+        fields = [
+            (name, spec, conversion)
+            for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None
+        ]
+    except ValueError as error:
+        raise GeneratorError(
+            f"A brace is not closed or not doubled ({error}); write {{{{ and }}}} for a "
+            "literal brace."
+        ) from None
+    known = template_names(generator_name, ranges)
+    for name, spec, conversion in fields:
+        typed = _as_typed(name, spec, conversion)
+        if spec or conversion or not name.isidentifier():
+            plain = re.split(r"[.\[]", name, maxsplit=1)[0] or "name"
+            raise GeneratorError(
+                f"{typed}: write the name alone, as {{{plain}}}; numbers are formatted for you."
+            )
+        if name not in known:
+            raise GeneratorError(
+                f"{typed} is not a value this question draws. Use one of: "
+                + ", ".join(f"{{{known_name}}}" for known_name in sorted(known))
+                + "."
+            )
 
 
 def prompt_placeholders(prompt: str) -> set[str]:

@@ -195,17 +195,16 @@ NOTHING_DUE = (
 )
 
 
-def review_concepts(*, learner_key: str | None, now: datetime) -> list[str]:
-    """The concepts a daily review draws from (raises NothingToDraw when none is due)."""
-    from quiz.services import NothingToDraw
-
+def review_concepts(*, learner_key: str | None, now: datetime) -> tuple[list[str], str]:
+    """The concepts a daily review draws from, and when none is due, the message that says when
+    the next one is (the quiz refuses to start with it)."""
     levels = learner_levels(learner_key, now)
     due = due_concepts(levels, now)
-    if not due:
-        upcoming = next_review_at(levels)
-        when = f"The next one is due on {upcoming:%d %B at %H:%M} UTC." if upcoming else ""
-        raise NothingToDraw(NOTHING_DUE.format(next=when).strip())
-    return due
+    if due:
+        return due, ""
+    upcoming = next_review_at(levels)
+    when = f"The next one is due on {upcoming:%d %B at %H:%M} UTC." if upcoming else ""
+    return [], NOTHING_DUE.format(next=when).strip()
 
 
 # --- what the pages show --------------------------------------------------------------------

@@ -134,7 +134,12 @@ class Question(models.Model):
         return self.kind in self.CHOICE_KINDS
 
     def clean(self):
-        from quiz.generators import GENERATORS, GeneratorError, check_parameter_ranges
+        from quiz.generators import (
+            GENERATORS,
+            GeneratorError,
+            check_parameter_ranges,
+            check_template,
+        )
 
         errors = {}
         if self.kind == self.Kind.NUMERIC and self.answer is None:
@@ -147,6 +152,13 @@ class Question(models.Model):
                     check_parameter_ranges(self.generator, self.parameters)
                 except GeneratorError as error:
                     errors["parameters"] = str(error)
+                else:
+                    # Filled with each draw's numbers: only the names a draw has, as typed.
+                    for name in ("prompt", "explanation"):
+                        try:
+                            check_template(self.generator, self.parameters, getattr(self, name))
+                        except GeneratorError as error:
+                            errors[name] = str(error)
         if self.tolerance is not None and self.tolerance < 0:
             errors["tolerance"] = "A tolerance cannot be negative."
         if errors:
@@ -286,13 +298,24 @@ class Attempt(models.Model):
     engine_version = models.CharField(
         max_length=40, blank=True, help_text="The margin engine that computed generated answers."
     )
+    counted = models.BooleanField(
+        default=True,
+        help_text="Counts towards the quiz's maximum attempts. False for attempts made before "
+        "signing in that the account had no attempts left for (kept, shown as not counted).",
+    )
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["quiz", "learner_key", "number"], name="quiz_attempt_number_unique"
-            )
+            ),
+            # A double click on Start (several requests at once) cannot open two attempts.
+            models.UniqueConstraint(
+                fields=["quiz", "learner_key"],
+                condition=models.Q(finished_at__isnull=True),
+                name="quiz_one_open_attempt",
+            ),
         ]
 
     def __str__(self):

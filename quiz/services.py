@@ -9,12 +9,11 @@ sign-in, so `attempts_claim(user=..., session=...)` can move anonymous attempts 
 import random
 import secrets
 from collections import Counter, defaultdict
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -24,6 +23,7 @@ from core.learners import SESSION_LEARNER_KEY, Learner, learner_key_for
 from core.links import concept_lesson_url, preset_url
 from margin import ENGINE_VERSION
 from quiz import generators
+from quiz.mastery import review_concepts
 from quiz.models import Answer, Attempt, AttemptItem, Choice, Question, Quiz
 from quiz.scoring import Outcome, score_multiple, score_numeric, score_single
 
@@ -126,9 +126,10 @@ def _pick_spread(pool: list[Question], concepts: list[str], count: int, rng) -> 
 
 def _quiz_concepts(quiz: Quiz, learner: Learner) -> list[str]:
     if quiz.kind == Quiz.Kind.REVIEW:
-        from quiz.mastery import review_concepts
-
-        return review_concepts(learner_key=learner.key, now=timezone.now())
+        due, nothing_due = review_concepts(learner_key=learner.key, now=timezone.now())
+        if not due:
+            raise NothingToDraw(nothing_due)
+        return due
     if quiz.kind == Quiz.Kind.WEAK:
         mastery = concept_mastery(learner_key=learner.key)
         if not any(m.answered for m in mastery.values()):
@@ -232,8 +233,15 @@ def attempt_start(
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     try:
         with transaction.atomic():
+            # Looked up again inside the transaction that creates the attempt: a double click
+            # sends several Starts at once, and each must find the attempt the first created.
+            # SQLite runs write transactions one at a time (IMMEDIATE); on PostgreSQL the unique
+            # open attempt per quiz and learner (quiz_one_open_attempt) refuses the second.
+            current = attempt_in_progress(quiz=quiz, learner=learner)
+            if current is not None:
+                return current
             earlier = Attempt.objects.filter(quiz=quiz, learner_key=learner.key).aggregate(
-                count=Count("pk"), last=Max("number")
+                count=Count("pk", filter=Q(counted=True)), last=Max("number")
             )
             if quiz.max_attempts is not None and earlier["count"] >= quiz.max_attempts:
                 raise NoAttemptsLeft(NO_ATTEMPTS_LEFT.format(max=quiz.max_attempts))
@@ -313,10 +321,22 @@ def attempt_expire_if_due(*, attempt: Attempt) -> bool:
     return True
 
 
-def attempt_finish(*, attempt: Attempt, at=None) -> None:
-    """Close an attempt and fix its score (the sum of its answers; unanswered questions score 0).
-    Finishing twice keeps the first time and score."""
-    at = at or timezone.now()
+def _lock_open_attempt(attempt: Attempt) -> bool:
+    """Inside a transaction: lock the attempt's row (PostgreSQL; SQLite's IMMEDIATE transaction
+    already holds the database's write lock) and say whether it is still open. An answer and
+    the finish of one attempt take this lock, so they happen one after the other: no answer is
+    stored after the finish, and the finish sums every answer stored before it."""
+    rows = list(
+        Attempt.objects.select_for_update()
+        .filter(pk=attempt.pk)
+        .order_by()
+        .values_list("finished_at", flat=True)
+    )
+    return bool(rows) and rows[0] is None
+
+
+def _close(attempt: Attempt, at) -> None:
+    """Fix the score of an attempt whose row the caller has locked open (see above)."""
     total = (
         Answer.objects.filter(attempt_id=OuterRef("pk"))
         .values("attempt_id")
@@ -329,6 +349,17 @@ def attempt_finish(*, attempt: Attempt, at=None) -> None:
     # Reload both lazily, on first use (the last answer's feedback needs neither).
     attempt.__dict__.pop("finished_at", None)
     attempt.__dict__.pop("score", None)
+
+
+def attempt_finish(*, attempt: Attempt, at=None) -> None:
+    """Close an attempt and fix its score (the sum of its answers; unanswered questions score 0).
+    Finishing twice keeps the first time and score."""
+    with transaction.atomic():
+        if _lock_open_attempt(attempt):
+            _close(attempt, at or timezone.now())
+        else:
+            attempt.__dict__.pop("finished_at", None)
+            attempt.__dict__.pop("score", None)
 
 
 def answered_count(attempt: Attempt) -> int:
@@ -381,20 +412,22 @@ def attempt_answer(
 ) -> Answer:
     """Score and record one answer. The caller has validated the input against the item.
 
-    Refusals (QuizError): the attempt is finished, its time is up, the item is already
+    Refusals (QuizError): the attempt is finished (also when "Finish" lands at the same
+    moment: both lock the attempt, see _lock_open_attempt), its time is up, the item is already
     answered (also when two tabs race: the unique answer per item decides), or it is not the
-    current item. Recording is one INSERT; the last answer also closes the attempt (and an
-    attempt left with every answer but no finish is closed when next opened).
+    current item. Recording is one INSERT under that lock; the last answer also closes the
+    attempt in the same transaction (and an attempt left with every answer but no finish is
+    closed when next opened).
     """
     check_answerable(attempt=attempt, item=item)
     answered = answered_count(attempt)
     selected_ids = selected_ids or []
     outcome = score_item(item, selected_ids=selected_ids, value=value)
-    # Inside an outer transaction (ATOMIC_REQUESTS, tests) a savepoint keeps it usable after a
-    # refused duplicate; in autocommit the INSERT is atomic on its own.
-    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with guard:
+        with transaction.atomic():
+            if not _lock_open_attempt(attempt):
+                attempt.__dict__.pop("finished_at", None)
+                raise AttemptFinished(ATTEMPT_FINISHED)
             answer = Answer.objects.create(
                 item=item,
                 attempt=attempt,
@@ -409,12 +442,12 @@ def attempt_answer(
                 is_correct=outcome.is_correct,
                 engine_version=item.engine_version,
             )
+            if answered + 1 >= attempt.question_count:
+                _close(attempt, answer.answered_at)
     except IntegrityError:
         raise AlreadyAnswered(ALREADY_ANSWERED) from None
     item.answer = answer
     attempt.answered_count = answered + 1
-    if attempt.answered_count >= attempt.question_count:
-        attempt_finish(attempt=attempt, at=answer.answered_at)
     return answer
 
 
@@ -589,11 +622,25 @@ def learner_attempts(learner: Learner | None, *, limit: int = 50) -> list[Attemp
     return list(Attempt.objects.filter(learner_key=learner.key).select_related("quiz")[:limit])
 
 
+def _claim_order(attempt: Attempt):
+    """Which anonymous attempts take the account's free places first: finished ones, best score
+    first (then the most recent), and an open one last."""
+    return (not attempt.is_finished, -attempt.score, -attempt.started_at.timestamp())
+
+
 def attempts_claim(*, user, session) -> int:
     """Move the session's anonymous attempts and answers to `user` (call it right after sign-in).
 
     Attempts are renumbered after the user's own, so per-quiz numbering stays unique. Returns how
     many attempts moved.
+
+    A quiz's `max_attempts` holds for the account: the account's own attempts keep their
+    places; the anonymous ones fill what is left, finished ones with the best score first.
+    Those beyond the limit still move (a finished record is never lost) but are marked not
+    counted: they do not count as attempts used, show as "not counted" in the history, and an
+    open one among them is finished as it stands, so the account cannot go on with it. An
+    account has at most one open attempt per quiz: an anonymous one that would be a second is
+    finished as it stands too.
     """
     anonymous_key = session.get(SESSION_LEARNER_KEY)
     if not anonymous_key or not user.is_authenticated:
@@ -601,18 +648,43 @@ def attempts_claim(*, user, session) -> int:
     user_key = f"user:{user.pk}"
     moved = 0
     with transaction.atomic():
-        attempts = Attempt.objects.filter(learner_key=anonymous_key).order_by("started_at")
-        last_numbers = dict(
+        attempts = list(
+            Attempt.objects.select_for_update(of=("self",))
+            .filter(learner_key=anonymous_key)
+            .select_related("quiz")
+            .order_by("started_at")
+        )
+        own = (
             Attempt.objects.filter(learner_key=user_key)
             .values("quiz_id")
-            .annotate(last=Max("number"))
-            .values_list("quiz_id", "last")
+            .annotate(
+                last=Max("number"),
+                used=Count("pk", filter=Q(counted=True)),
+                open=Count("pk", filter=Q(finished_at=None)),
+            )
         )
+        last_numbers = {row["quiz_id"]: row["last"] for row in own}
+        used = {row["quiz_id"]: row["used"] for row in own}
+        has_open = {row["quiz_id"] for row in own if row["open"]}
+        counted = set()
+        by_quiz: dict[int, list[Attempt]] = defaultdict(list)
+        for attempt in attempts:
+            by_quiz[attempt.quiz_id].append(attempt)
+        for quiz_id, group in by_quiz.items():
+            limit = group[0].quiz.max_attempts
+            places = None if limit is None else max(0, limit - used.get(quiz_id, 0))
+            ranked = sorted((a for a in group if a.counted), key=_claim_order)
+            counted |= {a.pk for a in (ranked if places is None else ranked[:places])}
         for attempt in attempts:
             number = last_numbers.get(attempt.quiz_id, 0) + 1
             last_numbers[attempt.quiz_id] = number
+            is_counted = attempt.pk in counted
+            if not attempt.is_finished and (not is_counted or attempt.quiz_id in has_open):
+                attempt_finish(attempt=attempt)
+            elif not attempt.is_finished:
+                has_open.add(attempt.quiz_id)
             Attempt.objects.filter(pk=attempt.pk).update(
-                learner_key=user_key, user=user, number=number
+                learner_key=user_key, user=user, number=number, counted=is_counted
             )
             moved += 1
         Answer.objects.filter(learner_key=anonymous_key).update(learner_key=user_key)

@@ -179,7 +179,10 @@ def index(request):
         rows = (
             Attempt.objects.filter(learner_key=learner.key)
             .values("quiz_id")
-            .annotate(used=Count("pk"), open=Count("pk", filter=Q(finished_at=None)))
+            .annotate(
+                used=Count("pk", filter=Q(counted=True)),
+                open=Count("pk", filter=Q(finished_at=None)),
+            )
         )
         used = {row["quiz_id"]: row for row in rows}
     for quiz in quizzes:

@@ -152,7 +152,7 @@ def mode_switch_notes(request, setup: Setup, result) -> list[str]:
     current_url = request.htmx.current_url if request.htmx else None
     if result is None or not current_url:
         return []
-    previous = parse_qs(urlsplit(current_url).query)
+    previous = _current_query(current_url)
     notes = []
     for form in setup.formset.forms:
         symbol = form.cleaned_data["symbol"]
@@ -255,6 +255,15 @@ def index(request):
     if _wants_partial(request):
         return _results_partial(request, setup, result, reveal)
     return _full_page(request, setup, result, run=run, reveal=reveal, notice=notice)
+
+
+def _current_query(current_url: str) -> dict[str, list[str]]:
+    """The query of the page htmx says it is on. The header comes from the client: one that is
+    not a URL (`http://[::1`) means no previous page, not a server error."""
+    try:
+        return parse_qs(urlsplit(current_url).query)
+    except ValueError:
+        return {}
 
 
 def _partial_response(html: str, share_url: str | None) -> HttpResponse:

@@ -1,13 +1,15 @@
 """Backups: `manage.py backup` and `manage.py restore`, tested by round trips."""
 
+import datetime
 import json
 import os
+import stat
 import zipfile
 
 import pytest
-from django.core import serializers
 from django.core.management import CommandError, call_command
 
+from academy import exact_json
 from academy.management.commands.backup import content_models
 from benchmarks.load_mixed import ThrowAwayDatabase, manage, marked_json, production_env
 from lessons.models import GlossaryTerm, Lesson
@@ -15,12 +17,17 @@ from quiz.models import Question
 
 
 def content_snapshot() -> list[dict]:
+    """Every content row, every field exact (times to the microsecond)."""
     return json.loads(
-        serializers.serialize(
-            "json",
-            (obj for model in content_models() for obj in model._default_manager.order_by("pk")),
+        exact_json.serialize(
+            obj for model in content_models() for obj in model._default_manager.order_by("pk")
         )
     )
+
+
+# In the first millisecond of a second: Django's JSON encoder writes milliseconds only, so this
+# came back as 12:00:00 (about one CI run in seven had such a row).
+SUB_MILLISECOND = datetime.datetime(2026, 11, 30, 12, 0, 0, 456, tzinfo=datetime.UTC)
 
 
 @pytest.fixture
@@ -30,7 +37,14 @@ def course(db):
 
 
 def test_content_survives_a_round_trip_through_a_content_backup(course, tmp_path):
+    Lesson.objects.filter(pk=Lesson.objects.order_by("pk").first().pk).update(
+        updated_at=SUB_MILLISECOND
+    )
+    Question.objects.filter(pk=Question.objects.order_by("pk").first().pk).update(
+        updated_at=SUB_MILLISECOND.replace(microsecond=999_999)
+    )
     before = content_snapshot()
+    assert SUB_MILLISECOND.isoformat() in json.dumps(before)
     backup = tmp_path / "content.zip"
     call_command("backup", output=str(backup), content_only=True, verbosity=0)
 
@@ -56,6 +70,20 @@ def test_the_backup_lists_what_it_holds(course, tmp_path):
     assert manifest["whole_database"] is None
 
 
+def test_a_backup_is_readable_by_its_owner_only(course, tmp_path):
+    """Review F12: the zip was 0644 under the usual umask, with password hashes inside."""
+    backup = tmp_path / "content.zip"
+    backup.write_text("an older, world-readable file of the same name")
+    backup.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        call_command("backup", output=str(backup), content_only=True, verbosity=0)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert zipfile.is_zipfile(backup)
+
+
 def test_restore_refuses_what_is_not_a_backup(db, tmp_path):
     not_a_zip = tmp_path / "notes.zip"
     not_a_zip.write_text("hello")
@@ -76,7 +104,14 @@ from lessons.models import Lesson
 print("COUNTS " + json.dumps({
     "lessons": Lesson.objects.count(),
     "late_user": get_user_model().objects.filter(username="after-backup").exists(),
+    "sessions": Session.objects.count(),
 }))
+"""
+SESSION_SCRIPT = """
+from django.contrib.sessions.backends.db import SessionStore
+store = SessionStore()
+store["signed_in"] = True
+store.create()
 """
 VANDAL_SCRIPT = """
 from django.contrib.auth import get_user_model
@@ -101,15 +136,19 @@ def test_the_whole_database_survives_a_round_trip(base_url, tmp_path):
         env = production_env(database.url)
         manage(env, "migrate", "--no-input")
         manage(env, "seed")
+        manage(env, "shell", "-c", SESSION_SCRIPT)
         original = marked_json(manage(env, "shell", "-c", COUNT_SCRIPT), "COUNTS")
         backup = tmp_path / "backups" / "whole.zip"
         manage(env, "backup", "--output", str(backup))
 
         manage(env, "shell", "-c", VANDAL_SCRIPT)
         vandalised = marked_json(manage(env, "shell", "-c", COUNT_SCRIPT), "COUNTS")
-        assert vandalised == {"lessons": 0, "late_user": True}
+        assert vandalised == {"lessons": 0, "late_user": True, "sessions": 1}
 
         manage(env, "restore", "--input", str(backup))
         restored = marked_json(manage(env, "shell", "-c", COUNT_SCRIPT), "COUNTS")
     assert original["lessons"] > 10
-    assert restored == original == {"lessons": original["lessons"], "late_user": False}
+    assert original["sessions"] == 1
+    # Everything as it was, but nobody is signed in: review F12, session keys in a backup are
+    # live sign-in cookies, so backups leave them out.
+    assert restored == {"lessons": original["lessons"], "late_user": False, "sessions": 0}

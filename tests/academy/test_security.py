@@ -42,18 +42,31 @@ def test_argon2_hashes_new_passwords():
     assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
-def test_production_settings_pass_the_deploy_check_with_nothing_silenced():
+def deploy_check(**variables) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env["DJANGO_SECRET_KEY"] = "a-long-random-production-like-secret-" + "k3Y9" * 10
-    result = subprocess.run(
+    env.update(variables)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_the_deploy_check_with_nothing_silenced():
+    result = deploy_check(DJANGO_EMAIL_HOST="smtp.example.invalid")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+def test_production_without_smtp_fails_the_deploy_check_loudly():
+    """Review F10: without SMTP the reset links went to the server log, and nothing warned."""
+    result = deploy_check()
+    assert result.returncode == 1
+    assert "academy.W001" in result.stdout + result.stderr
+    assert "password-reset mails are dropped" in result.stdout + result.stderr
 
 
 def test_production_defaults_redirect_to_https_and_send_hsts_for_a_year():

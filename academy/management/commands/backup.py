@@ -10,6 +10,10 @@ The archive holds:
   SQLite's backup API (consistent while the site runs), or `database.pgdump`, made by `pg_dump
   --format=custom` on PostgreSQL;
 - `manifest.json`: when, from which database kind, and how many rows of each content model.
+
+The zip is created readable by its owner only (0600): it holds password hashes and e-mail
+addresses. Sessions are left out (a restored site signs everybody out): their keys are live
+sign-in cookies. Times are kept to the microsecond (academy.exact_json).
 """
 
 import json
@@ -22,10 +26,11 @@ import zipfile
 from pathlib import Path
 
 from django.apps import apps
-from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+
+from academy import exact_json
 
 # What an instructor writes, in dependency order (a fixture loads parents before children).
 CONTENT_MODELS = (
@@ -38,6 +43,8 @@ CONTENT_MODELS = (
     "quiz.Quiz",
 )
 FORMAT_VERSION = 1
+# Tables whose rows a backup leaves out: session keys are live sign-in cookies.
+EXCLUDED_TABLES = ("django_session",)
 
 
 def content_models():
@@ -63,11 +70,21 @@ def copy_database(target: Path) -> str:
     """Copy the whole database to `target`; returns the file's name inside the archive."""
     connection.ensure_connection()
     if connection.vendor == "sqlite":
-        with sqlite3.connect(target) as copy:
+        copy = sqlite3.connect(target)
+        try:
             connection.connection.backup(copy)
+            for table in EXCLUDED_TABLES:
+                copy.execute(f'DELETE FROM "{table}"')  # noqa: S608 - constant table names
+            copy.commit()
+            copy.execute("VACUUM")  # the deleted rows' pages must not stay in the file
+        finally:
+            copy.close()
         return "database.sqlite3"
     if connection.vendor == "postgresql":
-        command, env = postgres_command("pg_dump", "--format=custom", "--file", str(target))
+        excluded = [f"--exclude-table-data={table}" for table in EXCLUDED_TABLES]
+        command, env = postgres_command(
+            "pg_dump", "--format=custom", *excluded, "--file", str(target)
+        )
         subprocess.run(command, env=env, check=True, capture_output=True)
         return "database.pgdump"
     raise CommandError(f"No whole-database backup for {connection.vendor}; use --content-only.")
@@ -96,8 +113,7 @@ class Command(BaseCommand):
             "whole_database": None,
         }
         with tempfile.TemporaryDirectory() as workdir:
-            content = serializers.serialize(
-                "json",
+            content = exact_json.serialize(
                 (obj for model in models for obj in model._default_manager.order_by("pk")),
                 indent=1,
             )
@@ -105,7 +121,13 @@ class Command(BaseCommand):
             if not content_only:
                 manifest["whole_database"] = copy_database(database_copy)
             partial = output_path.with_name(output_path.name + ".partial")
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            partial.unlink(missing_ok=True)
+            # Created 0600 whatever the umask: nobody else may read password hashes.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with (
+                os.fdopen(descriptor, "wb") as stream,
+                zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            ):
                 archive.writestr("manifest.json", json.dumps(manifest, indent=1))
                 archive.writestr("content.json", content)
                 if manifest["whole_database"]:
