@@ -46,10 +46,18 @@ class Preset:
     errata: tuple[str, ...] = ()
     concept_ids: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
+    # What a learner sees: the example's name (its button) and one line of what it teaches. The
+    # id (W4) stays the example's key in URLs and lesson blocks, never a label.
+    name: str = ""
+    teaches: str = ""
 
     @property
     def title(self) -> str:
         return WORKED_EXAMPLES[self.id]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.title
 
     @property
     def errata_text(self) -> list[tuple[str, str]]:
@@ -97,6 +105,8 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         Preset(
             id="W1",
+            name='5x long, BTC -20%',
+            teaches='Leverage multiplies the move: at 5x a 20% fall costs the whole stake, a 20% rise doubles it.',
             wallet_balance="5000",
             positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "25000", "5"),),
             shocks={"BTCUSDT": "-20"},
@@ -113,6 +123,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W2",
+            name='2 BTC isolated in a 10 BTC account',
+            teaches='In a coin-margined account, isolated margin caps the loss at the coins put behind the trade.',
             wallet_balance="10",
             collateral="BTC",
             positions=(_long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2"),),
@@ -131,6 +143,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W3",
+            name='$500 isolated behind an ETH long',
+            teaches='An isolated position can lose its envelope and nothing more; the rest of the wallet is untouched.',
             wallet_balance="5000",
             positions=(
                 _long("ETHUSDT", "isolated", ETH_PRICE, "5000", "10", isolated_margin="500"),
@@ -148,6 +162,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W4",
+            name='Two isolated longs, BTC -12%',
+            teaches='Isolated margin closes the losing position early and caps the loss at its envelope; the rest of the account is safe.',
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
@@ -161,7 +177,7 @@ PRESETS: dict[str, Preset] = {
             ),
             engine_finds=(
                 "A is liquidated at {A_liquidation_price}, only {A_distance} below entry: before "
-                "the fall reaches 12% (erratum E5). The account is left with {isolated_equity}. "
+                "the fall reaches 12%, not at it. The account is left with {isolated_equity}. "
                 "The same positions under cross survive the 12% fall with {cross_equity}."
             ),
             errata=("E5",),
@@ -169,6 +185,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W5",
+            name='The same account in cross',
+            teaches='Cross margin puts the whole balance behind every position: nothing closes early, but the loss keeps running into the shared pool.',
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10"),
@@ -189,6 +207,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W6",
+            name='Where a 10x long is liquidated',
+            teaches='The exchange closes a position at the liquidation price, before the margin is all gone at the bankruptcy price.',
             wallet_balance="5000",
             positions=(
                 _long(
@@ -207,15 +227,17 @@ PRESETS: dict[str, Preset] = {
                 "rate is liquidated at approximately $58,465, after a 10% adverse move."
             ),
             engine_finds=(
-                "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall "
-                "(erratum E1); the seed's own simple formula gives $58,825, a 9.5% fall. Compare "
-                "the venue rule sets below."
+                "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall; "
+                "the simpler textbook formula gives $58,825, a 9.5% fall. Compare the exchange "
+                "rule sets under Exchanges."
             ),
             errata=("E1",),
             concept_ids=("C03", "C06"),
         ),
         Preset(
             id="W7",
+            name='Three isolated trades, ETH +12%',
+            teaches='One envelope per trade: a rally against the short closes only the short.',
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
@@ -235,6 +257,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W8",
+            name='Mixed modes, BTC -20%',
+            teaches="One isolated bet beside a cross hedge: the bet's loss stays inside its own envelope.",
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "15000", "5"),
@@ -255,6 +279,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W9",
+            name='$1,000 of margin at 10x',
+            teaches='10x on $1,000 of margin is a $10,000 position, and the $1,000 margin is what is at risk.',
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", isolated_margin="1000"),
@@ -265,7 +291,7 @@ PRESETS: dict[str, Preset] = {
                 "$1,000 at risk."
             ),
             engine_finds=(
-                "A position at 10x with $1,000 of margin is a $10,000 position (erratum E3). It "
+                "A position at 10x with $1,000 of margin is a $10,000 position, not a $1,000 one. It "
                 "is liquidated at {A_liquidation_price}; after a 15% fall the account keeps "
                 "{equity}: the $1,000 margin is all it lost."
             ),
@@ -274,6 +300,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W10",
+            name='Long BTC, short ETH, both -12%',
+            teaches="A hedge in cross: the winning leg's profit keeps the losing leg open.",
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "cross", BTC_PRICE, "20000", "10"),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.display import money, percent, price, signed_percent
+from simulator import wallets
 from margin import (
     MARKETS,
     VENUES,
@@ -107,6 +108,8 @@ class SimulationResult:
     mixed: bool = False
     outcome: Replay | None = None
     comparison: ModeComparison | None = None
+    picture: wallets.Picture | None = None
+    shock_percents: dict[str, Decimal] = field(default_factory=dict)
 
 
 def configured_mode(account: AccountSpec) -> str:
@@ -209,6 +212,8 @@ def simulate(
         mixed=mode_now == "mixed",
         outcome=outcome,
         comparison=comparison,
+        picture=wallets.build(account, comparison, shock_percents or {}),
+        shock_percents=dict(shock_percents or {}),
     )
 
 
