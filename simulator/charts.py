@@ -24,7 +24,8 @@ MARGIN_LEFT = 62
 MARGIN_RIGHT = 10
 MARGIN_TOP = 12
 MARGIN_BOTTOM = 40
-TICK_COUNT = 4
+TICK_COUNT = 5
+CHART_TICKS = 4  # fewer ticks than the default: the axes are phone-width
 
 Number = float | int | Decimal
 
@@ -106,8 +107,8 @@ def nice_step(span: float, count: int = TICK_COUNT) -> float:
     return 10 * magnitude
 
 
-def ticks(low: float, high: float) -> list[float]:
-    step = nice_step(high - low)
+def ticks(low: float, high: float, count: int = CHART_TICKS) -> list[float]:
+    step = nice_step(high - low, count)
     first = math.ceil(low / step) * step
     values = []
     value = first

@@ -569,8 +569,11 @@ def compare_prediction(
             gap is not None and gap > 0 and abs(predicted_price - bankruptcy) <= gap / 4
         )
         if took_bankruptcy:
-            verdict, misconception = "not the liquidation price.", BANKRUPTCY_MISCONCEPTION.format(
-                bankruptcy=price(bankruptcy), liquidation=price(liquidation)
+            verdict, misconception = (
+                "not the liquidation price.",
+                BANKRUPTCY_MISCONCEPTION.format(
+                    bankruptcy=price(bankruptcy), liquidation=price(liquidation)
+                ),
             )
         elif near <= tolerance:
             verdict, misconception = "spot on.", ""
@@ -588,3 +591,152 @@ def compare_prediction(
         "price_error": None if error is None else str(abs(error)),
     }
     return reveal
+
+
+# --- "Explain this number", in words first ---------------------------------------------------
+
+FORMULA_LEGEND = (
+    "WB: the money backing the position (its isolated margin, or the cross wallet); TMM1 and "
+    "UPNL1: the other cross positions' maintenance margin and PnL; Q: quantity; E: entry price; "
+    "s: +1 for a long, -1 for a short; MMR and cum: the maintenance rate and amount of the "
+    "exchange's bracket; L: leverage; P: the mark price; LP: the liquidation price."
+)
+EXPLAINED_FIGURES = (
+    "initial_margin",
+    "maintenance_margin",
+    "liquidation_price",
+    "bankruptcy_price",
+    "distance_to_liquidation",
+)
+
+
+def explanation(result, key: str) -> dict | None:
+    """One figure's explanation: labelled steps in words with the learner's numbers, then the
+    exchange's formula (the engine's own steps). ``key`` is ``<position id>-<figure>``."""
+    position_id, _, figure = key.partition("-")
+    if figure not in EXPLAINED_FIGURES:
+        return None
+    position = next((p for p in result.base.positions if p.id == position_id), None)
+    if position is None:
+        return None
+    return {
+        "key": key,
+        "title": f"{FIGURE_LABELS[figure]} of position {position_id}",
+        "words": _words(position, figure, result.collateral),
+        "steps": _steps(position, figure),
+        "legend": FORMULA_LEGEND,
+    }
+
+
+def _step(label: str, text: str) -> dict:
+    return {"label": label, "text": text}
+
+
+def _words(p, figure: str, currency: str) -> list[dict]:
+    base = MARKETS[p.symbol].base
+    size = (
+        f"{_plain(p.quantity)} {base}, worth {money(p.notional, currency)} at {price(p.mark_price)}"
+    )
+    if figure == "initial_margin":
+        return [
+            _step("Your position", f"{size}."),
+            _step(
+                "Your leverage", f"{_plain(p.leverage)}x: you put up 1/{_plain(p.leverage)} of it."
+            ),
+            _step(
+                "Your margin",
+                f"{money(p.notional, currency)} ÷ {_plain(p.leverage)} = "
+                f"{money(p.initial_margin, currency)}.",
+            ),
+        ]
+    if figure == "maintenance_margin":
+        less = (
+            f", less a fixed {money(p.maintenance_amount, currency)}"
+            if p.maintenance_amount
+            else ""
+        )
+        return [
+            _step("Your position", f"{size}."),
+            _step(
+                "The exchange's cushion",
+                f"for a position this size it keeps {percent(p.maintenance_margin_rate)} of its "
+                f"value{less}.",
+            ),
+            _step("Maintenance margin", f"{money(p.maintenance_margin, currency)}."),
+            _step(
+                "What it means",
+                "when the margin left after losses falls to this amount, the position is "
+                "liquidated.",
+            ),
+        ]
+    if figure in ("liquidation_price", "bankruptcy_price"):
+        return _price_words(p, figure, currency, base)
+    if p.liquidation_price is None:
+        return [_step("No liquidation price", "so there is no distance to it.")]
+    gap = abs(p.liquidation_price - p.mark_price)
+    return [
+        _step(
+            "The gap",
+            f"from {price(p.mark_price)} to the liquidation price {price(p.liquidation_price)} "
+            f"is {price(gap)}.",
+        ),
+        _step(
+            "As a share of the price",
+            f"{price(gap)} ÷ {price(p.mark_price)} = {percent(p.distance_to_liquidation)}: the "
+            "move that closes the position.",
+        ),
+    ]
+
+
+def _price_words(p, figure: str, currency: str, base: str) -> list[dict]:
+    target = p.liquidation_price if figure == "liquidation_price" else p.bankruptcy_price
+    if target is None:
+        return [
+            _step(
+                "No such price",
+                "the money behind this position covers any move down to a price of zero, so "
+                "there is no price at which it runs out.",
+            )
+        ]
+    basis = p.liquidation_basis
+    if basis is not None and p.isolated_margin is None:
+        backing = basis.wallet_balance - basis.other_maintenance_margin + basis.other_unrealized_pnl
+        backing_text = (
+            f"in cross the whole wallet, {money(basis.wallet_balance, currency)}, less what the "
+            f"other positions need ({money(basis.other_maintenance_margin, currency)}), plus their "
+            f"PnL ({money(basis.other_unrealized_pnl, currency)}) = {money(backing, currency)}"
+        )
+    else:
+        backing = p.isolated_margin if p.isolated_margin is not None else p.initial_margin
+        backing_text = f"your isolated margin, {money(backing, currency)}"
+    words = [_step("The money behind the position", backing_text + ".")]
+    if str(p.contract) == "linear":  # coin-margined PnL is not price gap x quantity
+        loss = abs(p.entry_price - target) * p.quantity
+        direction = "fall" if str(p.side) == "long" else "rise"
+        words.append(
+            _step(
+                "The loss at that price",
+                f"each 1 {direction} of the {base} price costs {_plain(p.quantity)}; from "
+                f"{price(p.entry_price)} to {price(target)} that is {money(loss, currency)}.",
+            )
+        )
+        left = backing - loss
+        if figure == "liquidation_price":
+            meaning = (
+                f"exactly the maintenance margin the exchange requires at {price(target)}, so it "
+                "closes the position there."
+            )
+        else:
+            meaning = (
+                f"nothing. The exchange liquidates earlier, at {price(p.liquidation_price)}, so "
+                "that it never gets here."
+            )
+        words.append(
+            _step(
+                "What is left",
+                f"{money(backing, currency)} − {money(loss, currency)} = "
+                f"{money(left, currency)}: {meaning}",
+            )
+        )
+    words.append(_step(FIGURE_LABELS[figure], f"{price(target)}."))
+    return words

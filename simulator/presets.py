@@ -105,8 +105,11 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         Preset(
             id="W1",
-            name='5x long, BTC -20%',
-            teaches='Leverage multiplies the move: at 5x a 20% fall costs the whole stake, a 20% rise doubles it.',
+            name="5x long, BTC -20%",
+            teaches=(
+                "Leverage multiplies the move: at 5x a 20% fall costs the whole stake, a 20% rise"
+                " doubles it."
+            ),
             wallet_balance="5000",
             positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "25000", "5"),),
             shocks={"BTCUSDT": "-20"},
@@ -123,8 +126,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W2",
-            name='2 BTC isolated in a 10 BTC account',
-            teaches='In a coin-margined account, isolated margin caps the loss at the coins put behind the trade.',
+            name="2 BTC isolated in a 10 BTC account",
+            teaches=(
+                "In a coin-margined account, isolated margin caps the loss at the coins put "
+                "behind the trade."
+            ),
             wallet_balance="10",
             collateral="BTC",
             positions=(_long("BTCUSD", "isolated", BTC_PRICE, "650000", "5", isolated_margin="2"),),
@@ -143,8 +149,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W3",
-            name='$500 isolated behind an ETH long',
-            teaches='An isolated position can lose its envelope and nothing more; the rest of the wallet is untouched.',
+            name="$500 isolated behind an ETH long",
+            teaches=(
+                "An isolated position can lose its envelope and nothing more; the rest of the "
+                "wallet is untouched."
+            ),
             wallet_balance="5000",
             positions=(
                 _long("ETHUSDT", "isolated", ETH_PRICE, "5000", "10", isolated_margin="500"),
@@ -162,8 +171,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W4",
-            name='Two isolated longs, BTC -12%',
-            teaches='Isolated margin closes the losing position early and caps the loss at its envelope; the rest of the account is safe.',
+            name="Two isolated longs, BTC -12%",
+            teaches=(
+                "Isolated margin closes the losing position early and caps the loss at its "
+                "envelope; the rest of the account is safe."
+            ),
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
@@ -185,8 +197,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W5",
-            name='The same account in cross',
-            teaches='Cross margin puts the whole balance behind every position: nothing closes early, but the loss keeps running into the shared pool.',
+            name="The same account in cross",
+            teaches=(
+                "Cross margin puts the whole balance behind every position: nothing closes early,"
+                " but the loss keeps running into the shared pool."
+            ),
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10"),
@@ -207,8 +222,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W6",
-            name='Where a 10x long is liquidated',
-            teaches='The exchange closes a position at the liquidation price, before the margin is all gone at the bankruptcy price.',
+            name="Where a 10x long is liquidated",
+            teaches=(
+                "The exchange closes a position at the liquidation price, before the margin is "
+                "all gone at the bankruptcy price."
+            ),
             wallet_balance="5000",
             positions=(
                 _long(
@@ -236,8 +254,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W7",
-            name='Three isolated trades, ETH +12%',
-            teaches='One envelope per trade: a rally against the short closes only the short.',
+            name="Three isolated trades, ETH +12%",
+            teaches="One envelope per trade: a rally against the short closes only the short.",
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10"),
@@ -257,8 +275,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W8",
-            name='Mixed modes, BTC -20%',
-            teaches="One isolated bet beside a cross hedge: the bet's loss stays inside its own envelope.",
+            name="Mixed modes, BTC -20%",
+            teaches=(
+                "One isolated bet beside a cross hedge: the bet's loss stays inside its own "
+                "envelope."
+            ),
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "15000", "5"),
@@ -279,8 +300,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W9",
-            name='$1,000 of margin at 10x',
-            teaches='10x on $1,000 of margin is a $10,000 position, and the $1,000 margin is what is at risk.',
+            name="$1,000 of margin at 10x",
+            teaches=(
+                "10x on $1,000 of margin is a $10,000 position, and the $1,000 margin is what is "
+                "at risk."
+            ),
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", isolated_margin="1000"),
@@ -291,8 +315,9 @@ PRESETS: dict[str, Preset] = {
                 "$1,000 at risk."
             ),
             engine_finds=(
-                "A position at 10x with $1,000 of margin is a $10,000 position, not a $1,000 one. It "
-                "is liquidated at {A_liquidation_price}; after a 15% fall the account keeps "
+                "A position at 10x with $1,000 of margin is a $10,000 position, not a $1,000 "
+                "one. It is liquidated at {A_liquidation_price}; after a 15% fall the account "
+                "keeps "
                 "{equity}: the $1,000 margin is all it lost."
             ),
             errata=("E3",),
@@ -300,7 +325,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W10",
-            name='Long BTC, short ETH, both -12%',
+            name="Long BTC, short ETH, both -12%",
             teaches="A hedge in cross: the winning leg's profit keeps the losing leg open.",
             wallet_balance="5000",
             positions=(

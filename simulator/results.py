@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.display import money, percent, price, signed_percent
-from simulator import wallets
 from margin import (
     MARKETS,
     VENUES,
@@ -29,6 +28,7 @@ from margin import (
     replay,
     shock,
 )
+from simulator import wallets
 
 MODE_LABELS = {"isolated": "Isolated", "cross": "Cross"}
 BOX_LABELS = {"isolated": "All isolated", "cross": "All cross"}

@@ -358,7 +358,9 @@ def _full_page(request, setup: Setup, result, *, run, reveal, notice) -> HttpRes
     if run == "add" or run.startswith("remove-"):
         # Without JavaScript the row buttons submit the whole form: re-render it with the change.
         context["setup"] = _rows_changed(setup, run)
-    context |= _page_context(request, setup, result, notice, revealed=bool(reveal) and "errors" not in reveal, run=run)
+    context |= _page_context(
+        request, setup, result, notice, revealed=bool(reveal) and "errors" not in reveal, run=run
+    )
     if run == "replay":
         context["replay"] = _replay_context(setup, result, setup.data)
     if run == "montecarlo":
@@ -422,12 +424,17 @@ def details(request):
         if item is None:
             return HttpResponse('<p class="mb-0">No explanation for this figure right now.</p>')
         return render(request, "simulator/_explanation.html", {"item": item})
-    if part not in details_service.PARTS:
+    if part and part not in details_service.PARTS:
         raise Http404("No such panel.")
-    context = {"setup": setup, "result": result, "part": part, "predicting_hidden": predicting}
+    context = {"setup": setup, "result": result, "predicting_hidden": predicting}
     if result is not None and not predicting:
-        context["details"] = build_details(setup, result, part)
-    return render(request, "simulator/_panel_body.html", context)
+        context["details"] = build_details(setup, result, part or None)
+    # Without a part: every panel at once (the endpoint's original answer).
+    html = "".join(
+        render(request, "simulator/_panel_body.html", context | {"part": name}).content.decode()
+        for name in ([part] if part else details_service.PARTS)
+    )
+    return HttpResponse(html)
 
 
 @require_POST

@@ -78,10 +78,11 @@ def _fits(text: str, width: float) -> bool:
 def _segment(x: float, width: float, css: str, label: str = "", short: str = "") -> str:
     """A rect of the bar with the longest label that fits inside it (or none)."""
     parts = [
-        f'<rect class="{css}" x="{x:.1f}" y="0" width="{max(width, 0):.1f}" '
-        f'height="{BAR_HEIGHT}"/>'
+        f'<rect class="{css}" x="{x:.1f}" y="0" width="{max(width, 0):.1f}" height="{BAR_HEIGHT}"/>'
     ]
-    text = label if label and _fits(label, width) else short if short and _fits(short, width) else ""
+    text = (
+        label if label and _fits(label, width) else short if short and _fits(short, width) else ""
+    )
     if text:
         parts.append(
             f'<text class="{css}-label" x="{x + width / 2:.1f}" y="{BAR_HEIGHT / 2 + 4.5:.1f}" '
@@ -90,9 +91,11 @@ def _segment(x: float, width: float, css: str, label: str = "", short: str = "")
     return "".join(parts)
 
 
-def _svg(css: str, height: float, label: str, body: str) -> SafeString:
+def _svg(css: str, height: float, label: str, body: str, stretch: bool = False) -> SafeString:
+    # A wallet bar may be stretched (the phone's pinned bar draws it 10 px high, text hidden).
+    aspect = ' preserveAspectRatio="none"' if stretch else ""
     return mark_safe(  # noqa: S308 - every label is escaped where it is interpolated
-        f'<svg class="{css}" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+        f'<svg class="{css}" viewBox="0 0 {WIDTH} {height:.0f}"{aspect} role="img" '
         f'aria-label="{escape(label)}" font-size="{LABEL_SIZE}">{body}</svg>'
     )
 
@@ -154,8 +157,13 @@ def _isolated(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
             gains += max(pnl, ZERO)
             kept = width - float(loss) * scale
             parts.append(
-                _segment(x, kept, "envelope", f"{figures.id} {money(margin - loss, currency)}",
-                         figures.id)
+                _segment(
+                    x,
+                    kept,
+                    "envelope",
+                    f"{figures.id} {money(margin - loss, currency)}",
+                    figures.id,
+                )
             )
             if loss:
                 parts.append(_segment(x + kept, width - kept, "lost", f"-{money(loss, currency)}"))
@@ -175,7 +183,9 @@ def _isolated(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
     headline = f"account {money(equity, currency)}" + (
         f" · {join_ids(closed)} closed" if closed else " · nothing closed"
     )
-    svg = _svg("sim-wallet iso", BAR_HEIGHT, "Isolated: " + "; ".join(alt), "".join(parts))
+    svg = _svg(
+        "sim-wallet iso", BAR_HEIGHT, "Isolated: " + "; ".join(alt), "".join(parts), stretch=True
+    )
     return ModePicture("isolated", "Isolated", sentence, headline, svg, tuple(closed))
 
 
@@ -221,7 +231,7 @@ def _cross(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
     headline = f"account {money(equity, currency)}" + (
         f" · {join_ids(closed)} closed" if closed else " · nothing closed"
     )
-    svg = _svg("sim-wallet cro", BAR_HEIGHT, "Cross: " + alt, "".join(parts))
+    svg = _svg("sim-wallet cro", BAR_HEIGHT, "Cross: " + alt, "".join(parts), stretch=True)
     return ModePicture("cross", "Cross", sentence, headline, svg, tuple(closed))
 
 
@@ -272,9 +282,11 @@ def _ruler(position, iso, cro, shock_percents) -> Ruler:
     def sx(value: Decimal) -> float:
         return 8 + float((value - low) / (high - low)) * inner
 
-    parts = [f'<line class="axis" x1="8" y1="{RULER_HEIGHT - 14}" x2="{WIDTH - 8}" '
-             f'y2="{RULER_HEIGHT - 14}"/>']
-    for lane, (css, figures, outcome) in enumerate(
+    parts = [
+        f'<line class="axis" x1="8" y1="{RULER_HEIGHT - 14}" x2="{WIDTH - 8}" '
+        f'y2="{RULER_HEIGHT - 14}"/>'
+    ]
+    for lane, (css, figures, _outcome) in enumerate(
         (("iso", iso_figures, iso), ("cro", cro_figures, cro))
     ):
         y = 10 + lane * 16
@@ -306,13 +318,14 @@ def _ruler(position, iso, cro, shock_percents) -> Ruler:
 
     move_text = f" ({signed_percent(move)}%)" if move else ""
     title = (
-        f"{position.id} · {base} {position.side}: now {price(now)}{move_text}, "
-        f"entry {price(entry)}"
+        f"{position.id} · {base} {position.side}: now {price(now)}{move_text}, entry {price(entry)}"
     )
     iso_text = _lane_text("Isolated", iso_figures, position.id in iso.liquidated)
     cro_text = _lane_text("Cross", cro_figures, position.id in cro.liquidated)
     svg = _svg(
-        "sim-ruler-track", RULER_HEIGHT, f"Price ruler for {title}. {iso_text} {cro_text}",
+        "sim-ruler-track",
+        RULER_HEIGHT,
+        f"Price ruler for {title}. {iso_text} {cro_text}",
         "".join(parts),
     )
     return Ruler(position.id, title, svg, iso_text, cro_text)
@@ -323,7 +336,9 @@ def _axis_label(x: float, y: float, text: str, css: str, *, right: bool | None =
         anchor, x_text = "middle", x
     else:
         anchor, x_text = ("start", x + 3) if right else ("end", x - 3)
-    x_text = min(max(x_text, 2 if anchor != "end" else 40), WIDTH - 2 if anchor != "start" else WIDTH - 40)
+    x_text = min(
+        max(x_text, 2 if anchor != "end" else 40), WIDTH - 2 if anchor != "start" else WIDTH - 40
+    )
     if anchor == "middle":
         x_text = min(max(x, 40), WIDTH - 40)
     return f'<text class="{css}" x="{x_text:.1f}" y="{y:.1f}" text-anchor="{anchor}">{text}</text>'
