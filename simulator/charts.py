@@ -17,8 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 # A viewBox no wider than a phone's column, with 12-unit text: labels are never under 12 px on a
 # phone, and the stylesheet caps the width on a desktop so they do not grow huge either.
-WIDTH = 360
-HEIGHT = 240
+WIDTH = 320
+HEIGHT = 220
 FONT_SIZE = 12
 MARGIN_LEFT = 62
 MARGIN_RIGHT = 10

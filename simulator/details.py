@@ -711,13 +711,14 @@ def _price_words(p, figure: str, currency: str, base: str) -> list[dict]:
         backing_text = f"your isolated margin, {money(backing, currency)}"
     words = [_step("The money behind the position", backing_text + ".")]
     if str(p.contract) == "linear":  # coin-margined PnL is not price gap x quantity
-        loss = abs(p.entry_price - target) * p.quantity
-        direction = "fall" if str(p.side) == "long" else "rise"
+        move = abs(p.entry_price - target)
+        loss = move * p.quantity
         words.append(
             _step(
                 "The loss at that price",
-                f"each 1 {direction} of the {base} price costs {_plain(p.quantity)}; from "
-                f"{price(p.entry_price)} to {price(target)} that is {money(loss, currency)}.",
+                f"you hold {_plain(p.quantity)} {base}, so the move from "
+                f"{price(p.entry_price)} to {price(target)} costs {_plain(p.quantity)} × "
+                f"{price(move)} = {money(loss, currency)}.",
             )
         )
         left = backing - loss

@@ -416,7 +416,7 @@ def details(request):
     setup = Setup(request.POST)
     result = calculate(setup)
     part = request.GET.get("part", "")
-    predicting = context_predicting(setup)
+    predicting = context_predicting(setup) and not request.POST.get("revealed")
     if part == "explain":
         item = None
         if result is not None and not predicting:

@@ -22,10 +22,11 @@ from django.utils.safestring import SafeString, mark_safe
 from core.display import money, price, signed_percent
 from margin import MARKETS, AccountSpec, ModeComparison
 
-WIDTH = 340  # viewBox units; a phone's results column is ~360 px, so 1 unit >= 1 px there
+WIDTH = 320  # viewBox units; a phone's results column (or a lesson card) is >= 330 px wide
 BAR_HEIGHT = 34
 LABEL_SIZE = 12
-CHAR_WIDTH = 7.2  # an upper bound of the sans-serif's average advance at 12 px, for fitting labels
+CHAR_WIDTH = 8.4  # an upper bound of a bold sans-serif digit's advance at 12 px, for fitting labels
+RULER_WIDTH = 300  # rulers sit two abreast on a desktop, each column at least 304 px wide (CSS)
 RULER_HEIGHT = 58
 ZERO = Decimal(0)
 
@@ -91,11 +92,13 @@ def _segment(x: float, width: float, css: str, label: str = "", short: str = "")
     return "".join(parts)
 
 
-def _svg(css: str, height: float, label: str, body: str, stretch: bool = False) -> SafeString:
+def _svg(
+    css: str, height: float, label: str, body: str, stretch: bool = False, width: int = WIDTH
+) -> SafeString:
     # A wallet bar may be stretched (the phone's pinned bar draws it 10 px high, text hidden).
     aspect = ' preserveAspectRatio="none"' if stretch else ""
     return mark_safe(  # noqa: S308 - every label is escaped where it is interpolated
-        f'<svg class="{css}" viewBox="0 0 {WIDTH} {height:.0f}"{aspect} role="img" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height:.0f}"{aspect} role="img" '
         f'aria-label="{escape(label)}" font-size="{LABEL_SIZE}">{body}</svg>'
     )
 
@@ -106,7 +109,17 @@ def build(account: AccountSpec, comparison: ModeComparison, shock_percents: dict
     iso, cro = comparison.isolated, comparison.cross
     iso_equity = iso.equity_after if iso.equity_after is not None else wallet
     cro_equity = cro.equity_after if cro.equity_after is not None else wallet
-    scale_top = max(wallet, iso_equity, cro_equity)
+    # The bars are drawn on one scale: the wallet, plus room for the larger of the two modes'
+    # gains (green, past the wallet's end).
+    iso_gains = sum(
+        (
+            max(p.unrealized_pnl, ZERO)
+            for p in _final_positions(iso).values()
+            if p.id not in iso.liquidated
+        ),
+        ZERO,
+    )
+    scale_top = wallet + max(iso_gains, cro_equity - wallet, ZERO)
     scale = WIDTH / float(scale_top) if scale_top > 0 else 0.0
     ids = [p.id for p in account.positions]
 
@@ -180,13 +193,25 @@ def _isolated(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
         parts.append(_segment(x, float(gains) * scale, "gain", f"+{money(gains, currency)}", "+"))
     alt.append(f"free balance of {money(free, currency)}, untouched")
     sentence = _isolated_sentence(closed, lost, outcome, equity, currency)
-    headline = f"account {money(equity, currency)}" + (
-        f" · {join_ids(closed)} closed" if closed else " · nothing closed"
-    )
+    headline = _headline(wallet, equity, closed, currency)
     svg = _svg(
         "sim-wallet iso", BAR_HEIGHT, "Isolated: " + "; ".join(alt), "".join(parts), stretch=True
     )
     return ModePicture("isolated", "Isolated", sentence, headline, svg, tuple(closed))
+
+
+def _headline(wallet, equity, closed, currency) -> str:
+    """The short line above a bar (and in the phone's pinned bar): 'account $4,000.00 · lost
+    $1,000.00 · A closed'. The loss is said in words because a thin red slice has no room for it."""
+    change = equity - wallet
+    moved = ""
+    if change < 0:
+        moved = f" · lost {money(-change, currency)}"
+    elif change > 0:
+        moved = f" · up {money(change, currency)}"
+    return f"account {money(equity, currency)}{moved} · " + (
+        f"{join_ids(closed)} closed" if closed else "nothing closed"
+    )
 
 
 def _isolated_sentence(closed, lost, outcome, equity, currency) -> str:
@@ -228,9 +253,7 @@ def _cross(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
     if closed:
         alt += f"; {join_ids(closed)} closed by liquidation"
     sentence = _cross_sentence(closed, ids, wallet, equity, currency)
-    headline = f"account {money(equity, currency)}" + (
-        f" · {join_ids(closed)} closed" if closed else " · nothing closed"
-    )
+    headline = _headline(wallet, equity, closed, currency)
     svg = _svg("sim-wallet cro", BAR_HEIGHT, "Cross: " + alt, "".join(parts), stretch=True)
     return ModePicture("cross", "Cross", sentence, headline, svg, tuple(closed))
 
@@ -277,20 +300,20 @@ def _ruler(position, iso, cro, shock_percents) -> Ruler:
     low, high = min(marks), max(marks)
     span = high - low or abs(entry) * Decimal("0.1") or Decimal(1)
     low, high = low - span * Decimal("0.04"), high + span * Decimal("0.04")
-    inner = WIDTH - 16
+    inner = RULER_WIDTH - 16
 
     def sx(value: Decimal) -> float:
         return 8 + float((value - low) / (high - low)) * inner
 
     parts = [
-        f'<line class="axis" x1="8" y1="{RULER_HEIGHT - 14}" x2="{WIDTH - 8}" '
+        f'<line class="axis" x1="8" y1="{RULER_HEIGHT - 14}" x2="{RULER_WIDTH - 8}" '
         f'y2="{RULER_HEIGHT - 14}"/>'
     ]
     for lane, (css, figures, _outcome) in enumerate(
         (("iso", iso_figures, iso), ("cro", cro_figures, cro))
     ):
         y = 10 + lane * 16
-        parts.append(f'<line class="lane {css}" x1="8" y1="{y}" x2="{WIDTH - 8}" y2="{y}"/>')
+        parts.append(f'<line class="lane {css}" x1="8" y1="{y}" x2="{RULER_WIDTH - 8}" y2="{y}"/>')
         if figures.bankruptcy_price:
             parts.append(
                 f'<circle class="bankrupt {css}" cx="{sx(figures.bankruptcy_price):.1f}" '
@@ -309,8 +332,13 @@ def _ruler(position, iso, cro, shock_percents) -> Ruler:
     )
     # The two labels under the axis: each on the side away from the other, so they never overlap.
     label_y = RULER_HEIGHT - 1
-    if abs(x_now - x_entry) < 1:
-        parts.append(_axis_label(x_now, label_y, "entry = now", "now-label"))
+    # Too close for two labels (a small move near the edge): one says both, the title has prices.
+    if abs(x_now - x_entry) < 1 or (
+        not 6 * CHAR_WIDTH < x_now < RULER_WIDTH - 6 * CHAR_WIDTH
+        and abs(x_now - x_entry) < 9 * CHAR_WIDTH
+    ):
+        both = "entry = now" if abs(x_now - x_entry) < 1 else "now, entry"
+        parts.append(_axis_label((x_now + x_entry) / 2, label_y, both, "now-label"))
     else:
         now_left = x_now < x_entry
         parts.append(_axis_label(x_entry, label_y, "entry", "entry-label", right=now_left))
@@ -327,21 +355,25 @@ def _ruler(position, iso, cro, shock_percents) -> Ruler:
         RULER_HEIGHT,
         f"Price ruler for {title}. {iso_text} {cro_text}",
         "".join(parts),
+        width=RULER_WIDTH,
     )
     return Ruler(position.id, title, svg, iso_text, cro_text)
 
 
 def _axis_label(x: float, y: float, text: str, css: str, *, right: bool | None = None) -> str:
+    """A label under the ruler's axis at ``x``: to its right, to its left, or centred (``None``),
+    kept inside the drawing."""
+    width = len(text) * CHAR_WIDTH
     if right is None:
-        anchor, x_text = "middle", x
+        anchor, x_text = "middle", min(max(x, width / 2), RULER_WIDTH - width / 2)
+    elif right:
+        anchor, x_text = "start", min(x + 3, RULER_WIDTH - width)
     else:
-        anchor, x_text = ("start", x + 3) if right else ("end", x - 3)
-    x_text = min(
-        max(x_text, 2 if anchor != "end" else 40), WIDTH - 2 if anchor != "start" else WIDTH - 40
+        anchor, x_text = "end", max(x - 3, width)
+    return (
+        f'<text class="{css}" x="{x_text:.1f}" y="{y:.1f}" text-anchor="{anchor}">'
+        f"{escape(text)}</text>"
     )
-    if anchor == "middle":
-        x_text = min(max(x, 40), WIDTH - 40)
-    return f'<text class="{css}" x="{x_text:.1f}" y="{y:.1f}" text-anchor="{anchor}">{text}</text>'
 
 
 def _lane_text(label: str, figures, liquidated: bool) -> str:
