@@ -344,7 +344,7 @@ def _results_partial(
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
     html = render(request, "simulator/_result.html", context).content.decode()
-    share_url = _share_url(setup) if result is not None else None
+    share_url = context["share_url"] if result is not None else None
     response = _partial_response(html, share_url)
     if partial_key is not None and result is not None and not notes:
         # Only valid setups: errors are cheap to find again and would let junk fill the cache.

@@ -77,15 +77,22 @@
   // server for its content; after a recalculation the open ones reload and the closed ones are
   // marked stale, to reload when next opened. Without JavaScript a submit button inside each
   // asks for the whole page with it open instead.
-  function bodyOf(details) {
-    return details.querySelector(":scope > .sim-panel-body[hx-post], :scope > .sim-x-body");
-  }
   function load(details) {
-    var body = bodyOf(details);
-    if (!body || !window.htmx) return;
+    if (!window.htmx) return;
     details.removeAttribute("data-stale");
     details.setAttribute("data-loaded", "true");
-    window.htmx.trigger(body, "sim-load");
+    var panel = details.querySelector(":scope > .sim-panel-body[hx-post]");
+    if (panel) {
+      window.htmx.trigger(panel, "sim-load");
+      return;
+    }
+    // An explanation: one URL for all of them, on the list (the recalculated markup stays small).
+    var body = details.querySelector(":scope > .sim-x-body[data-figure]");
+    var list = details.closest("[data-explain-url]");
+    if (!body || !list) return;
+    var url = list.getAttribute("data-explain-url") + "?part=explain&figure=" +
+      encodeURIComponent(body.getAttribute("data-figure"));
+    window.htmx.ajax("POST", url, {source: "#simulator-form", target: body, swap: "innerHTML"});
   }
   document.addEventListener("toggle", function (event) {
     var details = event.target;
