@@ -134,15 +134,15 @@ def test_the_page_works_with_javascript_disabled(live_server, browser):
     expect(page.locator(".sim-position")).to_have_count(2)
 
     # A panel opens natively and asks for its content with a submit button.
-    page.get_by_text("Exchange rules", exact=True).click()
+    page.locator("#panel-exchanges > summary").click()
     page.get_by_role("button", name="Show exchange rules").click()
     expect(page.locator("#panel-exchanges")).to_have_attribute("open", "")
     expect(page.locator("#panel-exchanges")).to_contain_text("Hyperliquid")
     page.locator("#x-A-liquidation_price > summary").click()
     page.locator("#x-A-liquidation_price").get_by_role("button", name="Show the working").click()
-    expect(page.locator("#x-A-liquidation_price")).to_contain_text("your isolated margin")
+    expect(page.locator("#x-A-liquidation_price")).to_contain_text("in cross the whole wallet")
 
-    page.get_by_text("Replay a market event", exact=True).click()
+    page.locator("#panel-replay > summary").click()
     page.select_option("#id_event", "crash")
     page.get_by_role("button", name="Replay", exact=True).click()
     expect(page.locator("#simulator-replay")).to_contain_text("Illustrative path")
@@ -167,8 +167,8 @@ def test_predict_then_reveal(live_server, page, console_errors):
 def test_replay_and_monte_carlo_load_without_a_reload(live_server, page, console_errors):
     page.goto(live_server.url + "/simulator/?preset=W10")
     page.evaluate("window.notReloaded = true")
-    page.get_by_text("Replay a market event", exact=True).click()
-    page.get_by_text("Odds of liquidation", exact=True).click()
+    page.locator("#panel-replay > summary").click()
+    page.locator("#panel-odds > summary").click()
     page.select_option("#id_event", "crash")
     page.get_by_role("button", name="Replay", exact=True).click()
     replay = page.locator("#simulator-replay")
