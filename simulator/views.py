@@ -310,8 +310,8 @@ def _partial_cache_key(request) -> str | None:
         if field.partition(b"=")[0] not in PARTIAL_KEY_IGNORED
     )
     digest = hashlib.sha256(b"&".join(kept)).hexdigest()
-    # v2: the key and the stored value changed form (body digest; headers stored).
-    return f"simulator:partial:v2:{ENGINE_VERSION}:{digest}"
+    # v3: the partial gained the two-wallets picture (v2: body digest; headers stored).
+    return f"simulator:partial:v3:{ENGINE_VERSION}:{digest}"
 
 
 def _margin_mode_changed(request) -> bool:

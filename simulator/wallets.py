@@ -36,7 +36,8 @@ class ModePicture:
     name: str  # "isolated" / "cross"
     label: str
     sentence: str
-    headline: str  # the short line above the bar: "account $4,000.00 · A closed"
+    headline: str  # the line above the bar: "account $4,000.00 · lost $1,000.00 · A closed"
+    pinned: str  # the phone's pinned bar, shorter: "Isolated: $4,000.00 · A closed"
     svg: SafeString
     closed: tuple[str, ...]
 
@@ -179,7 +180,9 @@ def _isolated(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
                 )
             )
             if loss:
-                parts.append(_segment(x + kept, width - kept, "lost", f"-{money(loss, currency)}"))
+                parts.append(
+                    _segment(x + kept, width - kept, "lost", f"-{money(loss, currency)}", "lost")
+                )
             alt.append(
                 f"envelope {figures.id} of {money(margin, currency)}"
                 + (f", {money(loss, currency)} of it lost so far" if loss else ", nothing lost")
@@ -197,7 +200,8 @@ def _isolated(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
     svg = _svg(
         "sim-wallet iso", BAR_HEIGHT, "Isolated: " + "; ".join(alt), "".join(parts), stretch=True
     )
-    return ModePicture("isolated", "Isolated", sentence, headline, svg, tuple(closed))
+    pinned = _pinned("Isolated", equity, closed, currency)
+    return ModePicture("isolated", "Isolated", sentence, headline, pinned, svg, tuple(closed))
 
 
 def _headline(wallet, equity, closed, currency) -> str:
@@ -212,6 +216,11 @@ def _headline(wallet, equity, closed, currency) -> str:
     return f"account {money(equity, currency)}{moved} · " + (
         f"{join_ids(closed)} closed" if closed else "nothing closed"
     )
+
+
+def _pinned(label, equity, closed, currency) -> str:
+    closed_text = f"{join_ids(closed)} closed" if closed else "nothing closed"
+    return f"{label}: {money(equity, currency)} · {closed_text}"
 
 
 def _isolated_sentence(closed, lost, outcome, equity, currency) -> str:
@@ -241,7 +250,7 @@ def _cross(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
     ]
     if loss:
         parts.append(
-            _segment(pool_width, float(loss) * scale, "lost", f"-{money(loss, currency)}", "-")
+            _segment(pool_width, float(loss) * scale, "lost", f"-{money(loss, currency)}", "lost")
         )
     if gain:
         parts.append(
@@ -255,7 +264,8 @@ def _cross(outcome, wallet, equity, currency, scale, ids) -> ModePicture:
     sentence = _cross_sentence(closed, ids, wallet, equity, currency)
     headline = _headline(wallet, equity, closed, currency)
     svg = _svg("sim-wallet cro", BAR_HEIGHT, "Cross: " + alt, "".join(parts), stretch=True)
-    return ModePicture("cross", "Cross", sentence, headline, svg, tuple(closed))
+    pinned = _pinned("Cross", equity, closed, currency)
+    return ModePicture("cross", "Cross", sentence, headline, pinned, svg, tuple(closed))
 
 
 def _backs(ids) -> str:

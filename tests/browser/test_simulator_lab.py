@@ -84,8 +84,8 @@ def test_on_a_phone_the_pinned_bar_keeps_verdict_and_picture_beside_the_shock(li
     top = shock.evaluate("(element) => element.getBoundingClientRect().top + window.scrollY")
     assert top < 1600
     pinned = page.locator("#simulator-result .sim-pinned")
-    expect(pinned).to_contain_text("Isolated: account $4,000.00 · lost $1,000.00 · A closed")
-    expect(pinned).to_contain_text("Cross: account $3,800.00 · lost $1,200.00 · nothing closed")
+    expect(pinned).to_contain_text("Isolated: $4,000.00 · A closed")
+    expect(pinned).to_contain_text("Cross: $3,800.00 · nothing closed")
     assert in_view(shock)
     assert in_view(pinned.locator(".sim-wallet.iso"))
     assert in_view(pinned.locator(".sim-wallet.cro"))
