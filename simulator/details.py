@@ -22,7 +22,7 @@ from margin import (
 )
 from margin.montecarlo import run_monte_carlo
 from simulator.charts import LineChart, Marker, Rule, Series
-from simulator.results import FIGURES, MODE_LABELS
+from simulator.results import MODE_LABELS
 
 HUNDRED = Decimal(100)
 FUNDING_INTERVAL_HOURS = 8
@@ -326,31 +326,6 @@ def _plain(value: Decimal) -> str:
     places = Decimal("0.0001") if abs(value) >= 1 else Decimal("0.00000001")
     text = f"{value.quantize(places, rounding=ROUND_HALF_UP):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def explanations(result) -> list[dict]:
-    """Every figure of the results panel with its derivation in the learner's own numbers."""
-    items = []
-    for position in result.base.positions:
-        for figure in FIGURES:
-            if figure == "margin_ratio":
-                continue
-            items.append(
-                {
-                    "id": f"x-{position.id}-{figure}",
-                    "title": f"{FIGURE_LABELS[figure]} of position {position.id}",
-                    "steps": _steps(position, figure),
-                }
-            )
-    final_account = result.outcome.final.account
-    items.append(
-        {
-            "id": "x-account-margin_ratio",
-            "title": "Margin ratio of the account (after the shocks)",
-            "steps": _steps(final_account, "margin_ratio"),
-        }
-    )
-    return items
 
 
 # --- replays --------------------------------------------------------------------------------
