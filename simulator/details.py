@@ -347,7 +347,7 @@ def replay_event(setup, event) -> dict:
             Marker(
                 e.step,
                 run.equity[e.step],
-                f"{e.position} ({MODE_LABELS[mode][:3].lower()}.)",
+                f"{e.position} closed ({MODE_LABELS[mode].lower()})",
                 css_class=f"marker {mode}",
             )
             for e in run.events
