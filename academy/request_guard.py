@@ -86,7 +86,9 @@ class RequestGuardMiddleware:
             # The API reads its body only through Django's size check and answers 413 in JSON.
             if limit is not None and length > limit and not is_api:
                 message = (
-                    FILE_TOO_LARGE.format(limit=limit // 1_048_576) if uploads_allowed else TOO_LARGE
+                    FILE_TOO_LARGE.format(limit=limit // 1_048_576)
+                    if uploads_allowed
+                    else TOO_LARGE
                 )
                 return refusal(request, message, 413)
             if content_type == MULTIPART_CONTENT_TYPE and not uploads_allowed:

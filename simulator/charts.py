@@ -15,13 +15,17 @@ from decimal import Decimal
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-HEIGHT = 280
-MARGIN_LEFT = 64
-MARGIN_RIGHT = 16
-MARGIN_TOP = 16
+# A viewBox no wider than a phone's column, with 12-unit text: labels are never under 12 px on a
+# phone, and the stylesheet caps the width on a desktop so they do not grow huge either.
+WIDTH = 320
+HEIGHT = 220
+FONT_SIZE = 12
+MARGIN_LEFT = 62
+MARGIN_RIGHT = 10
+MARGIN_TOP = 12
 MARGIN_BOTTOM = 40
 TICK_COUNT = 5
+CHART_TICKS = 4  # fewer ticks than the default: the axes are phone-width
 
 Number = float | int | Decimal
 
@@ -103,8 +107,8 @@ def nice_step(span: float, count: int = TICK_COUNT) -> float:
     return 10 * magnitude
 
 
-def ticks(low: float, high: float) -> list[float]:
-    step = nice_step(high - low)
+def ticks(low: float, high: float, count: int = CHART_TICKS) -> list[float]:
+    step = nice_step(high - low, count)
     first = math.ceil(low / step) * step
     values = []
     value = first
@@ -146,7 +150,7 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
 
     parts: list[str] = [
         format_html(
-            '<svg class="sim-chart" viewBox="0 0 {} {}" role="img" '
+            '<svg class="sim-chart" viewBox="0 0 {} {}" role="img" font-size="12" '
             'aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMidYMid meet">'
             '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
             width,
@@ -184,16 +188,17 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
     )
     parts.append("</g>")
 
-    # Labels of neighbouring vertical rules (liquidation next to bankruptcy) are staggered and put
-    # on opposite sides of their lines so they never print over each other.
+    # Labels of vertical rules (liquidation next to bankruptcy, the learner's price) each get their
+    # own row from the top and sit on alternate sides of their lines, so they never overprint.
     x_rules = [rule for rule in chart.rules if rule.axis == "x"]
     for rule in chart.rules:
         if rule.axis == "x":
             x = sx(rule.value)
             order = x_rules.index(rule)
-            left = order % 2 == 1
+            label_y = MARGIN_TOP + FONT_SIZE + (FONT_SIZE + 3) * order
+            width = len(rule.label) * FONT_SIZE * 0.6
+            left = x + 3 + width > right  # no room on the right: write it to the left
             label_x = x - 3 if left else x + 3
-            label_y = bottom - 6 - 12 * order
             parts.append(
                 f'<g class="{escape(rule.css_class)}"><line x1="{x:.1f}" y1="{MARGIN_TOP}" '
                 f'x2="{x:.1f}" y2="{bottom}"/><text x="{label_x:.1f}" y="{label_y}" '
@@ -203,7 +208,7 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
             y = sy(rule.value)
             parts.append(
                 f'<g class="{escape(rule.css_class)}"><line x1="{MARGIN_LEFT}" y1="{y:.1f}" '
-                f'x2="{right}" y2="{y:.1f}"/><text x="{right - 3}" y="{y - 4:.1f}" '
+                f'x2="{right}" y2="{y:.1f}"/><text x="{right - 3}" y="{y + FONT_SIZE + 2:.1f}" '
                 f'text-anchor="end">{escape(rule.label)}</text></g>'
             )
 
@@ -216,21 +221,19 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
             f'<polyline class="{escape(series.css_class)}" fill="none" points="{path}"{dash}/>'
         )
 
-    for marker in chart.markers:
+    for index, marker in enumerate(chart.markers):
+        # Neighbouring markers' labels go on alternate rows so two liquidations never overprint.
+        x, y = sx(marker.x), sy(marker.y)
+        label_y = y - 8 - (FONT_SIZE + 2) * (index % 2)
+        if label_y < MARGIN_TOP + FONT_SIZE:
+            label_y = y + FONT_SIZE + 6 + (FONT_SIZE + 2) * (index % 2)
+        anchor = "end" if x > MARGIN_LEFT + plot_w / 2 else "start"
+        label_x = x - 7 if anchor == "end" else x + 7
         parts.append(
-            f'<g class="{escape(marker.css_class)}"><circle cx="{sx(marker.x):.1f}" '
-            f'cy="{sy(marker.y):.1f}" r="5"/><text x="{sx(marker.x) + 7:.1f}" '
-            f'y="{sy(marker.y) - 7:.1f}">{escape(marker.label)}</text></g>'
+            f'<g class="{escape(marker.css_class)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="5"/>'
+            f'<text x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="{anchor}">'
+            f"{escape(marker.label)}</text></g>"
         )
-
-    legend_x = MARGIN_LEFT + 8
-    for index, series in enumerate(chart.series if len(chart.series) > 1 else ()):
-        y = MARGIN_TOP + 14 + index * 16
-        parts.append(
-            f'<g class="legend" aria-hidden="true"><line class="{escape(series.css_class)}" '
-            f'x1="{legend_x}" y1="{y - 4}" x2="{legend_x + 18}" y2="{y - 4}"'
-            f"{' stroke-dasharray=' + chr(34) + '6 4' + chr(34) if series.dashed else ''}/>"
-            f'<text x="{legend_x + 24}" y="{y}">{escape(series.label)}</text></g>'
-        )
+    # The legend is HTML under the chart (see _chart.html), off the lines.
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated string is escaped above

@@ -25,7 +25,7 @@ from margin import (
 )
 from margin.montecarlo import run_monte_carlo
 from simulator.charts import LineChart, Marker, Rule, Series
-from simulator.results import FIGURES, MODE_LABELS
+from simulator.results import MODE_LABELS
 
 HUNDRED = Decimal(100)
 FUNDING_INTERVAL_HOURS = 8
@@ -44,44 +44,72 @@ FIGURE_LABELS = {
 }
 
 
-def build(setup, result) -> dict:
+PARTS = ("charts", "exchanges", "funding")
+
+
+def build(setup, result, part: str | None = None) -> dict:
+    """The figures of one panel (``part``), or of every panel when ``part`` is None: each panel
+    loads on its own, so only what a learner opens is computed."""
     account = result.account
     venue = result.venue
-    return {
-        "equity_chart": equity_chart(account, venue),
-        "pnl_charts": pnl_charts(account, venue, result.base),
-        "venues": venue_comparison(account, venue),
-        "funding": funding_and_fees(setup, account, venue),
-        "explanations": explanations(result),
-        "share_url": "",
-    }
+    details: dict = {}
+    if part in (None, "charts"):
+        details["equity_chart"] = equity_chart(account, venue, result.shock_percents)
+        details["pnl_charts"] = pnl_charts(account, venue, result.base, result)
+    if part in (None, "exchanges"):
+        details["venues"] = venue_comparison(account, venue)
+    if part in (None, "funding"):
+        details["funding"] = funding_and_fees(setup, account, venue)
+    return details
 
 
 # --- charts ---------------------------------------------------------------------------------
 
 
-def _market_path(account, moves: list[Decimal]) -> list[dict]:
+def _market_path(account, moves: list[Decimal], weights: dict | None = None) -> list[dict]:
+    """Marks along ``moves``: each symbol moves by ``move x its weight`` (1 for every symbol, a
+    market-wide move, unless ``weights`` say otherwise)."""
     starts = {}
     for position in account.positions:
         starts.setdefault(position.symbol, position.mark_price or position.entry_price)
-    return [{s: start * (1 + move) for s, start in starts.items()} for move in moves]
+    weights = weights or {}
+    return [
+        {s: start * (1 + move * weights.get(s, 1)) for s, start in starts.items()} for move in moves
+    ]
 
 
-def equity_chart(account, venue) -> LineChart:
-    """Equity against a market-wide move (every symbol by the same %), isolated vs cross.
+def _shock_direction(shock_percents: dict) -> tuple[str | None, dict]:
+    """The learner's shock as a direction: the most-moved symbol leads, the others move in
+    proportion (W4: BTC leads, ETH stays put). None when nothing is shocked."""
+    moved = {s: p for s, p in (shock_percents or {}).items() if p}
+    if not moved:
+        return None, {}
+    lead = max(moved, key=lambda s: abs(moved[s]))
+    return lead, {s: (shock_percents.get(s) or 0) / moved[lead] for s in shock_percents}
 
-    Each direction is a replay from today's prices outwards, so a position liquidated on the way
-    stays liquidated, as on an exchange.
+
+def equity_chart(account, venue, shock_percents=None) -> LineChart:
+    """Equity as the learner's own shock grows and reverses, isolated vs cross.
+
+    The x-axis is the move of the most-shocked market; the other markets move in the same
+    proportion as in the learner's shocks (all together when nothing is shocked). Each direction
+    is a replay from today's prices outwards, so a position liquidated on the way stays
+    liquidated, as on an exchange.
     """
+    lead, weights = _shock_direction(shock_percents or {})
+    yours = Decimal(shock_percents[lead]) / HUNDRED if lead else None
+    limit = max(MARKET_MOVE_LIMIT, abs(yours) if yours is not None else Decimal(0))
+    limit = min(limit, Decimal("0.98"))
     steps = int(MARKET_MOVE_LIMIT / MARKET_MOVE_STEP)
-    down = [-MARKET_MOVE_STEP * k for k in range(1, steps + 1)]
-    up = [MARKET_MOVE_STEP * k for k in range(1, steps + 1)]
+    step = limit / steps
+    down = [-step * k for k in range(1, steps + 1)]
+    up = [step * k for k in range(1, steps + 1)]
     series, markers = [], []
     for mode in (MarginMode.ISOLATED, MarginMode.CROSS):
         prepared = prepare(with_margin_mode(account, mode), venue)  # once for both directions
         points: dict[Decimal, Decimal] = {}
         for moves in (down, up):
-            run = replay_prepared(prepared, _market_path(account, moves))
+            run = replay_prepared(prepared, _market_path(account, moves, weights))
             points[Decimal(0)] = run.equity[0]
             for move, equity in zip(moves, run.equity[1:], strict=True):
                 points[move] = equity
@@ -92,7 +120,7 @@ def equity_chart(account, venue) -> LineChart:
                         Marker(
                             move * HUNDRED,
                             run.equity[event.step],
-                            f"{event.position} ({MODE_LABELS[mode][:3].lower()}.)",
+                            f"{event.position} closed ({MODE_LABELS[mode].lower()})",
                             css_class=f"marker {mode}",
                         )
                     )
@@ -106,25 +134,37 @@ def equity_chart(account, venue) -> LineChart:
             )
         )
     liquidations = ", ".join(m.label for m in markers) or "none"
+    base = MARKETS[lead].base if lead else ""
+    rules = [Rule(0, "entry", css_class="rule zero")]
+    if yours is not None:
+        rules.append(Rule(yours * HUNDRED, "your move", css_class="rule yours"))
+    others = [MARKETS[s].base for s, w in weights.items() if s != lead and w]
+    x_label = f"{base} move (%)" if lead else "Market move (%)"
+    if others:
+        x_label = f"{base} move (%), {', '.join(others)} in step"
     return LineChart(
         id="chart-equity",
-        title="Account equity as every market moves together",
+        title="Account equity as the price move grows",
         description=(
-            "Equity (y) against a market-wide price move in per cent (x), for all positions "
-            f"isolated and all cross. Liquidations marked: {liquidations}."
+            f"Equity (y) against the {base + ' ' if base else 'market-wide '}price move in per "
+            "cent (x), for all positions isolated and all cross"
+            + (f"; your move of {yours * HUNDRED:+.1f}% is marked" if yours is not None else "")
+            + f". Liquidations: {liquidations}."
         ),
-        x_label="Market move (%)",
+        x_label=x_label,
         y_label=f"Equity ({account.collateral})",
         series=tuple(series),
         markers=tuple(markers),
-        rules=(Rule(0, "now", css_class="rule zero"),),
+        rules=tuple(rules),
         x_format="{:+.0f}",
         table_x_heading="Move (%)",
     )
 
 
-def pnl_charts(account, venue, base) -> list[LineChart]:
-    """Each position's PnL against its price, with its liquidation and bankruptcy prices."""
+def pnl_charts(account, venue, base, result=None) -> list[LineChart]:
+    """Each position's PnL against its price, with its liquidation and bankruptcy prices and the
+    learner's shocked price. An isolated position's line flattens at minus its margin past the
+    liquidation price: it is closed there and cannot lose more than its envelope."""
     distances = [p.distance_to_liquidation for p in base.positions if p.distance_to_liquidation]
     reach = min(max([Decimal("0.15"), *(d * Decimal("1.3") for d in distances)]), Decimal("0.9"))
     moves = [reach * (Decimal(2 * k) / PNL_POINTS - 1) for k in range(PNL_POINTS + 1)]
@@ -134,38 +174,63 @@ def pnl_charts(account, venue, base) -> list[LineChart]:
     for marks in _market_path(account, moves):
         for position_id, mark, unrealized in marked_to(prepared, marks):
             pnl[position_id].append((mark, unrealized))
+    now = {p.id: p.mark_price for p in result.outcome.final.positions} if result else {}
     charts = []
     for p in base.positions:
+        points = pnl[p.id]
         rules = []
         if p.liquidation_price is not None:
             rules.append(Rule(p.liquidation_price, "liquidation", css_class="rule"))
         if p.bankruptcy_price is not None:
             rules.append(Rule(p.bankruptcy_price, "bankruptcy", css_class="rule bankruptcy"))
         if p.isolated_margin is not None:
-            rules.append(
-                Rule(-p.isolated_margin, "isolated margin lost", axis="y", css_class="rule")
-            )
+            floor = -p.isolated_margin
+            points = _capped(points, p, floor)
+            rules.append(Rule(floor, "most it can lose: its margin", axis="y", css_class="rule"))
+        if p.id in now and now[p.id] != p.entry_price:
+            rules.append(Rule(now[p.id], "your price", css_class="rule yours"))
         base_asset = MARKETS[p.symbol].base
         charts.append(
             LineChart(
                 id=f"chart-pnl-{p.id}",
                 title=f"Position {p.id}: PnL against the {base_asset} price",
                 description=(
-                    f"Unrealized PnL of position {p.id} ({base_asset} {p.side}, {p.margin_mode}) "
+                    f"PnL of position {p.id} ({base_asset} {p.side}, {p.margin_mode}) "
                     f"as the price moves; liquidation at {price(p.liquidation_price)}, "
-                    f"bankruptcy at {price(p.bankruptcy_price)}."
+                    f"bankruptcy at {price(p.bankruptcy_price)}"
+                    + (
+                        f"; past liquidation the loss stays at the margin, "
+                        f"{money(p.isolated_margin, account.collateral)}"
+                        if p.isolated_margin is not None
+                        else ""
+                    )
+                    + "."
                 ),
                 x_label=f"{base_asset} price",
                 y_label=f"PnL ({account.collateral})",
-                series=(Series("PnL", tuple(pnl[p.id]), css_class="pnl"),),
+                series=(Series("PnL", tuple(points), css_class="pnl"),),
                 rules=tuple(rules),
                 x_format="{:,.2f}" if p.entry_price < 100 else "{:,.0f}",
                 table_x_heading="Price",
-                width=420,
-                height=260,
             )
         )
     return charts
+
+
+def _capped(points, p, floor: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """PnL points of an isolated position: once past its liquidation price it is closed, and the
+    loss is its margin (the insurance fund takes any gap), so the line is flat at ``floor``."""
+    if p.liquidation_price is None:
+        return [(x, max(y, floor)) for x, y in points]
+    long = str(p.side) == "long"
+    capped = []
+    for x, y in points:
+        past = x <= p.liquidation_price if long else x >= p.liquidation_price
+        capped.append((x, floor if past else max(y, floor)))
+    # The corner where the line meets the floor, so the flat part starts at the liquidation price.
+    capped.append((p.liquidation_price, floor))
+    capped.sort(key=lambda point: point[0])
+    return capped
 
 
 # --- venues, funding ------------------------------------------------------------------------
@@ -266,31 +331,6 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def explanations(result) -> list[dict]:
-    """Every figure of the results panel with its derivation in the learner's own numbers."""
-    items = []
-    for position in result.base.positions:
-        for figure in FIGURES:
-            if figure == "margin_ratio":
-                continue
-            items.append(
-                {
-                    "id": f"x-{position.id}-{figure}",
-                    "title": f"{FIGURE_LABELS[figure]} of position {position.id}",
-                    "steps": _steps(position, figure),
-                }
-            )
-    final_account = result.outcome.final.account
-    items.append(
-        {
-            "id": "x-account-margin_ratio",
-            "title": "Margin ratio of the account (after the shocks)",
-            "steps": _steps(final_account, "margin_ratio"),
-        }
-    )
-    return items
-
-
 # --- replays --------------------------------------------------------------------------------
 
 
@@ -310,7 +350,7 @@ def replay_event(setup, event) -> dict:
             Marker(
                 e.step,
                 run.equity[e.step],
-                f"{e.position} ({MODE_LABELS[mode][:3].lower()}.)",
+                f"{e.position} closed ({MODE_LABELS[mode].lower()})",
                 css_class=f"marker {mode}",
             )
             for e in run.events
@@ -426,9 +466,57 @@ def _decimal(value: float | None) -> Decimal | None:
 # --- predictions ----------------------------------------------------------------------------
 
 
+SURVIVOR_MISCONCEPTIONS = {
+    # (predicted, actual): what the wrong answer believed, in a learner's words.
+    ("isolated", "cross"): (
+        "Isolated is often thought of as the mode that keeps you in the trade. It limits what you "
+        "can lose, but each envelope is small, so its position is liquidated first; cross puts "
+        "the whole balance behind every position and keeps them open longer."
+    ),
+    ("both", "cross"): (
+        "The two modes do not react the same way to one move: the isolated envelope runs out at "
+        "a price close to entry, while cross can draw on the whole balance."
+    ),
+    ("neither", "cross"): (
+        "Cross lasts longer than it seems: the whole balance stands behind the losing position, "
+        "so it survives a move that closes the isolated one."
+    ),
+    ("cross", "isolated"): (
+        "Cross shares the balance both ways: the other positions' losses drained the pool that "
+        "kept this one open, while each isolated envelope only had its own trade to carry."
+    ),
+    ("both", "isolated"): (
+        "In cross every loss comes out of one pool: together the losses were more than it held."
+    ),
+    ("both", "neither"): (
+        "This move is larger than either mode can carry: isolated runs out of its envelope and "
+        "cross of the whole balance."
+    ),
+    ("isolated", "neither"): (
+        "Isolated does not keep a position open longer; it only caps the loss at the envelope."
+    ),
+    ("cross", "neither"): (
+        "Cross is not protection against every move: past its liquidation price the whole "
+        "balance is at stake."
+    ),
+}
+GENERIC_MISCONCEPTION = (
+    "Compare the two wallets below: how far each mode's money reaches decides who stays open."
+)
+BANKRUPTCY_MISCONCEPTION = (
+    "That is the bankruptcy price, {bankruptcy}: where the margin would be all gone. The exchange "
+    "closes the position earlier, at the liquidation price {liquidation}, while the maintenance "
+    "margin is still left; the two are not the same price."
+)
+
+
 def compare_prediction(
     result, *, target_id, predicted_price, predicted_survivor, survivor_labels
 ) -> dict:
+    """The learner's two guesses against the engine. A price counts as right only when it is
+    nearer the liquidation price than a quarter of the gap to the bankruptcy price (and within
+    0.5%): guessing the bankruptcy price, the misconception the question is about, is never right.
+    """
     figures = result.base.position(target_id)
     iso, cro = result.comparison.isolated, result.comparison.cross
     survivors = {
@@ -437,22 +525,43 @@ def compare_prediction(
         (True, False): "cross",
         (True, True): "neither",
     }[(bool(iso.liquidated), bool(cro.liquidated))]
+    correct = predicted_survivor == survivors
     reveal = {
         "position": target_id,
         "survivor_label": survivor_labels.get(predicted_survivor, predicted_survivor),
         "actual_survivor_label": survivor_labels[survivors],
-        "survivor_correct": predicted_survivor == survivors,
+        "survivor_correct": correct,
+        "survivor_misconception": ""
+        if correct
+        else SURVIVOR_MISCONCEPTIONS.get((predicted_survivor, survivors), GENERIC_MISCONCEPTION),
         "price": "",
     }
     error = None
-    if predicted_price is not None and figures.liquidation_price is not None:
-        error = (predicted_price - figures.liquidation_price) / figures.liquidation_price
+    liquidation, bankruptcy = figures.liquidation_price, figures.bankruptcy_price
+    if predicted_price is not None and liquidation is not None:
+        error = (predicted_price - liquidation) / liquidation
+        gap = abs(liquidation - bankruptcy) if bankruptcy is not None else None
+        near = abs(predicted_price - liquidation)
+        tolerance = min(Decimal("0.005") * liquidation, gap / 4 if gap else liquidation)
+        took_bankruptcy = (
+            gap is not None and gap > 0 and abs(predicted_price - bankruptcy) <= gap / 4
+        )
+        if took_bankruptcy:
+            verdict, misconception = (
+                "not the liquidation price.",
+                BANKRUPTCY_MISCONCEPTION.format(
+                    bankruptcy=price(bankruptcy), liquidation=price(liquidation)
+                ),
+            )
+        elif near <= tolerance:
+            verdict, misconception = "spot on.", ""
+        else:
+            verdict, misconception = f"off by {percent(abs(error))}.", ""
         reveal |= {
             "price": price(predicted_price),
-            "actual_price": price(figures.liquidation_price),
-            "price_verdict": (
-                "spot on." if abs(error) < Decimal("0.005") else f"off by {percent(abs(error))}."
-            ),
+            "actual_price": price(liquidation),
+            "price_verdict": verdict,
+            "price_misconception": misconception,
         }
     reveal["record"] = {
         "concepts": ["C06", "C04", "C05"],
@@ -460,3 +569,153 @@ def compare_prediction(
         "price_error": None if error is None else str(abs(error)),
     }
     return reveal
+
+
+# --- "Explain this number", in words first ---------------------------------------------------
+
+FORMULA_LEGEND = (
+    "WB: the money backing the position (its isolated margin, or the cross wallet); TMM1 and "
+    "UPNL1: the other cross positions' maintenance margin and PnL; Q: quantity; E: entry price; "
+    "s: +1 for a long, -1 for a short; MMR and cum: the maintenance rate and amount of the "
+    "exchange's bracket; L: leverage; P: the mark price; LP: the liquidation price."
+)
+EXPLAINED_FIGURES = (
+    "initial_margin",
+    "maintenance_margin",
+    "liquidation_price",
+    "bankruptcy_price",
+    "distance_to_liquidation",
+)
+
+
+def explanation(result, key: str) -> dict | None:
+    """One figure's explanation: labelled steps in words with the learner's numbers, then the
+    exchange's formula (the engine's own steps). ``key`` is ``<position id>-<figure>``."""
+    position_id, _, figure = key.partition("-")
+    if figure not in EXPLAINED_FIGURES:
+        return None
+    position = next((p for p in result.base.positions if p.id == position_id), None)
+    if position is None:
+        return None
+    return {
+        "key": key,
+        "title": f"{FIGURE_LABELS[figure]} of position {position_id}",
+        "words": _words(position, figure, result.collateral),
+        "steps": _steps(position, figure),
+        "legend": FORMULA_LEGEND,
+    }
+
+
+def _step(label: str, text: str) -> dict:
+    return {"label": label, "text": text}
+
+
+def _words(p, figure: str, currency: str) -> list[dict]:
+    base = MARKETS[p.symbol].base
+    size = (
+        f"{_plain(p.quantity)} {base}, worth {money(p.notional, currency)} at {price(p.mark_price)}"
+    )
+    if figure == "initial_margin":
+        return [
+            _step("Your position", f"{size}."),
+            _step(
+                "Your leverage", f"{_plain(p.leverage)}x: you put up 1/{_plain(p.leverage)} of it."
+            ),
+            _step(
+                "Your margin",
+                f"{money(p.notional, currency)} ÷ {_plain(p.leverage)} = "
+                f"{money(p.initial_margin, currency)}.",
+            ),
+        ]
+    if figure == "maintenance_margin":
+        less = (
+            f", less a fixed {money(p.maintenance_amount, currency)}"
+            if p.maintenance_amount
+            else ""
+        )
+        return [
+            _step("Your position", f"{size}."),
+            _step(
+                "The exchange's cushion",
+                f"for a position this size it keeps {percent(p.maintenance_margin_rate)} of its "
+                f"value{less}.",
+            ),
+            _step("Maintenance margin", f"{money(p.maintenance_margin, currency)}."),
+            _step(
+                "What it means",
+                "when the margin left after losses falls to this amount, the position is "
+                "liquidated.",
+            ),
+        ]
+    if figure in ("liquidation_price", "bankruptcy_price"):
+        return _price_words(p, figure, currency, base)
+    if p.liquidation_price is None:
+        return [_step("No liquidation price", "so there is no distance to it.")]
+    gap = abs(p.liquidation_price - p.mark_price)
+    return [
+        _step(
+            "The gap",
+            f"from {price(p.mark_price)} to the liquidation price {price(p.liquidation_price)} "
+            f"is {price(gap)}.",
+        ),
+        _step(
+            "As a share of the price",
+            f"{price(gap)} ÷ {price(p.mark_price)} = {percent(p.distance_to_liquidation)}: the "
+            "move that closes the position.",
+        ),
+    ]
+
+
+def _price_words(p, figure: str, currency: str, base: str) -> list[dict]:
+    target = p.liquidation_price if figure == "liquidation_price" else p.bankruptcy_price
+    if target is None:
+        return [
+            _step(
+                "No such price",
+                "the money behind this position covers any move down to a price of zero, so "
+                "there is no price at which it runs out.",
+            )
+        ]
+    basis = p.liquidation_basis
+    if basis is not None and p.isolated_margin is None:
+        backing = basis.wallet_balance - basis.other_maintenance_margin + basis.other_unrealized_pnl
+        backing_text = (
+            f"in cross the whole wallet, {money(basis.wallet_balance, currency)}, less what the "
+            f"other positions need ({money(basis.other_maintenance_margin, currency)}), plus their "
+            f"PnL ({money(basis.other_unrealized_pnl, currency)}) = {money(backing, currency)}"
+        )
+    else:
+        backing = p.isolated_margin if p.isolated_margin is not None else p.initial_margin
+        backing_text = f"your isolated margin, {money(backing, currency)}"
+    words = [_step("The money behind the position", backing_text + ".")]
+    if str(p.contract) == "linear":  # coin-margined PnL is not price gap x quantity
+        move = abs(p.entry_price - target)
+        loss = move * p.quantity
+        words.append(
+            _step(
+                "The loss at that price",
+                f"you hold {_plain(p.quantity)} {base}, so the move from "
+                f"{price(p.entry_price)} to {price(target)} costs {_plain(p.quantity)} × "
+                f"{price(move)} = {money(loss, currency)}.",
+            )
+        )
+        left = backing - loss
+        if figure == "liquidation_price":
+            meaning = (
+                f"exactly the maintenance margin the exchange requires at {price(target)}, so it "
+                "closes the position there."
+            )
+        else:
+            meaning = (
+                f"nothing. The exchange liquidates earlier, at {price(p.liquidation_price)}, so "
+                "that it never gets here."
+            )
+        words.append(
+            _step(
+                "What is left",
+                f"{money(backing, currency)} − {money(loss, currency)} = "
+                f"{money(left, currency)}: {meaning}",
+            )
+        )
+    words.append(_step(FIGURE_LABELS[figure], f"{price(target)}."))
+    return words

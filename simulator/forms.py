@@ -47,6 +47,7 @@ TOO_MANY_POSITIONS = f"The simulator holds at most {MAX_POSITIONS} positions."
 NO_POSITIONS = "Add at least one position."
 BROKEN_FORM = "The position list was incomplete; it has been reset to one position."
 COLLATERALS = ("USDT", "BTC", "ETH")
+EMPTY_SHOCK = "Enter the price move in per cent, such as -12 (0 for no move)."
 
 
 FIELD_TEMPLATE = "simulator/field.html"
@@ -304,6 +305,7 @@ class ShockForm(LightForm):
                 maximum=SHOCK_MAX,
                 initial=Decimal(0),
             )
+            self.fields[symbol].error_messages["invalid"] = EMPTY_SHOCK
             self.fields[f"{symbol}_slider"] = DecimalField(required=False, widget=forms.HiddenInput)
             self.fields[f"{symbol}_was"] = DecimalField(required=False, widget=forms.HiddenInput)
 
@@ -315,12 +317,20 @@ class ShockForm(LightForm):
             was = cleaned.get(f"{symbol}_was")
             if symbol in self.errors:
                 continue
+            if number is None and self._sent_empty(symbol):
+                # An emptied box, or letters (a number box sends them as ""), is a typo, not 0%.
+                self.add_error(symbol, EMPTY_SHOCK)
+                continue
             if number is None:
-                number = Decimal(0)
+                number = Decimal(0)  # a symbol the setup did not shock yet (a row just added)
             if number == was and slider is not None and slider != was:
                 number = slider
             cleaned[symbol] = number
         return cleaned
+
+    def _sent_empty(self, symbol: str) -> bool:
+        name = self.add_prefix(symbol)
+        return self.is_bound and name in self.data and not str(self.data[name]).strip()
 
     def percents(self) -> dict[str, Decimal]:
         return {symbol: self.cleaned_data.get(symbol) or Decimal(0) for symbol in self.symbols}
@@ -332,7 +342,9 @@ class ShockForm(LightForm):
             value = values.get(symbol)
             if value is None:
                 raw = self[symbol].value()
-                value = raw if raw not in (None, "") else "0"
+                errored = self.is_bound and symbol in self.errors
+                value = raw if raw not in (None, "") or errored else "0"
+                value = value or ""
             yield {
                 "symbol": symbol,
                 "base": MARKETS[symbol].base,
@@ -657,7 +669,8 @@ class PredictionForm(forms.Form):
         validators=[_positive, MaxValueValidator(MAX_PRICE, message=TOO_LARGE)],
     )
     predicted_survivor = forms.ChoiceField(
-        required=False, choices=[(c, c) for c in ("isolated", "cross", "both", "neither")]
+        choices=[(c, c) for c in ("isolated", "cross", "both", "neither")],
+        error_messages={"required": "Pick the mode you think keeps every position open."},
     )
 
 

@@ -50,10 +50,18 @@ class Preset:
     concept_ids: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
     claim_label: str = "The source material says:"  # the playbooks state a plan, not a claim
+    # What a learner sees: the example's name (its button) and one line of what it teaches. The
+    # id (W4) stays the example's key in URLs and lesson blocks, never a label.
+    name: str = ""
+    teaches: str = ""
 
     @property
     def title(self) -> str:
         return PRESET_TITLES[self.id]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.title
 
     @property
     def errata_text(self) -> list[tuple[str, str]]:
@@ -101,6 +109,11 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         Preset(
             id="W1",
+            name="5x long, BTC -20%",
+            teaches=(
+                "Leverage multiplies the move: at 5x a 20% fall costs the whole stake, a 20% rise"
+                " doubles it."
+            ),
             wallet_balance="5000",
             positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "25000", "5", **ROUND_RATE),),
             shocks={"BTCUSDT": "-20"},
@@ -118,6 +131,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W2",
+            name="2 BTC isolated in a 10 BTC account",
+            teaches=(
+                "In a coin-margined account, isolated margin caps the loss at the coins put "
+                "behind the trade."
+            ),
             wallet_balance="10",
             collateral="BTC",
             positions=(
@@ -148,6 +166,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W3",
+            name="$500 isolated behind an ETH long",
+            teaches=(
+                "An isolated position can lose its envelope and nothing more; the rest of the "
+                "wallet is untouched."
+            ),
             wallet_balance="5000",
             positions=(
                 _long(
@@ -175,6 +198,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W4",
+            name="Two isolated longs, BTC -12%",
+            teaches=(
+                "Isolated margin closes the losing position early and caps the loss at its "
+                "envelope; the rest of the account is safe."
+            ),
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", **ROUND_RATE),
@@ -197,6 +225,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W5",
+            name="The same account in cross",
+            teaches=(
+                "Cross margin puts the whole balance behind every position: nothing closes early,"
+                " but the loss keeps running into the shared pool."
+            ),
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10", **ROUND_RATE),
@@ -218,6 +251,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W6",
+            name="Where a 10x long is liquidated",
+            teaches=(
+                "The exchange closes a position at the liquidation price, before the margin is "
+                "all gone at the bankruptcy price."
+            ),
             wallet_balance="5000",
             positions=(
                 _long(
@@ -239,13 +277,15 @@ PRESETS: dict[str, Preset] = {
             engine_finds=(
                 "Binance's formula puts liquidation at {A_liquidation_price}, a {A_distance} fall, "
                 "not $58,465 and not a full 10%; the simple textbook formula gives $58,825, a "
-                "9.5% fall. Compare the exchanges' rules below."
+                "9.5% fall. Compare the exchanges' rules under Exchanges."
             ),
             errata=("E1",),
             concept_ids=("C03", "C06"),
         ),
         Preset(
             id="W7",
+            name="Three isolated trades, ETH +12%",
+            teaches="One envelope per trade: a rally against the short closes only the short.",
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", **ROUND_RATE),
@@ -266,6 +306,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W8",
+            name="Mixed modes, BTC -20%",
+            teaches=(
+                "One isolated bet beside a cross hedge: the bet's loss stays inside its own "
+                "envelope."
+            ),
             wallet_balance="10000",
             positions=(
                 _long("BTCUSDT", "isolated", BTC_PRICE, "15000", "5"),
@@ -287,6 +332,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W9",
+            name="$1,000 of margin at 10x",
+            teaches=(
+                "10x on $1,000 of margin is a $10,000 position, and the $1,000 margin is what is "
+                "at risk."
+            ),
             wallet_balance="10000",
             positions=(_long("BTCUSDT", "isolated", BTC_PRICE, "10000", "10", **ROUND_RATE),),
             shocks={"BTCUSDT": "-15"},
@@ -305,6 +355,8 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W10",
+            name="Long BTC, short ETH, both -12%",
+            teaches="A hedge in cross: the winning leg's profit keeps the losing leg open.",
             wallet_balance="5000",
             positions=(
                 _long("BTCUSDT", "cross", BTC_PRICE, "10000", "10", **ROUND_RATE),

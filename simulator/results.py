@@ -27,6 +27,7 @@ from margin import (
     replay_prepared,
     shock,
 )
+from simulator import wallets
 
 MODE_LABELS = {"isolated": "Isolated", "cross": "Cross"}
 BOX_LABELS = {"isolated": "All isolated", "cross": "All cross"}
@@ -106,6 +107,8 @@ class SimulationResult:
     mixed: bool = False
     outcome: Replay | None = None
     comparison: ModeComparison | None = None
+    picture: wallets.Picture | None = None
+    shock_percents: dict[str, Decimal] = field(default_factory=dict)
 
 
 def configured_mode(account: AccountSpec) -> str:
@@ -210,6 +213,8 @@ def simulate(
         mixed=mode_now == "mixed",
         outcome=outcome,
         comparison=comparison,
+        picture=wallets.build(account, comparison, shock_percents or {}),
+        shock_percents=dict(shock_percents or {}),
     )
 
 

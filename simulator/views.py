@@ -120,10 +120,11 @@ def calculate(setup: Setup):
 def _result_context(request, setup: Setup, result, **extra) -> dict:
     invalid = result is None and setup.data is not None
     field_errors = setup.field_errors() if invalid else []
+    reveal = extra.get("reveal")
     predicting = (
         result is not None
         and setup.account_form.cleaned_data.get("predict")
-        and extra.get("reveal") is None
+        and (reveal is None or "errors" in reveal)
     )
     context = {
         "setup": setup,
@@ -133,6 +134,8 @@ def _result_context(request, setup: Setup, result, **extra) -> dict:
         "form_errors": setup.form_errors() if invalid else [],
         "predicting": predicting,
         "predict_target": _predict_target(result) if predicting else None,
+        "predict_errors": reveal["errors"] if predicting and reveal else {},
+        "predicted": setup.data if predicting and reveal else {},
         "survivor_choices": SURVIVOR_CHOICES,
         "htmx": _wants_partial(request),
         "shocks_changed": setup.submitted_shock_symbols() != set(setup.symbols()),
@@ -188,18 +191,21 @@ def _predict_target(result):
     )
 
 
-def _page_context(request, setup: Setup, result, notice=None, revealed=False) -> dict:
+def _page_context(
+    request, setup: Setup, result, notice=None, revealed=False, run: str = ""
+) -> dict:
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
     modified = bool(preset) and setup.query_string() != Setup(preset.form_data()).query_string()
+    predicting = context_predicting(setup) and not revealed
     context = {
         "preset_modified": modified,
         "presets": [
-            {"id": p.id, "title": p.title, "url": preset_url(p.id)} for p in PRESETS.values()
+            {"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values()
         ],
         "preset": preset,
-        "preset_finds": "" if modified else _preset_finds(preset, result),
+        "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
         "preset_concepts": _concepts(preset.concept_ids) if preset else [],
         "venue": VENUES.get(setup.account_form["venue"].value() or "", VENUES["binance"]),
         "notice": notice,
@@ -208,15 +214,26 @@ def _page_context(request, setup: Setup, result, notice=None, revealed=False) ->
         "monte_carlo_form": MonteCarloForm(data if "volatility" in data else None),
         "events": EVENTS.values(),
     }
-    if result is not None and (revealed or not context_predicting(setup)):
-        context["details"] = build_details(setup, result)
+    # Without JavaScript a panel or an explanation is asked for by a submit button; the page
+    # comes back with it open and filled in (with JavaScript they load into place).
+    part = run.removeprefix("panel-") if run.startswith("panel-") else None
+    if part in details_service.PARTS:
+        context["open_panel"] = part
+        context["part"] = part
+        context["predicting_hidden"] = predicting
+        if result is not None and not predicting:
+            context["details"] = build_details(setup, result, part)
+    if run.startswith("explain-") and result is not None and not predicting:
+        key = run.removeprefix("explain-")
+        context["explained"] = key
+        context["explanation"] = details_service.explanation(result, key)
     return context
 
 
-def build_details(setup: Setup, result):
+def build_details(setup: Setup, result, part: str | None = None):
     """The secondary regions; a failure there must never cost the learner the main results."""
     try:
-        return details_service.build(setup, result)
+        return details_service.build(setup, result, part)
     except (MarginError, ArithmeticError):
         logger.warning("details failed for %s", setup.query_string(), exc_info=True)
         return None
@@ -278,7 +295,7 @@ def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
     html = render(request, "simulator/_result.html", context).content.decode()
-    share_url = _share_url(setup) if result is not None else None
+    share_url = context["share_url"] if result is not None else None
     return _partial_response(html, share_url)
 
 
@@ -287,7 +304,9 @@ def _full_page(request, setup: Setup, result, *, run, reveal, notice) -> HttpRes
     if run == "add" or run.startswith("remove-"):
         # Without JavaScript the row buttons submit the whole form: re-render it with the change.
         context["setup"] = _rows_changed(setup, run)
-    context |= _page_context(request, setup, result, notice, revealed=reveal is not None)
+    context |= _page_context(
+        request, setup, result, notice, revealed=bool(reveal) and "errors" not in reveal, run=run
+    )
     if run == "replay":
         context["replay"] = _replay_context(setup, result, setup.data)
     if run == "montecarlo":
@@ -338,13 +357,30 @@ def remove_row(request):
 
 @require_POST
 def details(request):
-    """htmx: charts, venue rule sets, funding and fees, and every figure's derivation."""
+    """htmx: one panel (``?part=charts|exchanges|funding``) or one figure's explanation
+    (``?part=explain&figure=A-liquidation_price``), computed only when a learner opens it."""
     setup = Setup(request.POST)
     result = calculate(setup)
-    context = {"setup": setup, "result": result, "lazy": True}
-    if result is not None and not context_predicting(setup):
-        context["details"] = build_details(setup, result)
-    return render(request, "simulator/_details.html", context)
+    part = request.GET.get("part", "")
+    predicting = context_predicting(setup) and not request.POST.get("revealed")
+    if part == "explain":
+        item = None
+        if result is not None and not predicting:
+            item = details_service.explanation(result, request.GET.get("figure", ""))
+        if item is None:
+            return HttpResponse('<p class="mb-0">No explanation for this figure right now.</p>')
+        return render(request, "simulator/_explanation.html", {"item": item})
+    if part and part not in details_service.PARTS:
+        raise Http404("No such panel.")
+    context = {"setup": setup, "result": result, "predicting_hidden": predicting}
+    if result is not None and not predicting:
+        context["details"] = build_details(setup, result, part or None)
+    # Without a part: every panel at once (the endpoint's original answer).
+    html = "".join(
+        render(request, "simulator/_panel_body.html", context | {"part": name}).content.decode()
+        for name in ([part] if part else details_service.PARTS)
+    )
+    return HttpResponse(html)
 
 
 @require_POST
@@ -353,23 +389,23 @@ def predict(request):
     setup = Setup(request.POST)
     result = calculate(setup)
     reveal = _reveal(request, setup, result) if result is not None else None
-    context = _result_context(request, setup, result, reveal=reveal, predicting=False)
-    if result is not None:
-        context["details"] = build_details(setup, result)
-        context["details_oob"] = True
-    return render(request, "simulator/_result.html", context)
+    context = _result_context(request, setup, result, reveal=reveal)
+    response = render(request, "simulator/_result.html", context)
+    # Open panels were hidden while predicting: they reload now that the answer is out.
+    trigger_client_event(response, "simulator-updated", after="settle")
+    return response
 
 
 def _reveal(request, setup: Setup, result) -> dict | None:
     form = PredictionForm(setup.data)
     if not form.is_valid():
-        return None
+        return {"errors": {name: messages[0] for name, messages in form.errors.items()}}
     target = _predict_target(result)
     reveal = details_service.compare_prediction(
         result,
         target_id=target.id,
         predicted_price=form.cleaned_data.get("predicted_price"),
-        predicted_survivor=form.cleaned_data.get("predicted_survivor") or "both",
+        predicted_survivor=form.cleaned_data["predicted_survivor"],
         survivor_labels=dict(SURVIVOR_CHOICES),
     )
     # Predictions count towards concept mastery on the progress page (/me/).

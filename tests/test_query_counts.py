@@ -127,7 +127,9 @@ def test_the_simulator_htmx_post_needs_at_most_the_session(
         response = with_session.post("/simulator/", w4(), headers=HTMX)
     html = response.content.decode()
     assert html.startswith('<section id="simulator-result"')
-    assert len(response.content) <= 4096
+    # The two-wallets picture, its rulers and an Explain control per figure ride on every
+    # recalculation (about 14 KB for W4); the charts and other panels load only when opened.
+    assert len(response.content) <= 16384
 
 
 @pytest.mark.parametrize(

@@ -73,11 +73,50 @@
     }
   });
 
-  // "Explain" links in the results point into the explanations below: open the one they name.
+  // Disclosures that load on demand (panels and "Explain" beside a figure): opening one asks the
+  // server for its content; after a recalculation the open ones reload and the closed ones are
+  // marked stale, to reload when next opened. Without JavaScript a submit button inside each
+  // asks for the whole page with it open instead.
+  function load(details) {
+    if (!window.htmx) return;
+    details.removeAttribute("data-stale");
+    details.setAttribute("data-loaded", "true");
+    var panel = details.querySelector(":scope > .sim-panel-body[hx-post]");
+    if (panel) {
+      window.htmx.trigger(panel, "sim-load");
+      return;
+    }
+    // An explanation: one URL for all of them, on the list (the recalculated markup stays small).
+    var body = details.querySelector(":scope > .sim-x-body[data-figure]");
+    var list = details.closest("[data-explain-url]");
+    if (!body || !list) return;
+    var url = list.getAttribute("data-explain-url") + "?part=explain&figure=" +
+      encodeURIComponent(body.getAttribute("data-figure"));
+    window.htmx.ajax("POST", url, {source: "#simulator-form", target: body, swap: "innerHTML"});
+  }
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details.sim-panel, details.sim-x")) return;
+    if (details.open && (!details.hasAttribute("data-loaded") || details.hasAttribute("data-stale"))) {
+      load(details);
+    }
+  }, true);
+  document.body.addEventListener("simulator-updated", function () {
+    document.querySelectorAll("details.sim-panel[data-loaded]").forEach(function (details) {
+      if (details.open) load(details);
+      else details.setAttribute("data-stale", "true");
+    });
+  });
+
+  // "Back to the figure" closes the explanation and puts focus on the figure's Explain control.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.sim-explain-link");
+    var link = event.target.closest && event.target.closest("a.sim-x-back");
     if (!link) return;
-    var target = document.getElementById(link.getAttribute("href").slice(1));
-    if (target && target.tagName === "DETAILS") target.open = true;
+    var details = link.closest("details.sim-x");
+    if (!details) return;
+    event.preventDefault();
+    details.open = false;
+    var summary = details.querySelector("summary");
+    if (summary) summary.focus();
   });
 })();

@@ -55,12 +55,14 @@ def content(transactional_db):
     call_command("load_questions", verbosity=0)
 
 
-@pytest.fixture
-def watched_page(page):
-    """The page, recording every CSP violation from the first script on. Reduced motion turns
+@pytest.fixture(params=["light", "dark"])
+def watched_page(page, request):
+    """The page, recording every CSP violation from the first script on, in the system's light
+    and then dark colour mode (the site follows it: static/js/theme.js). Reduced motion turns
     Bootstrap's transitions off, so axe never measures a colour halfway through one."""
-    page.emulate_media(reduced_motion="reduce")
+    page.emulate_media(reduced_motion="reduce", color_scheme=request.param)
     page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.color_scheme = request.param
     return page
 
 
@@ -105,6 +107,10 @@ class Tour:
 
     def check(self, label: str) -> None:
         settle(self.page)
+        theme = self.page.evaluate("document.documentElement.getAttribute('data-bs-theme')")
+        # (The admin has its own base template and colour scheme: no attribute there.)
+        if theme is not None and theme != getattr(self.page, "color_scheme", theme):
+            self.problems.append(f"{label}: shown in {theme} mode, the system asks for the other")
         self.checked.append(label)
         self.problems += [f"{label}: CSP {v}" for v in csp_violations(self.page)]
         if self.axe:
@@ -161,8 +167,17 @@ def test_the_simulator_with_results_and_every_lazily_loaded_panel(tour):
     expect(page.locator("#simulator-details")).not_to_be_empty()
     page.locator("#id_pos-0-leverage").fill("20")
     tour.check("simulator recalculated")
+    for panel in ("charts", "exchanges", "funding"):
+        page.locator(f"#panel-{panel} > summary").click()
+        expect(page.locator(f"#panel-{panel}-body .btn")).to_have_count(0)  # loaded in place
+    page.locator("#x-A-liquidation_price > summary").click()
+    page.locator("#x-A-liquidation_price .sim-formula > summary").click()
+    expect(page.locator("#x-A-liquidation_price .sim-steps")).to_be_visible()
+    tour.check("simulator panels and an explanation open")
+    page.locator("#panel-replay > summary").click()
+    page.locator("#panel-odds > summary").click()
     page.select_option("#id_event", "crash")
-    page.get_by_role("button", name="Replay").click()
+    page.get_by_role("button", name="Replay", exact=True).click()
     expect(page.locator("#simulator-replay")).to_contain_text("Sudden crash")
     tour.check("simulator replay")
     page.locator("#id_paths").fill("300")
@@ -172,6 +187,7 @@ def test_the_simulator_with_results_and_every_lazily_loaded_panel(tour):
     page.get_by_label("Let me predict before I see the answers").check()
     expect(page.get_by_role("heading", name="Predict first")).to_be_visible()
     tour.check("simulator predict")
+    page.get_by_label("Cross only").check()
     page.get_by_role("button", name="Reveal the answer").click()
     expect(page.locator(".sim-reveal")).to_be_visible()
     tour.check("simulator reveal")

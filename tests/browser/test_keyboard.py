@@ -61,7 +61,9 @@ def test_the_simulator_can_be_used_with_the_keyboard_alone(live_server, page, co
     expect(page.locator(".sim-position")).to_have_count(3)
     expect(page.locator("#id_pos-2-symbol")).to_be_focused()
 
-    # Replay a crash from the keyboard.
+    # Open the replay panel and replay a crash from the keyboard.
+    tab_to(page, "#panel-replay > summary")
+    page.keyboard.press("Enter")
     tab_to(page, "#id_event")
     page.keyboard.press("ArrowDown")
     tab_to(page, 'button[value="replay"]')

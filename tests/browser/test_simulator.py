@@ -30,7 +30,7 @@ def test_switching_w4_to_cross_liquidates_nothing_without_a_reload(
     page.select_option("#id_pos-0-margin_mode", "cross")
     page.select_option("#id_pos-1-margin_mode", "cross")
     expect(summary(page)).to_contain_text("nothing is liquidated")
-    expect(page.locator("#simulator-result tbody .liq")).to_have_count(0)
+    expect(page.locator("#simulator-result .sim-pos .liq")).to_have_count(0)
     expect(page.locator("#simulator-result .sim-mode.cro h3")).to_contain_text("as set up")
     assert page.evaluate("window.notReloaded") is True
     expect(page).to_have_url(re.compile(r"pos-0-margin_mode=cross"))
@@ -68,14 +68,14 @@ def test_adding_and_removing_a_position_row(live_server, page, console_errors):
     expect(page.locator(".sim-position")).to_have_count(3)
     expect(page.locator("#id_pos-2-symbol")).to_be_focused()
     expect(page.locator("#id_pos-TOTAL_FORMS")).to_have_value("3")
-    expect(page.locator("#simulator-result tbody tr")).to_have_count(3)
+    expect(page.locator("#simulator-result .sim-pos")).to_have_count(3)
     expect(page.locator("#id_shock-SOLUSDT")).to_be_visible()
 
     page.get_by_role("button", name="Remove position A").click()
     expect(page.locator(".sim-position")).to_have_count(2)
     expect(page.locator("#id_pos-TOTAL_FORMS")).to_have_value("2")
     expect(page.locator("#id_pos-0-symbol")).to_have_value("ETHUSDT")
-    expect(page.locator("#simulator-result tbody tr")).to_have_count(2)
+    expect(page.locator("#simulator-result .sim-pos")).to_have_count(2)
     expect(page.locator("#id_shock-BTCUSDT")).to_have_count(0)
     assert console_errors == []
 
@@ -108,12 +108,12 @@ def test_back_and_forward_restore_earlier_setups(live_server, page, console_erro
     assert console_errors == []
 
 
-def test_explain_links_open_the_derivation(live_server, page, console_errors):
+def test_explain_beside_a_figure_opens_its_derivation(live_server, page, console_errors):
     page.goto(live_server.url + W4)
-    page.locator('#simulator-result a[href="#x-A-liquidation_price"]').click()
     derivation = page.locator("#x-A-liquidation_price")
+    derivation.locator("> summary").click()
     expect(derivation).to_have_attribute("open", "")
-    expect(derivation).to_contain_text("58,734.9398")
+    expect(derivation).to_contain_text("Liquidation price: 58,734.94.")
     assert console_errors == []
 
 
@@ -133,8 +133,18 @@ def test_the_page_works_with_javascript_disabled(live_server, browser):
     page.get_by_role("button", name="Remove position C").click()
     expect(page.locator(".sim-position")).to_have_count(2)
 
+    # A panel opens natively and asks for its content with a submit button.
+    page.locator("#panel-exchanges > summary").click()
+    page.get_by_role("button", name="Show exchange rules").click()
+    expect(page.locator("#panel-exchanges")).to_have_attribute("open", "")
+    expect(page.locator("#panel-exchanges")).to_contain_text("Hyperliquid")
+    page.locator("#x-A-liquidation_price > summary").click()
+    page.locator("#x-A-liquidation_price").get_by_role("button", name="Show the working").click()
+    expect(page.locator("#x-A-liquidation_price")).to_contain_text("in cross the whole wallet")
+
+    page.locator("#panel-replay > summary").click()
     page.select_option("#id_event", "crash")
-    page.get_by_role("button", name="Replay").click()
+    page.get_by_role("button", name="Replay", exact=True).click()
     expect(page.locator("#simulator-replay")).to_contain_text("Illustrative path")
     context.close()
 
@@ -144,7 +154,7 @@ def test_predict_then_reveal(live_server, page, console_errors):
     page.get_by_label("Let me predict before I see the answers").check()
     expect(page.get_by_role("heading", name="Predict first")).to_be_visible()
     expect(page.locator("#simulator-result")).not_to_contain_text("58,793.97")
-    expect(page.locator("#simulator-details")).to_contain_text("Hidden until you reveal")
+    expect(page.locator(".sim-preset-note .sim-answer").first).to_be_hidden()
     page.get_by_label(re.compile("Where is position A")).fill("60000")
     page.get_by_label("Cross only").check()
     page.get_by_role("button", name="Reveal the answer").click()
@@ -157,8 +167,10 @@ def test_predict_then_reveal(live_server, page, console_errors):
 def test_replay_and_monte_carlo_load_without_a_reload(live_server, page, console_errors):
     page.goto(live_server.url + "/simulator/?preset=W10")
     page.evaluate("window.notReloaded = true")
+    page.locator("#panel-replay > summary").click()
+    page.locator("#panel-odds > summary").click()
     page.select_option("#id_event", "crash")
-    page.get_by_role("button", name="Replay").click()
+    page.get_by_role("button", name="Replay", exact=True).click()
     replay = page.locator("#simulator-replay")
     expect(replay).to_contain_text("Sudden crash: Illustrative path")
     expect(replay.get_by_role("table", name=re.compile("Event log, isolated"))).to_contain_text(

@@ -58,14 +58,15 @@ def test_each_preset_page_shows_the_engines_liquidation_prices_and_outcomes(clie
 
     assert response.status_code == 200
     page = text_of(response)
-    assert preset.seed_claims in page
+    assert preset.label in page
+    assert preset.teaches in page  # one line of what it teaches
     results = text_of_html(result_section(response))
     for position in figures.positions:
         assert price(position.liquidation_price) in results
         assert money(position.initial_margin, account.collateral) in results
     for outcome in (comparison.isolated, comparison.cross):
         assert money(outcome.equity_after, account.collateral) in results
-    assert "The engine finds:" in page
+    assert "What the numbers show" in page
 
 
 def text_of_html(html: str) -> str:
@@ -79,14 +80,16 @@ def test_w4_shows_position_a_liquidated_and_the_account_at_4000(client):
     assert "Nothing liquidated" in results  # the cross box: the same positions survive
 
 
-def test_w4_quotes_erratum_e5_and_w6_quotes_erratum_e1(client):
+def test_w4_and_w6_correct_the_common_figures_in_a_learners_words(client):
     w4 = text_of(client.get(preset_url("W4")))
-    assert "Erratum E5" in w4
-    assert "58,793.97" in w4  # before the 12% the seed claims (0.5% maintenance rate)
+    assert "before the fall reaches 12%" in w4
+    assert "58,793.97" in w4  # before the 12% the common claim says (0.5% maintenance rate)
     w6 = text_of(client.get(preset_url("W6")))
-    assert "Erratum E1" in w6
     assert "58,793.97" in w6  # Binance's formula (reference R11)
-    assert "58,825.00" in w6  # the seed's own formula, the textbook rule set
+    assert "$58,825" in w6  # the simpler textbook formula
+    for page in (w4, w6):  # authoring vocabulary never reaches a learner
+        for word in ("Erratum", "erratum", "seed", "source material", "W4", "W6", "E5"):
+            assert word not in page, word
 
 
 def test_preset_ids_are_case_insensitive(client):
@@ -165,7 +168,9 @@ def test_the_w4_partial_is_small_and_needs_at_most_one_query(
 ):
     with django_assert_max_num_queries(1):
         response = htmx_post(INDEX, w4_data)
-    assert len(response.content) <= 4096
+    # The two-wallets picture, the rulers and an Explain control beside each figure ride on
+    # every recalculation; the heavier panels do not.
+    assert len(response.content) <= 16384
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
@@ -206,7 +211,8 @@ def test_embed_refuses_post(client):
         ("pos-0-side", "sideways", "Select a valid choice."),
         ("pos-0-maintenance_margin_rate", "-1", "Enter at least 0%."),
         ("shock-BTCUSDT", "-100", "Enter at least -99%."),
-        ("shock-BTCUSDT", "x", "Enter a number."),
+        ("shock-BTCUSDT", "x", "Enter the price move in per cent, such as -12"),
+        ("shock-BTCUSDT", "", "Enter the price move in per cent, such as -12"),
     ],
 )
 def test_bad_input_gets_a_message_beside_the_field_never_a_500(
@@ -402,18 +408,35 @@ def test_without_javascript_remove_re_renders_the_form_with_one_row_less(client,
 
 
 def test_details_region_has_charts_with_text_alternatives_and_explanations(htmx_post, w4_data):
-    html = htmx_post("/simulator/details/", w4_data).content.decode()
+    html = htmx_post("/simulator/details/?part=charts", w4_data).content.decode()
     assert html.count('<svg class="sim-chart"') == 3  # equity + one PnL chart per position
     assert 'role="img"' in html
     assert "<title id=" in html
     assert "<desc id=" in html
     assert "The numbers behind" in html
-    assert 'id="x-A-liquidation_price"' in html
-    assert "/learn/concepts/C06/" in html  # a step links to the lesson that defines it
+    assert "your move" in html  # the learner's own shock is marked
+    explained = htmx_post(
+        "/simulator/details/?part=explain&figure=A-liquidation_price", w4_data
+    ).content.decode()
+    assert "your isolated margin, $1,000.00" in explained  # words with the learner's numbers
+    assert "The exchange&#x27;s formula" in explained or "The exchange's formula" in explained
+    assert "/learn/concepts/C06/" in explained  # a step links to the lesson that defines it
+    assert 'href="#fig-A-liquidation_price"' in explained  # the way back to the figure
+
+
+def test_the_isolated_pnl_line_flattens_at_minus_the_margin(htmx_post, w4_data):
+    from simulator.details import pnl_charts
+    from simulator.views import calculate
+
+    setup = Setup(w4_data)
+    result = calculate(setup)
+    chart = pnl_charts(result.account, result.venue, result.base, result)[0]
+    lowest = min(y for _, y in chart.series[0].points)
+    assert lowest == -1000  # position A's isolated margin, never more
 
 
 def test_details_show_every_venue_and_what_it_leaves_out(htmx_post, w4_data):
-    text = text_of(htmx_post("/simulator/details/", w4_data))
+    text = text_of(htmx_post("/simulator/details/?part=exchanges", w4_data))
     for label in ("Binance", "Bybit", "OKX", "Hyperliquid", "Textbook"):
         assert label in text
     assert "auto-deleveraging (ADL)" in text
@@ -421,8 +444,8 @@ def test_details_show_every_venue_and_what_it_leaves_out(htmx_post, w4_data):
 
 def test_funding_and_fees_show_how_liquidation_prices_move(htmx_post, w4_data):
     w4_data |= {"holding_hours": "72", "funding_rate": "0.01", "taker_fee_rate": "0.05"}
-    text = text_of(htmx_post("/simulator/details/", w4_data))
-    assert "Funding and fees over 72 hours" in text
+    text = text_of(htmx_post("/simulator/details/?part=funding", w4_data))
+    assert "held at entry for 72 hours" in text
     assert "9 payments" in text
     assert "liquidation" in text
 
@@ -440,7 +463,9 @@ def test_predict_mode_hides_the_answers_until_revealed(client, htmx_post, w4_dat
     assert "off by 2.05%" in revealed
     assert "Right." in revealed
     assert client.session["simulator_predictions"][-1]["survivor_correct"] is True
-    assert '<section id="simulator-details"' in revealed  # charts and explanations, out of band
+    assert (
+        "simulator-updated" in htmx_post("/simulator/predict/", w4_data)["HX-Trigger-After-Settle"]
+    )  # open panels reload now the answer is out
     assert 'id="x-A-liquidation_price"' in revealed
 
 
@@ -448,7 +473,8 @@ def test_predict_mode_without_javascript_reveals_on_the_page(client, w4_data):
     w4_data |= {"predict": "on", "predicted_price": "58000", "predicted_survivor": "isolated"}
     hidden = client.post(INDEX, w4_data).content.decode()
     assert "Predict first" in hidden
-    assert "Hidden until you reveal" in hidden
+    assert "58,734.94" not in hidden
+    assert "What it teaches" not in hidden
     revealed = client.post(INDEX, w4_data | {"run": "reveal"}).content.decode()
     assert "You said position A is liquidated at" in revealed
     assert "Not this time" in revealed
@@ -460,8 +486,9 @@ def test_embed_card_shows_the_isolated_vs_cross_headline_and_a_link(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html
-    assert "A liquidated" in html
-    assert "Nothing liquidated" in html
+    assert "Isolated: A is closed and you lose its $1,000.00" in html
+    assert "Cross: nothing is closed; the account is at $3,800.00" in html
+    assert '<svg class="sim-wallet iso"' in html
     assert 'href="/simulator/?preset=W4"' in html
 
 
@@ -533,14 +560,14 @@ def test_an_unchanged_mode_has_no_switch_note(client, w4_data):
 def test_a_modified_preset_says_so_and_drops_the_engine_sentence(client, w4_data):
     w4_data["pos-0-leverage"] = "5"
     text = text_of(client.post(INDEX, w4_data))
-    assert "W4: Two isolated longs, BTC falls 12% modified" in text
-    assert "The engine finds:" not in text
-    assert "Back to the original W4" in text
+    assert "Two isolated longs, BTC -12% modified" in text
+    assert "What the numbers show" not in text
+    assert "Back to the original" in text
 
 
 def test_a_venue_that_refuses_the_setup_says_why_in_its_row(htmx_post, w4_data):
     w4_data["pos-1-leverage"] = "100"  # Binance allows 100x on ETH; Hyperliquid's cap is lower
-    response = htmx_post("/simulator/details/", w4_data)
+    response = htmx_post("/simulator/details/?part=exchanges", w4_data)
     assert response.status_code == 200
     assert "Refused: Leverage 100x is above the maximum of 25x" in text_of(response)
 
@@ -556,8 +583,10 @@ def test_a_top_up_on_an_all_cross_setup_is_refused_too(htmx_post):
 def test_every_preset_has_an_embeddable_card(client, preset_id):
     response = client.get(f"/simulator/embed/{preset_id}/")
     assert response.status_code == 200
-    assert "Try this example with your own numbers" in response.content.decode()
-    assert "All isolated" in response.content.decode()
+    html = response.content.decode()
+    assert f"Try “{PRESETS[preset_id].label}” with your own numbers" in html
+    assert '<svg class="sim-wallet iso"' in html
+    assert '<svg class="sim-wallet cro"' in html
 
 
 def test_the_default_page_shows_results_for_a_starter_setup(client):
