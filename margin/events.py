@@ -28,13 +28,14 @@ partial liquidations and auto-deleveraging (see ``margin.replay``). No Django he
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
 
-from margin.candles import CandleSeries
+from margin.candles import Candle, CandleSeries
 from margin.errors import MarginError
 from margin.evaluate import Leg, build_legs, evaluate_legs, exact
 from margin.model import AccountSpec, MarginMode, with_margin_mode
@@ -66,7 +67,7 @@ class PricePath:
 
     times: tuple[datetime, ...]  # one per candle: its open time
     interval: timedelta
-    candles: dict[str, tuple]  # symbol -> the candles (margin.candles.Candle), aligned
+    candles: dict[str, tuple[Candle, ...]]  # symbol -> the candles, aligned
     floats: dict[str, np.ndarray]  # symbol -> prices at the 4 x candles points
     factors: dict[str, Decimal]  # symbol -> scale applied to the recorded prices (1: none)
     dropped_bars: int  # bars left out because not every symbol has them
@@ -84,7 +85,7 @@ class PricePath:
         return parts[point % 4]
 
     def price(self, symbol: str, point: int) -> Decimal:
-        recorded = getattr(self.candles[symbol][point // 4], self.part_of(symbol, point))
+        recorded: Decimal = getattr(self.candles[symbol][point // 4], self.part_of(symbol, point))
         factor = self.factors[symbol]
         return recorded if factor == 1 else recorded * factor
 
@@ -469,7 +470,9 @@ def compare_price_rules(
             scale_from={s: on_mark.entry_prices[s] for s in on_mark.entry_prices},
         )
 
-    def extreme(run: RecordedReplay, name: str, pick) -> dict[str, Decimal]:
+    def extreme(
+        run: RecordedReplay, name: str, pick: Callable[[Iterable[Decimal]], Decimal]
+    ) -> dict[str, Decimal]:
         return {
             symbol: pick(getattr(c, name) for c in candles) * run.path.factors[symbol]
             for symbol, candles in run.path.candles.items()

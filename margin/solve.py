@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from margin.errors import MarginError
 from margin.evaluate import exact
-from margin.markets import MARKETS, bracket_for
+from margin.markets import MARKETS, Bracket, bracket_for
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -24,7 +24,14 @@ def side_sign(side: str) -> Decimal:
 
 
 @exact
-def target_exit_price(*, side, entry_price, quantity, target_pnl, fee_rate=ZERO) -> Decimal:
+def target_exit_price(
+    *,
+    side: str,
+    entry_price: Decimal,
+    quantity: Decimal,
+    target_pnl: Decimal,
+    fee_rate: Decimal = ZERO,
+) -> Decimal:
     """The exit price X at which the PnL after fees equals ``target_pnl``.
 
     Solves ``s*Q*(X - E) - f*Q*E - f*Q*X = T`` for X: ``X = (T/Q + E*(s + f)) / (s - f)``.
@@ -32,24 +39,40 @@ def target_exit_price(*, side, entry_price, quantity, target_pnl, fee_rate=ZERO)
     ``T = ROE * Q*E/L`` it reads ``X = E*(1 + s*ROE/L)``.
     """
     s = side_sign(side)
-    return (target_pnl / quantity + entry_price * (s + fee_rate)) / (s - fee_rate)
+    exit_price: Decimal = (target_pnl / quantity + entry_price * (s + fee_rate)) / (s - fee_rate)
+    return exit_price
 
 
-def target_exit_limit(*, side, entry_price, quantity, fee_rate=ZERO) -> Decimal:
+def target_exit_limit(
+    *, side: str, entry_price: Decimal, quantity: Decimal, fee_rate: Decimal = ZERO
+) -> Decimal:
     """The PnL after fees at an exit price of zero: a short's best case, a long's worst."""
     return target_pnl_at(
         side=side, entry_price=entry_price, quantity=quantity, exit_price=ZERO, fee_rate=fee_rate
     )
 
 
-def target_pnl_at(*, side, entry_price, quantity, exit_price, fee_rate=ZERO) -> Decimal:
+def target_pnl_at(
+    *,
+    side: str,
+    entry_price: Decimal,
+    quantity: Decimal,
+    exit_price: Decimal,
+    fee_rate: Decimal = ZERO,
+) -> Decimal:
     """``s*Q*(X - E) - f*Q*(E + X)``: the PnL after fees of closing at X (inverse of the above)."""
-    return side_sign(side) * quantity * (exit_price - entry_price) - fee_rate * quantity * (
+    pnl: Decimal = side_sign(side) * quantity * (exit_price - entry_price) - fee_rate * quantity * (
         entry_price + exit_price
     )
+    return pnl
 
 
-def cross_wallet_with_allowance(*, wallet_balance, other_maintenance_margin, other_unrealized_pnl):
+def cross_wallet_with_allowance(
+    *,
+    wallet_balance: Decimal,
+    other_maintenance_margin: Decimal,
+    other_unrealized_pnl: Decimal,
+) -> Decimal:
     """The wallet balance that stands behind this position once the others take their share.
 
     Binance's one-way formula ``LP = (WB - TMM1 + UPNL1 + cum - s*Q*E) / (Q*MMR - s*Q)`` uses the
@@ -64,7 +87,9 @@ LEVERAGE_ABOVE_FIRST_BRACKET = "{symbol} allows at most {maximum}x, even for the
 
 
 @exact
-def max_notional(*, symbol, wallet_balance, leverage, fee_rate=ZERO) -> tuple[Decimal, object]:
+def max_notional(
+    *, symbol: str, wallet_balance: Decimal, leverage: Decimal, fee_rate: Decimal = ZERO
+) -> tuple[Decimal, Bracket]:
     """The largest notional a balance opens at ``leverage``, and the bracket that bounds it.
 
     Two limits (Binance "Leverage and Margin of USDⓈ-M Futures", the max-open calculator):
@@ -102,16 +127,16 @@ class PositionAfterTrade:
 @exact
 def trade_into(
     *,
-    side,
-    margin_mode,
-    entry_price,
-    quantity,
-    isolated_margin,
-    wallet_balance,
-    action,
-    trade_price,
-    trade_quantity,
-    leverage,
+    side: str,
+    margin_mode: str,
+    entry_price: Decimal,
+    quantity: Decimal,
+    isolated_margin: Decimal | None,
+    wallet_balance: Decimal,
+    action: str,
+    trade_price: Decimal,
+    trade_quantity: Decimal,
+    leverage: Decimal,
 ) -> PositionAfterTrade:
     """The position after adding to it or reducing it (one-way mode, same side).
 
@@ -126,18 +151,25 @@ def trade_into(
         new_entry = (quantity * entry_price + trade_quantity * trade_price) / new_quantity
         margin = None
         if margin_mode == "isolated":
-            margin = isolated_margin + trade_quantity * trade_price / leverage
+            margin = (isolated_margin or ZERO) + trade_quantity * trade_price / leverage
         return PositionAfterTrade(new_entry, new_quantity, margin, wallet_balance, ZERO)
     realized = side_sign(side) * trade_quantity * (trade_price - entry_price)
     left = quantity - trade_quantity
     margin = None
     if margin_mode == "isolated":
-        margin = isolated_margin * left / quantity
+        margin = (isolated_margin or ZERO) * left / quantity
     return PositionAfterTrade(entry_price, left, margin, wallet_balance + realized, realized)
 
 
 @exact
-def size_for_risk(*, wallet_balance, risk_fraction, entry_price, stop_price, fee_rate=ZERO):
+def size_for_risk(
+    *,
+    wallet_balance: Decimal,
+    risk_fraction: Decimal,
+    entry_price: Decimal,
+    stop_price: Decimal,
+    fee_rate: Decimal = ZERO,
+) -> tuple[Decimal, Decimal]:
     """The quantity that loses exactly ``risk_fraction`` of the balance if the stop is hit.
 
     Loss at the stop per coin: the price distance plus the fees of both fills,

@@ -113,7 +113,7 @@ def test_explain_beside_a_figure_opens_its_derivation(live_server, page, console
     derivation = page.locator("#x-A-liquidation_price")
     derivation.locator("> summary").click()
     expect(derivation).to_have_attribute("open", "")
-    expect(derivation).to_contain_text("Liquidation price: 58,734.94.")
+    expect(derivation).to_contain_text("Liquidation price: 58,793.97.")
     assert console_errors == []
 
 

@@ -473,7 +473,7 @@ def test_predict_mode_without_javascript_reveals_on_the_page(client, w4_data):
     w4_data |= {"predict": "on", "predicted_price": "58000", "predicted_survivor": "isolated"}
     hidden = client.post(INDEX, w4_data).content.decode()
     assert "Predict first" in hidden
-    assert "58,734.94" not in hidden
+    assert "58,793.97" not in hidden
     assert "What it teaches" not in hidden
     revealed = client.post(INDEX, w4_data | {"run": "reveal"}).content.decode()
     assert "You said position A is liquidated at" in revealed
