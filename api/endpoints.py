@@ -581,6 +581,9 @@ def _guarded(request: HttpRequest, ids: list[str], compute: Any) -> Any:
     "/simulate",
     response={200: SimulateOut, 422: ErrorOut},
     tags=["engine"],
+    # Operation ids are part of the published schema (generated clients name methods after
+    # them): they stay what they were before the API moved to its own app.
+    operation_id="simulator_api_simulate",
     summary="Evaluate an account and replay it along a price path",
     url_name="simulate",
 )
@@ -630,6 +633,7 @@ def simulate(request: HttpRequest, payload: SimulateIn) -> Any:
     "/monte-carlo",
     response={200: MonteCarloOut, 422: ErrorOut},
     tags=["engine"],
+    operation_id="simulator_api_monte_carlo",
     summary="Probability of liquidation under simulated prices, isolated vs cross",
     description=(
         "Correlated geometric Brownian paths (seeded) for the account's symbols; the probability "

@@ -158,7 +158,7 @@ def test_predict_then_reveal(live_server, page, console_errors):
     page.get_by_label(re.compile("Where is position A")).fill("60000")
     page.get_by_label("Cross only").check()
     page.get_by_role("button", name="Reveal the answer").click()
-    expect(page.locator(".sim-reveal")).to_contain_text("off by 2.15%")
+    expect(page.locator(".sim-reveal")).to_contain_text("off by 2.05%")
     expect(page.locator(".sim-reveal")).to_contain_text("Right.")
     expect(page.locator("#x-A-liquidation_price")).to_be_attached()
     assert console_errors == []

@@ -194,11 +194,11 @@ def test_explain_this_number_in_words_with_a_way_back(live_server, sized):
     expect(explain).to_contain_text(
         "The money behind the position: your isolated margin, $1,000.00"
     )
-    expect(explain).to_contain_text("$1,000.00 − $963.86 = $36.14")
+    expect(explain).to_contain_text("$1,000.00 − $954.77 = $45.23")
     formula = explain.get_by_text("The exchange's formula")
     expect(explain.locator(".sim-steps")).not_to_be_visible()  # the second layer, one more click
     formula.click()
-    expect(explain.locator(".sim-steps")).to_contain_text("58,734.9398")
+    expect(explain.locator(".sim-steps")).to_contain_text("58,793.9698")
     explain.get_by_role("link", name="Back to the figure").click()
     expect(explain).not_to_have_attribute("open", "")
     expect(explain.locator("> summary")).to_be_focused()

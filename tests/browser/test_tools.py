@@ -14,21 +14,23 @@ def test_liquidation_price_recalculates_as_you_type_without_losing_focus(
     live_server, page, console_errors
 ):
     page.goto(live_server.url + "/tools/liquidation-price/")
-    expect(figure(page, "liquidation_price")).to_have_text("54,221.11")  # R15
+    expect(figure(page, "liquidation_price")).to_have_text(
+        "54,216.87"
+    )  # the 2025-08-19 BTCUSDT table, tier 1 at 0.40%
 
     leverage = page.get_by_label("Leverage")
     leverage.fill("20")
-    expect(figure(page, "liquidation_price")).to_have_text("57,236.18")
+    expect(figure(page, "liquidation_price")).to_have_text("57,228.92")
     expect(leverage).to_be_focused()
     expect(page).to_have_url(re.compile(r"leverage=20"))  # the URL is the calculation
 
     page.get_by_role("radio", name="Cross").check()
-    expect(figure(page, "liquidation_price")).to_have_text("50,201.01")  # R14 without ETH
+    expect(figure(page, "liquidation_price")).to_have_text("50,200.80")
     page.get_by_role("radio", name="Isolated").check()
-    expect(figure(page, "liquidation_price")).to_have_text("57,236.18")
+    expect(figure(page, "liquidation_price")).to_have_text("57,228.92")
     # The same radio a second time still recalculates.
     page.get_by_role("radio", name="Cross").check()
-    expect(figure(page, "liquidation_price")).to_have_text("50,201.01")
+    expect(figure(page, "liquidation_price")).to_have_text("50,200.80")
 
     page.get_by_label("Wallet balance").fill("")
     error = page.locator("#id_wallet_balance_errors")
