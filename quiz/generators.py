@@ -165,15 +165,7 @@ def explain_draw(generator_name: str, params: Mapping[str, str]) -> list:
         position = (
             _inverse_position(params)
             if generator_name == "inverse_initial_margin"
-            else engine.PositionSpec(
-                id="quiz",
-                symbol="BTCUSDT",
-                side=params["side"],
-                margin_mode="isolated",
-                entry_price=_dec(params, "entry_price"),
-                leverage=_dec(params, "leverage"),
-                notional=_dec(params, "notional"),
-            )
+            else _tier_position(params)
         )
         try:
             account = engine.AccountSpec(
@@ -223,6 +215,19 @@ def funding_payment(params: Mapping[str, str]) -> Decimal:
     return run.funding
 
 
+def _tier_position(params: Mapping[str, str]) -> engine.PositionSpec:
+    """The BTCUSDT position a tier question draws, sized by notional."""
+    return engine.PositionSpec(
+        id="quiz",
+        symbol="BTCUSDT",
+        side=params["side"],
+        margin_mode="isolated",
+        entry_price=_dec(params, "entry_price"),
+        leverage=_dec(params, "leverage"),
+        notional=_dec(params, "notional"),
+    )
+
+
 def _inverse_position(params: Mapping[str, str]) -> engine.PositionSpec:
     return engine.PositionSpec(
         id="quiz",
@@ -247,15 +252,7 @@ def inverse_initial_margin(params: Mapping[str, str]) -> Decimal:
 def tier_maintenance_margin(params: Mapping[str, str]) -> Decimal:
     """Maintenance margin from Binance's BTCUSDT bracket table (rate and amount of the tier the
     notional falls in)."""
-    position = engine.PositionSpec(
-        id="quiz",
-        symbol="BTCUSDT",
-        side=params["side"],
-        margin_mode="isolated",
-        entry_price=_dec(params, "entry_price"),
-        leverage=_dec(params, "leverage"),
-        notional=_dec(params, "notional"),
-    )
+    position = _tier_position(params)
     account = engine.AccountSpec(
         wallet_balance=engine.initial_margin_of(position), positions=(position,)
     )
