@@ -306,7 +306,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             id="W8",
-            name="Mixed modes, BTC -20%",
+            name="Mixed modes, BTC -25%",
             teaches=(
                 "One isolated bet beside a cross hedge: the bet's loss stays inside its own "
                 "envelope."
