@@ -81,8 +81,8 @@ def test_mastery_shows_as_a_chart_with_a_table_of_the_same_numbers(client, learn
     # 34 px of axis labels, then 16 px bars with 8 px gaps, one per concept.
     assert f'<svg viewBox="0 0 {34 + 24 * len(CONCEPTS)} 150"' in html
     assert 'role="img" aria-labelledby="mastery-chart-caption"' in html
-    assert "<title>C07 Cross liquidation order: 100% (promising)</title>" in html
-    assert "<title>C01 Margin trading and leverage: not tried yet</title>" in html
+    assert "<title>Cross liquidation order: 100% (promising)</title>" in html
+    assert "<title>Margin trading and leverage: not tried yet</title>" in html
     assert "Mastery as a table" in html
     assert "<script" not in html.split("</head>")[1]  # no inline script in the page body
 
