@@ -298,6 +298,8 @@ class Attempt(models.Model):
     engine_version = models.CharField(
         max_length=40, blank=True, help_text="The margin engine that computed generated answers."
     )
+    # Not stored: quiz.services.answered_count caches the count here (absent until then).
+    answered_count: int
     counted = models.BooleanField(
         default=True,
         help_text="Counts towards the quiz's maximum attempts. False for attempts made before "

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from margin import MARKETS, VENUES, AccountSpec, PositionSpec
+from margin import MARKETS, VENUES, AccountSpec, MarginMode, PositionSpec
 from margin.candles import NOT_CSV, CandleError, CandleSeries, parse_candles
 from margin.event_catalog import LAST, MARK, PRICE_TYPE_LABELS
 from simulator.forms import MAX_MONEY, TOO_LARGE, DecimalField
@@ -174,7 +174,7 @@ class EventSetup:
                     id=chr(ord("A") + index),
                     symbol=data["symbol"],
                     side=data["side"],
-                    margin_mode="isolated",
+                    margin_mode=MarginMode.ISOLATED,
                     entry_price=entry,
                     notional=data["notional"],
                     leverage=data["leverage"],
