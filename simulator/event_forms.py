@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -121,8 +122,8 @@ class EventReplayForm(forms.Form):
 
     def __init__(self, *args, event_choices, series_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = event_choices
-        self.fields["series"].choices = series_choices
+        cast(forms.ChoiceField, self.fields["event"]).choices = event_choices
+        cast(forms.ChoiceField, self.fields["series"]).choices = series_choices
 
 
 class EventSetup:
@@ -154,7 +155,7 @@ class EventSetup:
 
     def non_field_errors(self) -> list[str]:
         try:
-            return list(self.formset.non_form_errors())
+            return [str(message) for message in self.formset.non_form_errors()]
         except forms.ValidationError:
             return ["The position rows could not be read; start again from the event list."]
 

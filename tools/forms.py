@@ -289,6 +289,7 @@ class LiquidationPriceForm(FeesMixin, ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         cross = data.get("margin_mode") == "cross"
         if cross and data.get("wallet_balance") is None and "wallet_balance" not in self.errors:
             self.add_error("wallet_balance", NEEDS_WALLET_FOR_CROSS)
@@ -325,6 +326,7 @@ class AverageEntryForm(ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         quantity, trade = data.get("quantity"), data.get("trade_quantity")
         if data.get("action") == "reduce" and quantity and trade and trade > quantity:
             self.add_error("trade_quantity", REDUCE_MORE_THAN_HELD)
@@ -394,6 +396,7 @@ class PositionSizeForm(FeesMixin, ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         entry, stop, side = data.get("entry_price"), data.get("stop_price"), data.get("side")
         if entry is not None and stop is not None:
             if side == "long" and stop >= entry:
@@ -479,6 +482,7 @@ class MatchMyExchangeForm(FeesMixin, ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         cross = data.get("margin_mode") == "cross"
         if cross and data.get("wallet_balance") is None and "wallet_balance" not in self.errors:
             self.add_error("wallet_balance", NEEDS_WALLET_FOR_CROSS)
