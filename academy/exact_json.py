@@ -16,7 +16,8 @@ class Serializer(JSONSerializer):
         value = field.value_from_object(obj)
         if isinstance(value, datetime.datetime | datetime.time):
             return value.isoformat()
-        return super()._value_from_field(obj, field)
+        # Django's private hook (django.core.serializers.python); django-stubs leaves it out.
+        return super()._value_from_field(obj, field)  # type: ignore[misc]
 
 
 def serialize(objects, **options) -> str:

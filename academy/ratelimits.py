@@ -10,7 +10,7 @@ read at every request, so tests can lower them. A refused request gets 429 with
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
@@ -51,7 +51,7 @@ def limits_for(request) -> tuple[str, ...]:
 def refused(request, limit: str, seconds: int):
     message = TOO_MANY.format(seconds=seconds)
     if API_NAMESPACE in request.resolver_match.namespaces:
-        response = JsonResponse(
+        response: HttpResponse = JsonResponse(
             {"detail": [{"loc": [], "msg": message, "type": "rate_limited", "limit": limit}]},
             status=429,
         )

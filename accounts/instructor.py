@@ -4,6 +4,7 @@ hardest. A fixed number of aggregate queries, however many learners and answers 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, F, Q, Sum
@@ -115,7 +116,7 @@ def _quizzes() -> list[dict]:
             attempts=Count("pk"),
             total_score=Sum("score"),
             total_questions=Sum("question_count"),
-            passed=Count("pk", filter=passed),
+            passed_count=Count("pk", filter=passed),
         )
         .order_by("quiz__position", "quiz__title")
     )
@@ -128,21 +129,22 @@ def _quizzes() -> list[dict]:
                 if row["total_questions"]
                 else 0
             ),
-            "passed": row["passed"],
+            "passed": row["passed_count"],
         }
         for row in rows
     ]
 
 
 def _hardest_questions() -> list[dict]:
-    rows = list(
-        Answer.objects.values("question_id", "question__slug", "question__prompt")
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in Answer.objects.values("question_id", "question__slug", "question__prompt")
         .annotate(
             answered=Count("pk"), right=Count("pk", filter=Q(is_correct=True)), mean=Avg("score")
         )
         .filter(answered__gte=MIN_ANSWERS)
         .order_by("mean", "-answered", "question_id")[:HARDEST_SHOWN]
-    )
+    ]
     # The most-picked wrong choice, for the few questions shown only (two more queries).
     wrong = question_statistics([row["question_id"] for row in rows]) if rows else {}
     for row in rows:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -107,6 +107,7 @@ def _to_decimal(value: Any) -> Decimal:
         raise PydanticCustomError("decimal_too_large", engine_errors.NUMBER_TOO_LARGE)
     _sign, digits, exponent = number.as_tuple()
     trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    # Finite (checked above), so the exponent is an int, never "n", "N" or "F": hence the ignore.
     places = -(exponent + trailing_zeros)  # type: ignore[operator]
     if number != 0 and places > MAX_DECIMAL_PLACES:
         raise PydanticCustomError("decimal_max_places", TOO_MANY_DECIMALS)
@@ -196,8 +197,13 @@ DayIn = Annotated[
 DecimalOut = Annotated[
     str | None, WithJsonSchema({"type": ["string", "null"], "examples": ["58793.969849246231"]})
 ]
-Symbol = Literal[tuple(MARKETS)]  # type: ignore[valid-type]
-VenueName = Literal[tuple(VENUES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # A Literal built from the engine's tables at import time is not a type mypy can read.
+    Symbol = str
+    VenueName = str
+else:
+    Symbol = Literal[tuple(MARKETS)]
+    VenueName = Literal[tuple(VENUES)]
 
 
 def _out(value: Decimal | None, figure: str = "result") -> str | None:
@@ -249,7 +255,7 @@ class PositionIn(Schema):
     bracket_table: str | None = Field(None, max_length=60)
 
 
-EXAMPLE_REQUEST = {
+EXAMPLE_REQUEST: dict[str, Any] = {
     "venue": "binance",
     "collateral": "USDT",
     "wallet_balance": "5000",
@@ -273,7 +279,9 @@ EXAMPLE_REQUEST = {
 }
 
 
-EXAMPLE_MONTE_CARLO = {key: value for key, value in EXAMPLE_REQUEST.items() if key != "path"} | {
+EXAMPLE_MONTE_CARLO: dict[str, Any] = {
+    key: value for key, value in EXAMPLE_REQUEST.items() if key != "path"
+} | {
     "volatility": "0.6",
     "correlation": "0.8",
     "horizon_hours": "24",
@@ -301,7 +309,7 @@ class SimulateIn(AccountIn):
     funding_every: int | None = Field(
         None, ge=1, strict=True, description="Steps between funding payments."
     )
-    path: list[dict[Symbol, PositiveDecimalIn]] = Field(  # type: ignore[valid-type]
+    path: list[dict[Symbol, PositiveDecimalIn]] = Field(
         default_factory=list, max_length=MAX_PATH_LENGTH
     )
 
@@ -309,7 +317,7 @@ class SimulateIn(AccountIn):
 class MonteCarloIn(AccountIn):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE_MONTE_CARLO]})
 
-    volatility: DecimalIn | dict[Symbol, DecimalIn] = Field(  # type: ignore[valid-type]
+    volatility: DecimalIn | dict[Symbol, DecimalIn] = Field(
         Decimal("0.6"), description="Annualised, as a fraction; one value or one per symbol."
     )
     correlation: DecimalIn = Field(Decimal("0.8"), description="Between every pair of symbols.")
@@ -782,7 +790,7 @@ def match_my_exchange(request: HttpRequest, payload: MatchIn) -> Any:
         return compute()
     except FigureTooLarge as error:
         message = FIGURE_TOO_LARGE.format(figure=error.figure)
-        item = {"loc": ["body"], "msg": message, "type": "too_large"}
+        item: dict[str, Any] = {"loc": ["body"], "msg": message, "type": "too_large"}
         return api.create_response(request, {"detail": [item]}, status=422)
     except MarginError as error:
         loc: list[str | int] = ["body"]

@@ -277,7 +277,7 @@ def replay_event(request: HttpRequest, slug: str, payload: EventReplayIn) -> Any
             positions.append(
                 PositionSpec(
                     id=position_id,
-                    margin_mode="isolated",
+                    margin_mode=MarginMode.ISOLATED,
                     entry_price=p.entry_price or start,
                     **fields,
                 )

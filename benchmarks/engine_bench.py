@@ -35,6 +35,7 @@ from margin import (  # noqa: E402
     AccountSpec,
     MarginMode,
     PositionSpec,
+    Side,
     compare_modes,
     evaluate,
     with_margin_mode,
@@ -57,8 +58,8 @@ def w4() -> AccountSpec:
             PositionSpec(
                 id="A",
                 symbol="BTCUSDT",
-                side="long",
-                margin_mode="isolated",
+                side=Side.LONG,
+                margin_mode=MarginMode.ISOLATED,
                 entry_price=Decimal("65000"),
                 notional=Decimal("10000"),
                 leverage=Decimal("10"),
@@ -66,8 +67,8 @@ def w4() -> AccountSpec:
             PositionSpec(
                 id="B",
                 symbol="ETHUSDT",
-                side="long",
-                margin_mode="isolated",
+                side=Side.LONG,
+                margin_mode=MarginMode.ISOLATED,
                 entry_price=Decimal("3400"),
                 notional=Decimal("2500"),
                 leverage=Decimal("5"),
@@ -96,8 +97,8 @@ def eight_cross() -> AccountSpec:
             PositionSpec(
                 id=f"P{index}",
                 symbol=symbol,
-                side=side,
-                margin_mode="cross",
+                side=Side(side),
+                margin_mode=MarginMode.CROSS,
                 entry_price=Decimal(entry),
                 notional=Decimal(notional),
                 leverage=Decimal(leverage),
@@ -145,6 +146,7 @@ def python_loop_path_steps_per_second(account: AccountSpec) -> float:
     log-price step, the isolated check against the liquidation price (as a log-space barrier) and
     the cross check of margin balance against maintenance margin at the new price."""
     (position,) = evaluate(account).positions
+    assert position.liquidation_price is not None  # an isolated position has one
     isolated_barrier = math.log(float(position.liquidation_price) / float(position.mark_price))
     cross = evaluate(with_margin_mode(account, MarginMode.CROSS))
     quantity, entry = float(position.quantity), float(position.mark_price)
@@ -178,6 +180,8 @@ def python_loop_two_symbols_path_steps_per_second(account: AccountSpec) -> float
     draws, the correlated log-price steps, two isolated barrier checks and the cross check of
     the shared balance against both maintenance margins at the new prices."""
     first, second = evaluate(account).positions
+    assert first.liquidation_price is not None  # isolated positions have one
+    assert second.liquidation_price is not None
     barrier_1 = math.log(float(first.liquidation_price) / float(first.mark_price))
     barrier_2 = math.log(float(second.liquidation_price) / float(second.mark_price))
     cross = evaluate(with_margin_mode(account, MarginMode.CROSS))
@@ -224,11 +228,14 @@ def python_loop_two_symbols_path_steps_per_second(account: AccountSpec) -> float
     return PYTHON_LOOP_PATHS * MC_STEPS / elapsed
 
 
-def float_inputs(account: AccountSpec) -> list[tuple[float, float, float, float, float, str]]:
+def float_inputs(
+    account: AccountSpec,
+) -> list[tuple[float, float, float, float, tuple[float, float], str]]:
     """(sign, quantity, entry, initial margin, (MMR, cum) of the entry bracket, symbol) per
     position, read once from the engine's market data: what a float engine would hold."""
     rows = []
     for spec in account.positions:
+        assert spec.notional is not None  # the benchmark accounts are sized by notional
         bracket = market_for(spec.symbol).table.bracket_for(spec.notional)
         rows.append(
             (

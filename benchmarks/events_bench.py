@@ -21,7 +21,7 @@ if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[-1]})
 
 from benchmarks.machine import describe_machine, median  # noqa: E402
-from margin import AccountSpec, PositionSpec, replay, with_margin_mode  # noqa: E402
+from margin import AccountSpec, MarginMode, PositionSpec, Side, replay, with_margin_mode  # noqa: E402
 from margin.event_catalog import EVENTS, load_track  # noqa: E402
 from margin.events import replay_recorded  # noqa: E402
 
@@ -35,8 +35,8 @@ def eight_positions(*, leverages: tuple[str, ...], wallet: int, hedged: bool = T
         PositionSpec(
             id=chr(ord("A") + i),
             symbol=SYMBOLS[i % 3],
-            side="long" if i % 2 == 0 or not hedged else "short",
-            margin_mode="isolated",
+            side=Side.LONG if i % 2 == 0 or not hedged else Side.SHORT,
+            margin_mode=MarginMode.ISOLATED,
             entry_price=Decimal(1),
             notional=Decimal(2000 + 500 * i),
             leverage=Decimal(leverages[i]),
@@ -72,7 +72,8 @@ def main(argv=None) -> int:
         ),
     )
     every_point = [first.path.marks(i) for i in range(first.path.length)]
-    sys.modules["margin.replay"].MAX_REPLAY_STEPS = len(every_point)
+    # The module, not margin.replay (the function margin re-exports), through its __dict__.
+    sys.modules["margin.replay"].__dict__["MAX_REPLAY_STEPS"] = len(every_point)
     samples: dict[str, list[float]] = {}
     for _ in range(args.rounds):
         samples.setdefault("liquidating", []).append(

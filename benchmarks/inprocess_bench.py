@@ -35,12 +35,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from benchmarks.machine import describe_machine, median
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 FORM = "application/x-www-form-urlencoded"
-HOST = {"HTTP_HOST": "127.0.0.1"}
+HOST: dict[str, Any] = {"HTTP_HOST": "127.0.0.1"}
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Case:
     in the first response (and `refuse` not), so an error page cannot pass for the real one."""
 
     name: str
-    send: Callable[[int], object]
+    send: Callable[[int], Any]  # the test client's response
     expect: str
     refuse: str = ""
     target: float | None = None  # the issue's ceiling, as a multiple of /healthz/
@@ -88,7 +89,7 @@ def build_cases() -> list[Case]:
     token = visitor.cookies["csrftoken"].value
     w4, eight = workload.w4_slider(token), workload.eight_cross_slider(token)
     same_w4 = workload.w4_same_body(token)
-    headers = {**HTMX, "HTTP_X_CSRFTOKEN": token}
+    headers: dict[str, Any] = {**HTMX, "HTTP_X_CSRFTOKEN": token}
 
     learner = Client(enforce_csrf_checks=True, **HOST)
     learner.force_login(get_user_model().objects.get(username=DEMO_LEARNER[0]))

@@ -344,7 +344,6 @@ class Learner:
             redirect_ok = 300 <= status < 400 and action in DESIGNED_REDIRECTS
             if not (200 <= status < 300 or redirect_ok):
                 self.report.unexpected.append(f"{method} {path} ({action}): {status}")
-        response.location = response.headers.get("Location", "")
         return response, text
 
     def sign_in(self) -> bool:
@@ -363,7 +362,7 @@ class Learner:
             response, _ = self.request("quiz-start", "POST", f"/quiz/{quiz_slug}/start/")
             if response is None or response.status != 302:
                 return
-            self.attempt_url = response.location
+            self.attempt_url = response.headers.get("Location", "")
         response, page = self.request("quiz-attempt", "GET", self.attempt_url)
         if response is None or response.status != 200:
             self.attempt_url = None  # finished: its page redirects to the summary

@@ -131,7 +131,7 @@ class Browser:
             return error.code, error.read().decode()
 
     def cookie(self, name: str) -> str:
-        return next(c.value for c in self.jar if c.name == name)
+        return next(c.value or "" for c in self.jar if c.name == name)
 
     def cookie_header(self) -> str:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -39,6 +39,10 @@ def learner_key_for(*, user: Any = None, session: Any = None) -> str | None:
     return None
 
 
+@overload
+def learner_for(request: Any, *, create: Literal[True]) -> Learner: ...
+@overload
+def learner_for(request: Any, *, create: bool = False) -> Learner | None: ...
 def learner_for(request: Any, *, create: bool = False) -> Learner | None:
     """The learner behind a request. Anonymous learners get a session key only when `create`
     (reading never sets a cookie)."""

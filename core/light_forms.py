@@ -46,7 +46,8 @@ class _FieldsToCopy(dict):
 
 class LightForm(forms.Form):
     def __init__(self, *args, **kwargs):
-        self.base_fields = _FieldsToCopy(type(self).base_fields)
+        # An instance attribute on purpose: it shadows the class's fields for this form only.
+        self.base_fields = _FieldsToCopy(type(self).base_fields)  # type: ignore[misc]
         try:
             super().__init__(*args, **kwargs)
         finally:

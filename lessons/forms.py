@@ -15,7 +15,9 @@ class SearchForm(forms.Form):
 class LessonImportForm(forms.Form):
     """Upload lesson Markdown files (.md) or a zip of them, as exported by the admin."""
 
-    files = forms.FileField(
+    # The form metaclass takes declared fields off the class, so the instance's own files (the
+    # uploads) are untouched; mypy only sees the class attribute.
+    files = forms.FileField(  # type: ignore[assignment]
         label="Markdown file or zip",
         help_text=(
             "A .md file with front matter (title, slug, module, ...) or a .zip of them. "

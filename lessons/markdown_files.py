@@ -97,7 +97,8 @@ def parse_lesson_markdown(
     if unknown:
         raise LessonFileError(f"{filename}: unknown concept ids {', '.join(unknown)}.")
     try:
-        order = int(meta.get("order", name_order or 0))
+        default_order: str | int = name_order or 0
+        order = int(meta.get("order", default_order))
     except (TypeError, ValueError):
         raise LessonFileError(f"{filename}: order must be a whole number.") from None
     published = meta.get("published", default_published)

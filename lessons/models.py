@@ -143,6 +143,9 @@ class Lesson(LoadedContent):
     order = models.PositiveIntegerField(default=0)
     published = models.BooleanField(default=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # Set on the instances a page shows, never stored (accounts.progress, lessons.search).
+    completed: bool
+    snippet_html: str
     # Rendered once per edit by lessons.rendering; the page never renders Markdown itself.
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)

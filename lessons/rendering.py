@@ -192,7 +192,9 @@ def _build_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=_heading_slug)
     md.inline.ruler.before("link", "glossary_ref", _glossary_rule)
-    md.renderer.fence_default = md.renderer.rules["fence"]
+    # The renderer is a RendererHTML (it has rules); fence_default is our own spare attribute,
+    # the default fence renderer that _render_fence falls back to.
+    md.renderer.fence_default = md.renderer.rules["fence"]  # type: ignore[attr-defined]
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("glossary_ref", _render_glossary_ref)
     return md

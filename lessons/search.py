@@ -1,6 +1,7 @@
 """Search across lessons and the glossary: PostgreSQL full-text search, icontains elsewhere."""
 
 import re
+from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import Q
@@ -36,7 +37,7 @@ def _use_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_lessons(query: str, *, include_drafts: bool = False) -> list[Lesson]:
+def search_lessons(query: str, *, include_drafts: bool = False) -> Sequence[Lesson]:
     lessons = Lesson.objects.select_related("module")
     if not include_drafts:
         lessons = lessons.published()

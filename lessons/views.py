@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
@@ -203,7 +205,8 @@ def concept_lesson(request, concept_id):
 @require_safe
 def search(request):
     form = SearchForm(request.GET or None)
-    lessons, terms = [], []
+    lessons: Sequence[Lesson] = []
+    terms: list[GlossaryTerm] = []
     if form.is_valid():
         query = form.cleaned_data["q"]
         lessons = search_lessons(query, include_drafts=_can_see_drafts(request.user))

@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import cast
 
 import margin as engine
 
@@ -70,8 +71,8 @@ def _long(params: Mapping[str, str], **changes) -> engine.PositionSpec:
     return engine.PositionSpec(
         id="A",
         symbol="BTCUSDT",
-        side="long",
-        margin_mode="isolated",
+        side=engine.Side.LONG,
+        margin_mode=engine.MarginMode.ISOLATED,
         entry_price=Decimal(params["entry_price"]),
         leverage=Decimal(params["leverage"]),
         notional=Decimal(params["notional"]),
@@ -113,6 +114,7 @@ def _grade_survive(params: Mapping[str, str], posted: Mapping[str, str]) -> Outc
         wallet_balance=high, positions=(_long(params, isolated_margin=margin),)
     )
     position = engine.evaluate(account).position("A")
+    assert position.liquidation_price is not None  # an isolated long always has one
     mark = Decimal(params["entry_price"]) * (1 + Decimal(params["shock"]))
     run = engine.replay(account, [{"BTCUSDT": mark}])
     survived = "A" not in run.liquidated
@@ -136,8 +138,8 @@ def _two_positions(params: Mapping[str, str], mode: str) -> engine.AccountSpec:
             engine.PositionSpec(
                 id="B",
                 symbol="ETHUSDT",
-                side="long",
-                margin_mode=mode,
+                side=engine.Side.LONG,
+                margin_mode=cast(engine.MarginMode, mode),  # PositionSpec validates it
                 entry_price=Decimal("3000"),
                 leverage=Decimal("2"),
                 notional=Decimal("2000"),
@@ -197,8 +199,8 @@ def _order_account(params: Mapping[str, str]) -> engine.AccountSpec:
         engine.PositionSpec(
             id=symbol.removesuffix("USDT"),
             symbol=symbol,
-            side=params[f"{symbol}_side"],
-            margin_mode="cross",
+            side=cast(engine.Side, params[f"{symbol}_side"]),  # PositionSpec validates it
+            margin_mode=engine.MarginMode.CROSS,
             entry_price=Decimal(ORDER_PRICES[symbol]),
             leverage=Decimal(params[f"{symbol}_leverage"]),
             notional=Decimal(params[f"{symbol}_notional"]),

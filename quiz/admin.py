@@ -1,4 +1,5 @@
 import random
+from operator import itemgetter
 
 from django import forms
 from django.contrib import admin, messages
@@ -23,7 +24,7 @@ class ChoiceInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "feedback":
+        if db_field.name == "feedback" and field is not None:
             field.widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
         return field
 
@@ -156,6 +157,7 @@ class QuestionAdmin(admin.ModelAdmin):
         stats = services.question_statistics([question.pk]).get(question.pk)
         if not stats:
             return "Not answered yet."
+        assert stats.share_right is not None  # a question with statistics has answers
         share = f"{stats.share_right * 100:.0f}%"
         worst = (
             format_html(
@@ -236,12 +238,12 @@ class QuestionAdmin(admin.ModelAdmin):
                 {
                     "question": question,
                     "stats": stats[question.pk],
-                    "share": stats[question.pk].share_right * 100,
+                    "share": (stats[question.pk].share_right or 0) * 100,  # None only if unanswered
                     "url": reverse("admin:quiz_question_change", args=[question.pk]),
                 }
                 for question in questions
             ),
-            key=lambda row: row["share"],
+            key=itemgetter("share"),
         )
         # Every choice question with how often each choice is picked (quiz and practice).
         items = sorted(

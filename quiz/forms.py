@@ -61,6 +61,7 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         picked = cleaned.get("choice")
         if picked is None:
             cleaned["selected_ids"] = []

@@ -19,6 +19,7 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, cast
 
 import margin as engine
 
@@ -69,7 +70,7 @@ def _dec(params: Mapping[str, str], name: str) -> Decimal:
 def _position(params: Mapping[str, str], *, mode: str):
     """One position sized by quantity, or by margin x leverage, with the drawn maintenance rate
     and no maintenance amount, so a learner can reproduce the figure with pen and paper."""
-    size = (
+    size: dict[str, Any] = (
         {"quantity": _dec(params, "quantity")}
         if "quantity" in params
         else {"notional": _dec(params, "isolated_margin") * _dec(params, "leverage")}
@@ -78,8 +79,8 @@ def _position(params: Mapping[str, str], *, mode: str):
     return engine.PositionSpec(
         id="quiz",
         symbol=params.get("symbol", "BTCUSDT"),
-        side=params["side"],
-        margin_mode=mode,
+        side=cast(engine.Side, params["side"]),  # PositionSpec validates and coerces it
+        margin_mode=cast(engine.MarginMode, mode),
         entry_price=_dec(params, "entry_price"),
         leverage=_dec(params, "leverage"),
         mark_price=_mark(params),
@@ -196,8 +197,8 @@ def _funding_account(params: Mapping[str, str]) -> engine.AccountSpec:
     position = engine.PositionSpec(
         id="quiz",
         symbol=params.get("symbol", "BTCUSDT"),
-        side=params["side"],
-        margin_mode="cross",
+        side=cast(engine.Side, params["side"]),
+        margin_mode=engine.MarginMode.CROSS,
         entry_price=_dec(params, "entry_price"),
         leverage=_dec(params, "leverage"),
         quantity=_dec(params, "quantity"),
@@ -220,8 +221,8 @@ def _tier_position(params: Mapping[str, str]) -> engine.PositionSpec:
     return engine.PositionSpec(
         id="quiz",
         symbol="BTCUSDT",
-        side=params["side"],
-        margin_mode="isolated",
+        side=cast(engine.Side, params["side"]),
+        margin_mode=engine.MarginMode.ISOLATED,
         entry_price=_dec(params, "entry_price"),
         leverage=_dec(params, "leverage"),
         notional=_dec(params, "notional"),
@@ -232,8 +233,8 @@ def _inverse_position(params: Mapping[str, str]) -> engine.PositionSpec:
     return engine.PositionSpec(
         id="quiz",
         symbol="BTCUSD",
-        side=params["side"],
-        margin_mode="isolated",
+        side=cast(engine.Side, params["side"]),
+        margin_mode=engine.MarginMode.ISOLATED,
         entry_price=_dec(params, "entry_price"),
         leverage=_dec(params, "leverage"),
         contracts=_dec(params, "contracts"),
@@ -502,7 +503,9 @@ def display_values(params: Mapping[str, str]) -> dict[str, str]:
         shock = Decimal(params["shock"]) * 100
         values["shock_percent"] = format_number(abs(shock))
         values["shock_direction"] = "rises" if shock >= 0 else "falls"
-        values["mark_price"] = format_number(_mark(params))
+        mark = _mark(params)
+        assert mark is not None  # there is a shock
+        values["mark_price"] = format_number(mark)
     if "funding_rate" in params:
         values["funding_rate_percent"] = format_number(Decimal(params["funding_rate"]) * 100)
     if "contracts" in params:
@@ -523,7 +526,7 @@ def display_values(params: Mapping[str, str]) -> dict[str, str]:
 TEMPLATE_MAX_CHARS = 4_000
 
 
-def _as_typed(name: str, spec: str, conversion: str | None) -> str:
+def _as_typed(name: str, spec: str | None, conversion: str | None) -> str:
     return (
         "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
     )

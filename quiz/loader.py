@@ -31,6 +31,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
@@ -278,7 +279,7 @@ def question_entry(question: Question) -> dict:
     if question.is_choice_kind:
         entry["choices"] = []
         for choice in question.choices.all():
-            data = {"key": choice.key, "text": choice.text}
+            data: dict[str, Any] = {"key": choice.key, "text": choice.text}
             if choice.is_correct:
                 data["correct"] = True
             for name, value in (

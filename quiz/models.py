@@ -240,6 +240,10 @@ class Quiz(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     edited_in_admin = models.BooleanField(default=False, editable=False)
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # Not stored: the quiz list sets these for the learner looking at it (quiz.views).
+    attempts_used: int
+    attempts_left: int | None
+    has_open_attempt: bool
 
     class Meta:
         ordering = ["position", "title"]
@@ -298,6 +302,8 @@ class Attempt(models.Model):
     engine_version = models.CharField(
         max_length=40, blank=True, help_text="The margin engine that computed generated answers."
     )
+    # Not stored: quiz.services.answered_count caches the count here (absent until then).
+    answered_count: int
     counted = models.BooleanField(
         default=True,
         help_text="Counts towards the quiz's maximum attempts. False for attempts made before "

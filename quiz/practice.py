@@ -211,7 +211,7 @@ def _item_from(question: Question, slot: int, rng: random.Random) -> PracticeIte
 
 def practice_draw(
     concept_ids: list[str], *, count: int = ITEMS_PER_LESSON, rng: random.Random | None = None
-) -> list[PracticeItem]:
+) -> list[PracticeItem | ActionItem]:
     """Up to `count` items on these concepts: one with numbers to work out when the bank has
     one (drawn afresh by the engine each time), the rest spread over the concepts."""
     rng = rng or random.Random(secrets.randbits(64))
@@ -270,11 +270,11 @@ def practice_item_from_token(token: str) -> "PracticeItem | ActionItem | None":
     return PracticeItem(int(data.get("s", 0)), question, token, prompt, parameters, data["o"])
 
 
-def block_token(items: list[PracticeItem]) -> str:
+def block_token(items: list[PracticeItem | ActionItem]) -> str:
     return signing.dumps([item.token for item in items], salt=BLOCK_SALT)
 
 
-def items_from_block(block: str) -> list[PracticeItem]:
+def items_from_block(block: str) -> list[PracticeItem | ActionItem]:
     try:
         tokens = signing.loads(block, salt=BLOCK_SALT)
     except signing.BadSignature:
@@ -289,6 +289,7 @@ def items_from_block(block: str) -> list[PracticeItem]:
 def expected_value(item: PracticeItem) -> Decimal:
     question = item.question
     if question.kind == Question.Kind.NUMERIC:
+        assert question.answer is not None  # a numeric question stores its answer
         return question.answer
     value = generators.compute_answer(question.generator, item.parameters)
     return value.quantize(EXPECTED_PLACES, rounding=ROUND_HALF_EVEN)
@@ -387,6 +388,7 @@ def practice_answer(*, request, item) -> "PracticeResult | ActionResult":
     """Grade and record a posted answer for whoever is asking. Raises PracticeError."""
     result = grade_any(item, request.POST)
     learner = learner_for(request, create=True)
+    assert learner is not None  # create=True always gives one
     if getattr(item, "is_action", False):
         action_record(item=item, result=result, learner=learner)
     else:

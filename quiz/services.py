@@ -221,7 +221,7 @@ def attempt_start(
         concepts = _quiz_concepts(quiz, learner)
         candidates = [q for q in pool if set(q.concepts) & set(concepts)]
         questions = _pick_spread(candidates, concepts, quiz.question_count, rng)
-    items = []
+    items: list[AttemptItem] = []
     for question in questions:
         try:
             items.append(_item_for(question, len(items), rng))
@@ -274,7 +274,7 @@ def attempt_retry_missed(*, attempt: Attempt, learner: Learner, session=None) ->
     missed = [
         item.question_id
         for item in attempt.items.select_related("answer")
-        if not item_answer(item) or not item_answer(item).is_correct
+        if not (answer := item_answer(item)) or not answer.is_correct
     ]
     if not missed:
         raise NothingToDraw("Nothing to retry: you got every question right.")
@@ -296,6 +296,8 @@ def attempt_retry_missed(*, attempt: Attempt, learner: Learner, session=None) ->
 def score_item(item: AttemptItem, *, selected_ids: list[int], value: Decimal | None) -> Outcome:
     kind = item.question.kind
     if kind in Question.NUMERIC_KINDS:
+        assert item.expected is not None  # a numeric item stores its answer
+        assert value is not None  # and the form sent a number
         return score_numeric(
             expected=item.expected,
             tolerance=item.tolerance,
@@ -602,7 +604,7 @@ def concept_mastery(
             concept_id,
             concept.title,
             len(recent[concept_id]),
-            (sum(recent[concept_id]) / len(recent[concept_id]))
+            (sum(recent[concept_id], Decimal(0)) / len(recent[concept_id]))
             if recent[concept_id]
             else Decimal(0),
         )

@@ -1,4 +1,5 @@
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -35,7 +36,8 @@ def _owned_attempt(request, attempt_id) -> Attempt:
     """The attempt (with its number of answers) if it belongs to this learner; anybody else
     gets 404 (not 403: an attempt's existence is nobody else's business)."""
     attempt = get_object_or_404(
-        Attempt.objects.select_related("quiz").annotate(answered_count=Count("answers")),
+        # The annotation fills the attribute Attempt declares (django-stubs sees a clash).
+        Attempt.objects.select_related("quiz").annotate(answered_count=Count("answers")),  # type: ignore[no-redef]
         pk=attempt_id,
     )
     if not services.learner_owns(learner_for(request), attempt):
@@ -92,7 +94,7 @@ def _numeric_context(item: AttemptItem, answer, reveal: bool) -> dict:
         return {}
     places = GENERATORS[question.generator].answer_places if question.generator else 2
     unit = question.unit or (GENERATORS[question.generator].unit if question.generator else "")
-    context = {
+    context: dict[str, Any] = {
         "unit": unit,
         "tolerance_text": _tolerance_text(item, unit),
     }
@@ -107,6 +109,7 @@ def _numeric_context(item: AttemptItem, answer, reveal: bool) -> dict:
             for step in explain_draw(question.generator, item.parameters)
         ]
     if reveal:
+        assert item.expected is not None  # a numeric item stores its answer
         context["expected_text"] = format_number(item.expected, places)
         context["allowed_text"] = format_number(
             allowed_error(item.expected, item.tolerance, item.tolerance_mode), places + 2

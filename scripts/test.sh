@@ -19,8 +19,8 @@ fi
 echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
-echo "== mypy (strict on the margin engine)"
-$BIN/mypy margin
+echo "== mypy with django-stubs (every package, tests and benchmarks; strict on the margin engine)"
+$BIN/mypy
 echo "== django checks (production settings: check --deploy with nothing silenced)"
 # A production site has an SMTP server (without one, academy.W001 warns that resets are dropped).
 env -u DJANGO_SECURE_SSL_REDIRECT -u DJANGO_SECURE_COOKIES DJANGO_DEBUG=0 \

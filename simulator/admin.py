@@ -33,12 +33,14 @@ class SavedEventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         upload = cleaned.get("upload")
         if upload:
             text, error = read_upload(upload, MAX_UPLOAD_BYTES)
             if error:
                 self.add_error("upload", error)
                 return cleaned
+            assert text is not None  # read_upload gives the text or an error
             try:
                 parse_candles(text)
             except CandleError as problem:

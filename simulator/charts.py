@@ -195,9 +195,9 @@ def render_svg(chart: LineChart, width: int = WIDTH, height: int = HEIGHT) -> Sa
         if rule.axis == "x":
             x = sx(rule.value)
             order = x_rules.index(rule)
-            label_y = MARGIN_TOP + FONT_SIZE + (FONT_SIZE + 3) * order
-            width = len(rule.label) * FONT_SIZE * 0.6
-            left = x + 3 + width > right  # no room on the right: write it to the left
+            label_y: float = MARGIN_TOP + FONT_SIZE + (FONT_SIZE + 3) * order
+            label_width = len(rule.label) * FONT_SIZE * 0.6
+            left = x + 3 + label_width > right  # no room on the right: write it to the left
             label_x = x - 3 if left else x + 3
             parts.append(
                 f'<g class="{escape(rule.css_class)}"><line x1="{x:.1f}" y1="{MARGIN_TOP}" '

@@ -69,7 +69,7 @@ def build(setup, result, part: str | None = None) -> dict:
 def _market_path(account, moves: list[Decimal], weights: dict | None = None) -> list[dict]:
     """Marks along ``moves``: each symbol moves by ``move x its weight`` (1 for every symbol, a
     market-wide move, unless ``weights`` say otherwise)."""
-    starts = {}
+    starts: dict[str, Decimal] = {}
     for position in account.positions:
         starts.setdefault(position.symbol, position.mark_price or position.entry_price)
     weights = weights or {}
@@ -338,7 +338,7 @@ def replay_event(setup, event) -> dict:
     """Replay a named market event through the setup in both modes, with the event log."""
     account = setup.account_spec()
     venue = setup.venue
-    starts = {}
+    starts: dict[str, Decimal] = {}
     for position in account.positions:
         starts.setdefault(position.symbol, position.entry_price)
     bases = {symbol: MARKETS[symbol].base for symbol in starts}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from margin import MARKETS, VENUES, AccountSpec, PositionSpec
+from margin import MARKETS, VENUES, AccountSpec, MarginMode, PositionSpec
 from margin.candles import NOT_CSV, CandleError, CandleSeries, parse_candles
 from margin.event_catalog import LAST, MARK, PRICE_TYPE_LABELS
 from simulator.forms import MAX_MONEY, TOO_LARGE, DecimalField
@@ -121,8 +122,8 @@ class EventReplayForm(forms.Form):
 
     def __init__(self, *args, event_choices, series_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = event_choices
-        self.fields["series"].choices = series_choices
+        cast(forms.ChoiceField, self.fields["event"]).choices = event_choices
+        cast(forms.ChoiceField, self.fields["series"]).choices = series_choices
 
 
 class EventSetup:
@@ -154,7 +155,7 @@ class EventSetup:
 
     def non_field_errors(self) -> list[str]:
         try:
-            return list(self.formset.non_form_errors())
+            return [str(message) for message in self.formset.non_form_errors()]
         except forms.ValidationError:
             return ["The position rows could not be read; start again from the event list."]
 
@@ -174,7 +175,7 @@ class EventSetup:
                     id=chr(ord("A") + index),
                     symbol=data["symbol"],
                     side=data["side"],
-                    margin_mode="isolated",
+                    margin_mode=MarginMode.ISOLATED,
                     entry_price=entry,
                     notional=data["notional"],
                     leverage=data["leverage"],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import cast
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -263,7 +264,8 @@ class PositionForm(LightForm):
 
 class BasePositionFormSet(forms.BaseFormSet):
     def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+        # Django's own hook for building each row; django-stubs leaves private methods out.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         form.empty_permitted = False  # every row shown is a position: validate it
         form.use_required_attribute = False
         return form
@@ -311,6 +313,7 @@ class ShockForm(LightForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         for symbol in self.symbols:
             number = cleaned.get(symbol)
             slider = cleaned.get(f"{symbol}_slider")
@@ -480,10 +483,10 @@ class Setup:
         messages = list(self.engine_errors)
         if self.broken:
             messages.append(BROKEN_FORM)
-        messages += [_formset_message(m) for m in self.formset.non_form_errors()]
+        messages += [_formset_message(str(m)) for m in self.formset.non_form_errors()]
         for form in self.formset.forms:
             messages += [f"Position {form.position_id}: {m}" for m in form.non_field_errors()]
-        messages += list(self.account_form.non_field_errors())
+        messages += [str(m) for m in self.account_form.non_field_errors()]
         return messages
 
     # --- to the engine ----------------------------------------------------------------------
@@ -681,7 +684,9 @@ class ReplayForm(forms.Form):
         from simulator.scenarios import EVENTS
 
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [(e.id, e.title) for e in EVENTS.values()]
+        cast(forms.ChoiceField, self.fields["event"]).choices = [
+            (e.id, e.title) for e in EVENTS.values()
+        ]
 
 
 class MonteCarloForm(forms.Form):

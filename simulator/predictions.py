@@ -7,7 +7,9 @@ get a `Prediction` row, and signing in moves the session's records into the acco
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 
@@ -80,7 +82,7 @@ def predictions_merge_session_into_user(*, session, user) -> int:
     return len(records)
 
 
-def prediction_scores(record: dict) -> dict[str, Decimal]:
+def prediction_scores(record: Mapping[str, Any]) -> dict[str, Decimal]:
     """What one prediction says about each concept it tests, 0..1.
 
     The survivor pick scores every concept but the price one; the price scores `PRICE_CONCEPT`
@@ -110,7 +112,7 @@ def recent_prediction_scores(*, user=None, session=None) -> dict[str, list[Decim
     Signed in: one query over the account's latest predictions. Anonymous: the session.
     """
     if user is not None and user.is_authenticated:
-        records = list(
+        records: list[Mapping[str, Any]] = list(
             Prediction.objects.filter(user=user).values(
                 "concepts", "survivor_correct", "price_error"
             )[:PREDICTION_SCAN]

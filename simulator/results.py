@@ -131,7 +131,7 @@ def simulate(
     comparison = compare_modes(account, venue=venue, shocks=shocks)
     mode_now = configured_mode(account)
     same = {"isolated": comparison.isolated, "cross": comparison.cross}.get(mode_now)
-    if same is not None and same.account == account:
+    if same is not None and same.account == account and same.shocked is not None:
         # All positions in one mode: that side of the comparison is the setup itself.
         base, outcome = same.evaluation, same.shocked
     else:

@@ -197,7 +197,9 @@ def _page_context(
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
-    modified = bool(preset) and setup.query_string() != Setup(preset.form_data()).query_string()
+    modified = (
+        preset is not None and setup.query_string() != Setup(preset.form_data()).query_string()
+    )
     predicting = context_predicting(setup) and not revealed
     context = {
         "preset_modified": modified,

@@ -3,8 +3,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms
-
 from tools import calculators
 from tools import forms as tool_forms
 from tools.results import ToolResult
@@ -15,7 +13,7 @@ class Tool:
     slug: str
     title: str
     summary: str
-    form_class: type[forms.Form]
+    form_class: type[tool_forms.ToolForm]
     calculation: Callable[..., ToolResult]
     example: dict[str, str]  # the inputs a first visit shows, already worked out
     how_to: str

@@ -21,7 +21,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 COLUMN = "col-12 col-sm-6"
-WIDGET_CLASSES = {
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Select: "select form-select",
     forms.CheckboxInput: "checkboxinput form-check-input",
 }
@@ -92,7 +92,7 @@ def _field(bound) -> str:
     if isinstance(widget, forms.RadioSelect):
         return _radios(bound)
     if isinstance(widget, forms.CheckboxInput):
-        control = widget_html(bound, _invalid(bound, WIDGET_CLASSES[forms.CheckboxInput]))
+        control: str = widget_html(bound, _invalid(bound, WIDGET_CLASSES[forms.CheckboxInput]))
         return (
             f'<div class="mb-3"><div id="div_{auto_id}" class="form-check">{control}'
             f'<label for="{_e(bound.id_for_label)}" class="form-check-label">'

@@ -86,7 +86,8 @@ class AmountField(forms.DecimalField):
 
 
 def _not_too_precise(value: Decimal) -> None:
-    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:
+    exponent = value.as_tuple().exponent  # a letter (n, N, F) only for NaN and infinity
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
         raise ValidationError(TOO_MANY_DECIMALS, code="too_precise")
 
 
@@ -162,7 +163,7 @@ class ToolForm(LightForm):
     def calculation_inputs(self) -> dict:
         """The cleaned inputs as the calculation's keyword arguments (fees as a fraction)."""
         inputs = dict(self.cleaned_data)
-        if "include_fees" in inputs:
+        if isinstance(self, FeesMixin) and "include_fees" in inputs:
             del inputs["include_fees"]
             inputs["fee_rate"] = self.fee_fraction()
         return inputs
@@ -172,7 +173,7 @@ class FeesMixin(forms.Form):
     include_fees = forms.BooleanField(label="Include trading fees", required=False)
     fee_rate = fee_field()
 
-    fieldsets = (("Fees", ("include_fees", "fee_rate")),)
+    fieldsets: tuple[tuple[str, tuple[str, ...]], ...] = (("Fees", ("include_fees", "fee_rate")),)
 
     def fee_fraction(self) -> Decimal:
         """The fee rate as a fraction, 0 when fees are off."""
@@ -288,6 +289,7 @@ class LiquidationPriceForm(FeesMixin, ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         cross = data.get("margin_mode") == "cross"
         if cross and data.get("wallet_balance") is None and "wallet_balance" not in self.errors:
             self.add_error("wallet_balance", NEEDS_WALLET_FOR_CROSS)
@@ -324,6 +326,7 @@ class AverageEntryForm(ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         quantity, trade = data.get("quantity"), data.get("trade_quantity")
         if data.get("action") == "reduce" and quantity and trade and trade > quantity:
             self.add_error("trade_quantity", REDUCE_MORE_THAN_HELD)
@@ -393,6 +396,7 @@ class PositionSizeForm(FeesMixin, ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         entry, stop, side = data.get("entry_price"), data.get("stop_price"), data.get("side")
         if entry is not None and stop is not None:
             if side == "long" and stop >= entry:
@@ -478,6 +482,7 @@ class MatchMyExchangeForm(FeesMixin, ToolForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         cross = data.get("margin_mode") == "cross"
         if cross and data.get("wallet_balance") is None and "wallet_balance" not in self.errors:
             self.add_error("wallet_balance", NEEDS_WALLET_FOR_CROSS)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import cast
 
 from core.concepts import CONCEPTS
 from core.display import display
 from margin import (
     AccountSpec,
+    MarginMode,
     PositionSpec,
+    Side,
     evaluate,
     explain,
 )
@@ -181,8 +184,8 @@ def position_spec(
     return PositionSpec(
         id=position_id,
         symbol=symbol,
-        side=side,
-        margin_mode=margin_mode,
+        side=cast(Side, side),  # a form choice; PositionSpec validates and coerces it
+        margin_mode=cast(MarginMode, margin_mode),
         entry_price=entry_price,
         quantity=quantity,
         leverage=leverage,
@@ -216,6 +219,7 @@ def isolated_one(
     ``overrides`` are the learner's own maintenance rate and amount."""
     spec = replace(position_spec(margin_mode="isolated", **position), **(overrides or {}))
     # The wallet only has to cover the margin; the isolated figures do not depend on it.
+    assert spec.quantity is not None  # position_spec sizes by quantity
     notional = spec.entry_price * spec.quantity
     margin = spec.isolated_margin or notional / spec.leverage
     return evaluate_one(

@@ -25,6 +25,7 @@ def _template_item(quiz: Quiz) -> AttemptItem:
     question = (
         Question.objects.filter(is_published=True, kind=Question.Kind.SINGLE).order_by("pk").first()
     )
+    assert question is not None, "the seeded bank has single-choice questions"
     attempt = services.attempt_start(
         quiz=quiz, learner=TEMPLATE_LEARNER, seed=0, question_ids=[question.pk]
     )

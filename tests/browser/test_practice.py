@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from lessons.loading import load_course
 from lessons.models import Lesson
 from quiz.loader import load_bank
-from quiz.practice import expected_value, practice_item_from_token
+from quiz.practice import PracticeItem, expected_value, practice_item_from_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +24,7 @@ def answer_right(page, slot: int) -> None:
     item_box = page.locator(f"#practice-item-{slot}")
     token = item_box.locator("input[name=token]").get_attribute("value")
     item = practice_item_from_token(token)
+    assert isinstance(item, PracticeItem), "the first items are bank questions"
     if item.is_action or item.is_numeric:
         assert not item.is_action, "the first items are bank questions"
         item_box.get_by_label("Your answer").fill(str(expected_value(item)))

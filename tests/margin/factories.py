@@ -21,10 +21,12 @@ def position(**fields: object) -> PositionSpec:
         "leverage": "10",
     }
     defaults.update(fields)
+    # Strings on purpose: PositionSpec coerces them (to Side, MarginMode, Decimal) itself.
     return PositionSpec(**defaults)  # type: ignore[arg-type]
 
 
 def account(*positions: PositionSpec, wallet: str = "100000000", **fields: object) -> AccountSpec:
+    # Any AccountSpec field, as the test gives it; AccountSpec coerces and validates them.
     return AccountSpec(wallet_balance=Decimal(wallet), positions=positions, **fields)  # type: ignore[arg-type]
 
 

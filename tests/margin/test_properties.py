@@ -14,7 +14,7 @@ from margin import (
     top_up,
     with_margin_mode,
 )
-from margin.evaluate import PRECISION
+from margin.margins import PRECISION
 from margin.markets import bracket_for
 from tests.margin.factories import account, position
 

@@ -1,6 +1,7 @@
 import random
 from decimal import Decimal, localcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -43,8 +44,9 @@ def independent_answer(generator: str, p: dict) -> Decimal:
         raise AssertionError(notional)
     if generator == "funding_payment":
         return s * d["quantity"] * entry * d["funding_rate"]
-    quantity = d.get("quantity")
-    margin = d.get("isolated_margin")
+    # Each formula below uses only what its draw sets: None (Any here) for the rest.
+    quantity: Any = d.get("quantity")
+    margin: Any = d.get("isolated_margin")
     if quantity is None:
         quantity = margin * leverage / entry
     mmr = d.get("maintenance_margin_rate", Decimal(0))

@@ -20,6 +20,7 @@ from quiz.practice import (
     NOT_A_CHOICE,
     PICK_ONE,
     TYPE_A_NUMBER,
+    PracticeItem,
     expected_value,
     practice_draw,
     practice_item_from_token,
@@ -51,8 +52,10 @@ def forms_on(content: str) -> list[dict]:
 
 def right_answer(token: str) -> dict:
     item = practice_item_from_token(token)
+    assert item is not None
     if item.is_action:
         return action_answer(item, right=True)
+    assert isinstance(item, PracticeItem)
     if item.is_numeric:
         return {"value": str(expected_value(item))}
     return {"choice": [str(c.pk) for c in item.question.choices.all() if c.is_correct]}
@@ -72,8 +75,10 @@ def action_answer(item, *, right: bool) -> dict:
 
 def wrong_answer(token: str) -> dict:
     item = practice_item_from_token(token)
+    assert item is not None
     if item.is_action:
         return action_answer(item, right=False)
+    assert isinstance(item, PracticeItem)
     if item.is_numeric:
         return {"value": str(expected_value(item) + 1000)}
     return {"choice": [str(c.pk) for c in item.question.choices.all() if not c.is_correct][:1]}

@@ -119,6 +119,7 @@ class Server:
         wait_for(lambda: healthy(self.port), seconds=30, what="the server did not answer")
 
     def workers(self) -> list[int]:
+        assert self.process is not None, "start() first"
         listed = subprocess.run(
             ["ps", "-o", "pid=", "--ppid", str(self.process.pid)],
             capture_output=True,
@@ -128,6 +129,7 @@ class Server:
 
     def kill_all(self) -> None:
         """kill -9 of the master and every worker at once, as a crash or the OOM killer would."""
+        assert self.process is not None, "start() first"
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
         # A worker may outlive its master for a moment: wait until the port is free again.

@@ -154,11 +154,13 @@ def admin_requests(site) -> list[tuple[str, str, str]]:
             continue
         obj = model._default_manager.order_by("pk").first()
         assert obj is not None, f"no {model._meta.label} to open {name}"
+        assert match is not None  # a model was found through it
         view = match["view"]
         if view in ("changelist", "add", "import", "preview", "statistics"):
             args = []
         elif view == "simple_history":
-            record = obj.history.order_by("history_id").first()
+            # simple_history adds the history manager to the model class at run time.
+            record = obj.history.order_by("history_id").first()  # type: ignore[attr-defined]
             if record is None:
                 continue
             args = [obj.pk, record.history_id]

@@ -8,9 +8,10 @@ that explain the difference first, each with what to check on the exchange.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from core.display import display
-from margin import AccountSpec, PositionSpec, initial_margin_of
+from margin import AccountSpec, MarginMode, PositionSpec, Side, initial_margin_of
 from margin.evaluate import exact
 from margin.match import match_exchange
 from tools.results import Figure, SimulatorPosition, SimulatorSetup, Table, ToolResult
@@ -51,8 +52,8 @@ def match_my_exchange(
     spec = PositionSpec(
         id="P1",
         symbol=symbol,
-        side=side,
-        margin_mode=margin_mode,
+        side=cast(Side, side),  # a form choice; PositionSpec validates and coerces it
+        margin_mode=cast(MarginMode, margin_mode),
         entry_price=entry_price,
         quantity=quantity,
         leverage=leverage,

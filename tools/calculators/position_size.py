@@ -112,6 +112,7 @@ def position_size(
         ),
     )
     liquidation = result.liquidation_price
+    safe_workings: tuple[Working, ...]
     safe_leverage, safe_workings = None, ()
     if margin_mode == "isolated":
         # Liquidation sits exactly at the stop when the isolated margin equals the loss there plus

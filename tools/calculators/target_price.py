@@ -35,7 +35,7 @@ def target_price(
     margin = at_entry.initial_margin
     if target_kind == "roe":
         target_pnl = target / HUNDRED * margin
-        target_workings = (
+        target_workings: tuple[Working, ...] = (
             Working(
                 "Wanted PnL",
                 "ROE x initial margin",

@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
@@ -105,7 +106,7 @@ class Command(BaseCommand):
         output_path = Path(output)
         output_path.parent.mkdir(parents=True, exist_ok=True)
         models = content_models()
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "created_at": timezone.now().isoformat(),
             "database": connection.vendor,

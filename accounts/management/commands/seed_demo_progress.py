@@ -65,6 +65,7 @@ class Command(BaseCommand):
         for item in attempt.items.select_related("question"):
             right = item.position % 2 == 0
             if item.question.kind in Question.NUMERIC_KINDS:
+                assert item.expected is not None  # a numeric item stores its answer
                 value = item.expected if right else item.expected * 2 + 1
                 quiz_services.attempt_answer(
                     attempt=attempt, item=item, value=value, raw_value=str(value)
