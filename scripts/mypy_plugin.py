@@ -2,12 +2,13 @@
 
 The plugin imports academy.settings, which refuses to load without DJANGO_SECRET_KEY when
 DJANGO_DEBUG is off; type checking never signs anything, so a throwaway key is enough.
-A key already in the environment wins.
+A non-empty key already in the environment wins.
 """
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "mypy-only-key-never-used-to-sign")
+if not os.environ.get("DJANGO_SECRET_KEY"):  # unset or empty: settings would refuse both
+    os.environ["DJANGO_SECRET_KEY"] = "mypy-only-key-never-used-to-sign"
 
 from mypy_django_plugin.main import plugin  # noqa: E402
 
