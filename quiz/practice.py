@@ -167,8 +167,8 @@ class ActionItem:
         return self.action.prompt(self.parameters)
 
     @property
-    def concept_ids(self) -> str:
-        return " ".join(self.action.concepts)
+    def concept_ids(self) -> list[str]:
+        return list(self.action.concepts)
 
     @property
     def position_ids(self) -> list[str]:
@@ -344,7 +344,7 @@ def practice_record(
         user_id=learner.user_id,
         question=item.question,
         item=f"question:{item.question.slug}",
-        concept_ids=item.question.concept_ids,
+        concept_ids=list(item.question.concept_ids),
         parameters=item.parameters,
         response={"selected": result.selected_ids, "value": result.raw_value},
         is_correct=result.correct,

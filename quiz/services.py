@@ -594,7 +594,7 @@ def concept_mastery(
             .values_list("question__concept_ids", "score")[:MASTERY_SCAN]
         )
         for concept_ids, score in rows:
-            for concept_id in concept_ids.replace(",", " ").split():
+            for concept_id in concept_ids:
                 if len(recent[concept_id]) < last_n:
                     recent[concept_id].append(score)
     return {

@@ -2,6 +2,7 @@
 
 from django import template
 
+from core.concepts import COURSE_CONCEPT_IDS
 from quiz.practice import practice_block_for
 
 register = template.Library()
@@ -10,7 +11,8 @@ register = template.Library()
 @register.inclusion_tag("quiz/_practice.html", takes_context=True)
 def lesson_practice(context, lesson) -> dict:
     request = context["request"]
-    concept_ids = [c for c in lesson.concepts if c.startswith("C")]
+    # Practice is drawn per course concept; a lesson's worked-example and erratum tags have none.
+    concept_ids = [c for c in lesson.concepts if c in COURSE_CONCEPT_IDS]
     page = request.path
     items, block = (
         practice_block_for(request=request, concept_ids=concept_ids, page=page)
@@ -21,7 +23,6 @@ def lesson_practice(context, lesson) -> dict:
         "items": items,
         "block": block,
         "page": page,
-        "concepts": " ".join(concept_ids),
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }
