@@ -92,7 +92,7 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
         js = ("js/lessons-admin.js",)
 
     @admin.display(description="Concepts")
-    def concept_list(self, obj):
+    def concept_list(self, obj: Lesson) -> str:
         return concept_list(obj.concepts)
 
     @admin.display(description="Problems")
@@ -227,7 +227,7 @@ class GlossaryTermAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ("term",)}
 
     @admin.display(description="Concepts")
-    def concept_list(self, obj):
+    def concept_list(self, obj: GlossaryTerm) -> str:
         return concept_list(obj.concepts)
 
 

@@ -14,6 +14,7 @@ also carries a signed `block` with every token shown, so the page shows the same
 import random
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core import signing
@@ -337,7 +338,7 @@ def practice_grade(item: PracticeItem, data) -> PracticeResult:
 
 
 def practice_record(
-    *, item: PracticeItem, result: PracticeResult, learner: Learner, now=None
+    *, item: PracticeItem, result: PracticeResult, learner: Learner, now: datetime | None = None
 ) -> PracticeAnswer:
     return PracticeAnswer.objects.create(
         learner_key=learner.key,
@@ -362,7 +363,9 @@ def action_grade(item: ActionItem, data) -> ActionResult:
     return ActionResult(outcome.correct, outcome.lines)
 
 
-def action_record(*, item: ActionItem, result: ActionResult, learner: Learner, now=None):
+def action_record(
+    *, item: ActionItem, result: ActionResult, learner: Learner, now: datetime | None = None
+) -> PracticeAnswer:
     return PracticeAnswer.objects.create(
         learner_key=learner.key,
         user_id=learner.user_id,
