@@ -168,7 +168,7 @@ def _concepts() -> tuple[list[ConceptStats], int]:
         (row["question__concept_ids"], row["n"], row["total_score"]) for row in rows
     ):
         total += answered
-        for concept_id in concept_ids.replace(",", " ").split():
+        for concept_id in concept_ids:
             if concept_id in stats:
                 stats[concept_id].answered += answered
                 stats[concept_id].score += score

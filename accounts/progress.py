@@ -5,6 +5,7 @@ Works for signed-in learners (the database) and anonymous ones (their session), 
 page shows the same thing before and after signing up.
 """
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -165,7 +166,7 @@ def suggest_next_step(
         practice = Quiz.objects.filter(kind=Quiz.Kind.WEAK, is_published=True).first()
         concept = weak[0].mastery
         lesson = lesson_for_concept(lessons, concept.concept_id)
-        title = f"{concept.concept_id} {concept.title}"
+        title = concept.title  # learners read names; the id stays in the link
         if lesson is not None:
             text = (
                 f"You keep missing {title} ({concept.percent}%): "
@@ -220,12 +221,16 @@ def progress_for(*, request) -> Progress:
     )
 
 
-# The mastery chart: one bar per concept, 0-100 %, with the "mastered" line at 80 %.
+# The mastery chart: one bar per concept, 0-100 %, with the "mastered" line at 80 %. Each bar is
+# labelled with its concept's name (learners never read the ids), slanted so names fit under bars.
 CHART_BAR_WIDTH = 16
 CHART_GAP = 8
 CHART_HEIGHT = 120
 CHART_TOP = 8
 CHART_LEFT = 34
+LABEL_ANGLE = 60  # degrees above the horizontal; the name ends under its bar
+LABEL_CHAR_WIDTH = 4.6  # px, the average advance of the 9 px label font
+LABEL_GAP = 6  # px between the axis and the labels
 
 
 @dataclass(frozen=True)
@@ -237,25 +242,42 @@ class ChartBar:
     label_x: int
 
 
+def _label_extent(title: str) -> tuple[int, int]:
+    """How far a slanted name reaches left of and below its anchor, in px."""
+    length = len(title) * LABEL_CHAR_WIDTH
+    angle = math.radians(LABEL_ANGLE)
+    return math.ceil(length * math.cos(angle)), math.ceil(length * math.sin(angle))
+
+
 def mastery_chart(rows: list[MasteryRow]) -> dict:
     """Geometry of a server-rendered SVG bar chart (the page also has the numbers as a table)."""
+    pitch = CHART_BAR_WIDTH + CHART_GAP
+    extents = [_label_extent(row.mastery.title) for row in rows]
+    # Room on the left for the first names' slant, at least the axis ticks' 34 px.
+    left = max(
+        [CHART_LEFT]
+        + [reach - index * pitch - CHART_BAR_WIDTH // 2 for index, (reach, _) in enumerate(extents)]
+    )
     bars = []
     for index, row in enumerate(rows):
-        x = CHART_LEFT + index * (CHART_BAR_WIDTH + CHART_GAP)
+        x = left + index * pitch
         height = row.mastery.percent * CHART_HEIGHT // 100 if row.mastery.answered else 0
         bars.append(
             ChartBar(row, x, CHART_TOP + CHART_HEIGHT - height, height, x + CHART_BAR_WIDTH // 2)
         )
-    width = CHART_LEFT + len(rows) * (CHART_BAR_WIDTH + CHART_GAP)
+    width = left + len(rows) * pitch
     baseline = CHART_TOP + CHART_HEIGHT
+    label_y = baseline + LABEL_GAP
     return {
         "bars": bars,
         "width": width,
-        "height": baseline + 22,
+        "height": label_y + max((drop for _, drop in extents), default=0) + LABEL_GAP,
+        "label_y": label_y,
+        "label_angle": -LABEL_ANGLE,
         "bar_width": CHART_BAR_WIDTH,
         "baseline": baseline,
         "top": CHART_TOP,
         "middle": CHART_TOP + CHART_HEIGHT // 2,
         "mastered_y": CHART_TOP + CHART_HEIGHT - CHART_HEIGHT * 80 // 100,
-        "left": CHART_LEFT,
+        "left": left,
     }

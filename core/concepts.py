@@ -5,6 +5,8 @@ Lessons, simulator presets and quiz questions are tagged with these ids, so cove
 source material's concept map; the wording here is ours.
 """
 
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 
@@ -197,3 +199,58 @@ ALL_IDS = (
     | frozenset(ERRATA)
     | frozenset(PLAYBOOK_SETUPS)
 )
+
+
+# --- concept ids as data: one format (a list of ids) and one check -----------------------------
+
+_ID_SEPARATORS = re.compile(r"[\s,;\[\]\"']+")
+
+
+def parse_concept_ids(value: str | Iterable[str]) -> list[str]:
+    """The ids in `value`, upper-cased, in order, repeats dropped.
+
+    Accepts what people type and what old data holds: "C04 C09", "C04, C09", even '["C04"]',
+    or a list of ids. Unknown ids are kept (`concept_id_problem` names them).
+    """
+    parts = [value] if isinstance(value, str) else [str(item) for item in value]
+    ids = [token.upper() for part in parts for token in _ID_SEPARATORS.split(part) if token]
+    return list(dict.fromkeys(ids))
+
+
+def _id_number(concept_id: str) -> tuple[str, int]:
+    prefix = concept_id.rstrip("0123456789")
+    return prefix, int(concept_id[len(prefix) :] or 0)
+
+
+def describe_ids(ids: Iterable[str]) -> str:
+    """A catalogue as ranges: "C01–C28, W1–W10, E1–E5" (in the order the prefixes appear)."""
+    by_prefix: dict[str, list[str]] = {}
+    for concept_id in ids:
+        by_prefix.setdefault(_id_number(concept_id)[0], []).append(concept_id)
+    ranges = []
+    for members in by_prefix.values():
+        members.sort(key=_id_number)
+        ranges.append(members[0] if len(members) == 1 else f"{members[0]}–{members[-1]}")
+    return ", ".join(ranges)
+
+
+# The ids a quiz question or quiz may carry (mastery is kept per concept) and the ids a lesson or
+# glossary term may be tagged with (concepts, worked examples, errata, playbook setups).
+COURSE_CONCEPT_IDS: frozenset[str] = frozenset(CONCEPTS)
+TAG_IDS: tuple[str, ...] = (*CONCEPTS, *WORKED_EXAMPLES, *ERRATA, *PLAYBOOK_SETUPS)
+
+
+def concept_id_problem(value: object, known: Collection[str] = ALL_IDS) -> str | None:
+    """What is wrong with `value` as stored concept ids (a list of known ids), or None.
+
+    The message is written for an instructor reading it beside the field in the admin.
+    """
+    catalogue = describe_ids(concept_id for concept_id in (*TAG_IDS, *known) if concept_id in known)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return f"Concepts are a list of ids such as C04 C09 (known: {catalogue})."
+    unknown = [concept_id for concept_id in dict.fromkeys(value) if concept_id not in known]
+    if not unknown:
+        return None
+    if len(unknown) == 1:
+        return f"{unknown[0]} is not a concept of the course; known: {catalogue}."
+    return f"{', '.join(unknown)} are not concepts of the course; known: {catalogue}."

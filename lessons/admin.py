@@ -9,7 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from lessons.forms import ConceptTaggedAdminForm, LessonImportForm
+from core.concept_fields import concept_list
+from lessons.forms import LessonImportForm
 from lessons.importing import lessons_export_zip, lessons_import
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
 from lessons.rendering import glossary_lookup, render_lesson_body
@@ -49,7 +50,6 @@ class ModuleAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Lesson)
 class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
-    form = ConceptTaggedAdminForm
     list_display = (
         "title",
         "module",
@@ -92,8 +92,8 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
         js = ("js/lessons-admin.js",)
 
     @admin.display(description="Concepts")
-    def concept_list(self, obj):
-        return " ".join(obj.concepts)
+    def concept_list(self, obj: Lesson) -> str:
+        return concept_list(obj.concepts)
 
     @admin.display(description="Problems")
     def problem_count(self, obj):
@@ -221,15 +221,14 @@ class LessonAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(LoadedContentAdminMixin, SimpleHistoryAdmin):
-    form = ConceptTaggedAdminForm
     list_display = ("term", "slug", "concept_list", "edited_since_load")
     search_fields = ("term", "definition", "slug")
     ordering = ("term",)
     prepopulated_fields = {"slug": ("term",)}
 
     @admin.display(description="Concepts")
-    def concept_list(self, obj):
-        return " ".join(obj.concepts)
+    def concept_list(self, obj: GlossaryTerm) -> str:
+        return concept_list(obj.concepts)
 
 
 @admin.register(LessonCompletion)

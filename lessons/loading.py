@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from core.concepts import parse_concept_ids
 from lessons.markdown_files import LessonFileError, parse_lesson_markdown
 from lessons.models import Course, GlossaryTerm, Lesson, Module, fingerprint
 from lessons.rendering import glossary_lookup
@@ -81,7 +82,7 @@ def load_course(content_dir: Path = CONTENT_DIR, *, force: bool = False) -> Load
             values = {
                 "term": entry["term"],
                 "definition": entry["definition"].strip(),
-                "concepts": list(entry.get("concepts", [])),
+                "concepts": parse_concept_ids(entry.get("concepts") or []),
             }
             report.record(_sync(term, values, force=force), f"glossary {term.slug}")
     glossary = glossary_lookup(GlossaryTerm.objects.all())

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 from django.utils.text import slugify
 
-from core.concepts import ALL_IDS, PRESET_TITLES
+from core.concepts import PRESET_TITLES, concept_id_problem, parse_concept_ids
 from lessons.models import normalize_body
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
@@ -90,12 +90,11 @@ def parse_lesson_markdown(
     if not slug:
         raise LessonFileError(f"{filename}: no slug in the front matter or the file name.")
     concepts = meta.get("concepts") or []
-    if not isinstance(concepts, list):
-        raise LessonFileError(f"{filename}: concepts must be a list, e.g. [C02, W1].")
-    concepts = [str(item).strip() for item in concepts]
-    unknown = sorted(set(concepts) - ALL_IDS)
-    if unknown:
-        raise LessonFileError(f"{filename}: unknown concept ids {', '.join(unknown)}.")
+    if isinstance(concepts, str | list):  # [C02, W1], or as typed in the admin: "C02 W1"
+        concepts = parse_concept_ids(concepts)
+    problem = concept_id_problem(concepts)
+    if problem:
+        raise LessonFileError(f"{filename}: {problem}")
     try:
         default_order: str | int = name_order or 0
         order = int(meta.get("order", default_order))

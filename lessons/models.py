@@ -14,7 +14,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.concepts import ALL_IDS, CONCEPTS
+from core.concept_fields import ConceptIdsField
+from core.concepts import CONCEPTS
 from lessons.rendering import glossary_lookup, render_lesson_body
 
 WORDS_PER_MINUTE = 200
@@ -28,18 +29,6 @@ def validate_module_slug(value):
         raise ValidationError(
             "“%(slug)s” is a reserved path under /learn/; choose another slug.",
             params={"slug": value},
-        )
-
-
-def validate_concept_ids(value):
-    """Concept tags must be ids from core.concepts (C01-C28, W1-W10, E1-E5)."""
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError('Concepts must be a list of ids such as ["C04", "W3"].')
-    unknown = sorted(set(value) - ALL_IDS)
-    if unknown:
-        raise ValidationError(
-            "Unknown concept ids: %(ids)s. Use C01-C28, W1-W10 or E1-E5.",
-            params={"ids": ", ".join(unknown)},
         )
 
 
@@ -134,11 +123,10 @@ class Lesson(LoadedContent):
             "[[term]] or [[term|shown text]] links a glossary term."
         )
     )
-    concepts = models.JSONField(
-        default=list,
+    concepts = ConceptIdsField(
         blank=True,
-        validators=[validate_concept_ids],
-        help_text='Ids this lesson teaches, e.g. ["C06", "W6", "E1"].',
+        help_text="Ids this lesson teaches, e.g. C06, W6, E1 (C01-C28, W1-W10, E1-E5); the "
+        "first is the concept it is the main lesson of.",
     )
     order = models.PositiveIntegerField(default=0)
     published = models.BooleanField(default=False)
@@ -202,7 +190,7 @@ class GlossaryTerm(LoadedContent):
     slug = models.SlugField(unique=True, help_text="Lessons link it as [[slug]] or [[slug|text]].")
     term = models.CharField(max_length=100)
     definition = models.TextField(help_text="Plain text, one or two sentences.")
-    concepts = models.JSONField(default=list, blank=True, validators=[validate_concept_ids])
+    concepts = ConceptIdsField(blank=True, help_text="Ids from the concept map, e.g. C06, W6.")
     history = HistoricalRecords()
 
     class Meta:

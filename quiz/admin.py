@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from core.concept_fields import concept_list
 from quiz import generators, services
 from quiz.item_statistics import item_statistics
 from quiz.loader import LoadError, export_questions, load_question_entries, read_yaml
@@ -44,7 +45,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = (
         "slug",
         "kind",
-        "concept_ids",
+        "concept_list",
         "difficulty",
         "is_published",
         "edited_in_admin",
@@ -90,6 +91,10 @@ class QuestionAdmin(admin.ModelAdmin):
                 choices=choices, required=False, help_text=db_field.help_text, label="Generator"
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="concepts", ordering="concept_ids")
+    def concept_list(self, question: Question) -> str:
+        return concept_list(question.concept_ids)
 
     def get_queryset(self, request):
         return (
@@ -340,10 +345,14 @@ class AttemptAdmin(admin.ModelAdmin):
 class PracticeAnswerAdmin(admin.ModelAdmin):
     """Answers given in lesson practice and simulator actions (read-only: learners' record)."""
 
-    list_display = ("answered_at", "item", "concept_ids", "is_correct", "learner_key")
+    list_display = ("answered_at", "item", "concept_list", "is_correct", "learner_key")
     list_filter = ("is_correct", "answered_at")
     search_fields = ("item", "concept_ids", "learner_key")
     readonly_fields = [f.name for f in PracticeAnswer._meta.fields]
+
+    @admin.display(description="concepts")
+    def concept_list(self, answer: PracticeAnswer) -> str:
+        return concept_list(answer.concept_ids)
 
     def has_add_permission(self, request):
         return False

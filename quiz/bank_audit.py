@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from quiz.loader import CONTENT_DIR, read_yaml
+from quiz.loader import CONTENT_DIR, bank_concepts, read_yaml
 
 ABSOLUTE_WORDS = re.compile(
     r"\b(never|always|only|all|cannot|can't|nothing|every|everything|exactly|none|whole)\b",
@@ -185,7 +185,8 @@ def bank_figures(entries: list[dict]) -> BankFigures:
     for entry in entries:
         kind = entry.get("kind", "single")
         per_kind[kind] += 1
-        for concept_id in entry.get("concepts") or []:
+        concepts = bank_concepts(entry.get("concepts"))  # read as the loader stores them
+        for concept_id in concepts if isinstance(concepts, list) else []:
             per_concept[concept_id] += 1
             per_concept_kind.setdefault(concept_id, Counter())[kind] += 1
     true_false = [e for e in entries if e.get("kind") == "true_false"]

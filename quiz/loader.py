@@ -5,7 +5,7 @@ Files: `quiz/content/quizzes.yaml` (the quizzes and their settings) and
 
     - id: c04-isolated-caps-the-loss        # Question.slug, stable
       kind: single                          # single | multiple | true_false | numeric | generated
-      concepts: [C04]
+      concepts: [C04]                       # a list; "C04 C09" or "C04, C09" also load
       difficulty: 1                         # 1 easy, 2 medium, 3 hard
       erratum: E3                           # optional
       preset: W3                            # optional simulator preset
@@ -37,6 +37,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.concepts import parse_concept_ids
 from quiz.models import Choice, Question, Quiz
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -69,6 +70,16 @@ class LoadReport:
             f"{len(self.unchanged)} unchanged, {len(self.kept_admin_edits)} kept as edited in "
             "the admin"
         )
+
+
+def bank_concepts(value: object) -> object:
+    """A bank file's `concepts` as the stored list: [C04, C09], "C04 C09" and "C04, C09" all
+    give ["C04", "C09"]. Anything else is passed on for the model's validator to name."""
+    if value is None:
+        return []
+    if isinstance(value, str | list):
+        return parse_concept_ids(value)
+    return value
 
 
 def checksum(entry: dict) -> str:
@@ -128,7 +139,7 @@ def _question_fields(entry: dict) -> dict:
     entry_id = entry["id"]
     return {
         "kind": entry.get("kind", "single"),
-        "concept_ids": " ".join(entry.get("concepts") or []),
+        "concept_ids": bank_concepts(entry.get("concepts")),
         "difficulty": entry.get("difficulty", Question.Difficulty.MEDIUM),
         "erratum_id": entry.get("erratum", "") or "",
         "preset_id": entry.get("preset", "") or "",
@@ -219,7 +230,7 @@ def _save_quiz(entry: dict, report: LoadReport, *, force: bool) -> None:
     quiz.title = entry.get("title", slug)
     quiz.description = str(entry.get("description", "")).strip()
     quiz.kind = entry.get("kind", Quiz.Kind.MODULE)
-    quiz.concept_ids = " ".join(entry.get("concepts") or [])
+    quiz.concept_ids = bank_concepts(entry.get("concepts"))
     quiz.question_count = entry.get("question_count", 10)
     quiz.pass_mark = entry.get("pass_mark", 70)
     quiz.time_limit_minutes = entry.get("time_limit_minutes")

@@ -152,10 +152,6 @@ def next_review_at(levels: dict[str, ConceptLevel]) -> datetime | None:
 # --- the learner's answers --------------------------------------------------------------------
 
 
-def _split(concept_ids: str) -> list[str]:
-    return concept_ids.replace(",", " ").split()
-
-
 def learner_events(learner_key: str | None) -> list[Event]:
     """The learner's answers as events: quiz answers already revealed to them, and practice."""
     from quiz.models import Answer, PracticeAnswer, Quiz
@@ -180,7 +176,7 @@ def learner_events(learner_key: str | None) -> list[Event]:
         Event(concept_id, correct, at)
         for rows in (quiz_rows, practice_rows)
         for concept_ids, correct, at in rows
-        for concept_id in _split(concept_ids)
+        for concept_id in concept_ids
     ]
 
 

@@ -13,25 +13,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from core.concepts import CONCEPTS, ERRATA, WORKED_EXAMPLES
+from core.concept_fields import ConceptIdsField
+from core.concepts import ERRATA, WORKED_EXAMPLES
 
 PRESET_CHOICES = [(key, f"{key}: {label}") for key, label in WORKED_EXAMPLES.items()]
 ERRATUM_CHOICES = [(key, f"{key}: {label}") for key, label in ERRATA.items()]
-
-
-def parse_concept_ids(raw: str) -> list[str]:
-    """'C04, C09' or 'C04 C09' -> ['C04', 'C09'] (order kept, duplicates dropped)."""
-    ids = [part.strip().upper() for part in raw.replace(",", " ").split()]
-    return list(dict.fromkeys(ids))
-
-
-def validate_concept_ids(raw: str) -> None:
-    unknown = [concept_id for concept_id in parse_concept_ids(raw) if concept_id not in CONCEPTS]
-    if unknown:
-        raise ValidationError(
-            "Unknown concept id(s): %(ids)s. Use C01-C28, separated by spaces or commas.",
-            params={"ids": ", ".join(unknown)},
-        )
 
 
 class Question(models.Model):
@@ -69,12 +55,11 @@ class Question(models.Model):
         help_text="For generated questions, placeholders such as {entry_price} are filled from "
         "the draw; the preview on this page shows a sample."
     )
-    concept_ids = models.CharField(
+    concept_ids = ConceptIdsField(
         "concepts",
-        max_length=100,
-        validators=[validate_concept_ids],
-        help_text="Concept ids from the course map, e.g. 'C04 C09'. The first one picks the "
-        "lesson linked after answering.",
+        course_only=True,
+        help_text="Concept ids from the course map (C01-C28), e.g. C04 C09 or C04, C09. The "
+        "first one picks the lesson linked after answering.",
     )
     difficulty = models.PositiveSmallIntegerField(
         choices=Difficulty.choices, default=Difficulty.MEDIUM
@@ -127,7 +112,7 @@ class Question(models.Model):
 
     @property
     def concepts(self) -> list[str]:
-        return parse_concept_ids(self.concept_ids)
+        return list(self.concept_ids)
 
     @property
     def is_choice_kind(self) -> bool:
@@ -211,12 +196,12 @@ class Quiz(models.Model):
     title = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.MODULE)
-    concept_ids = models.CharField(
+    concept_ids = ConceptIdsField(
         "concepts",
-        max_length=200,
+        course_only=True,
         blank=True,
-        validators=[validate_concept_ids],
-        help_text="Module quizzes: the concepts it draws from. Empty means every concept.",
+        help_text="Module quizzes: the concepts it draws from, e.g. C04 C05 (C01-C28). Empty "
+        "means every concept.",
     )
     question_count = models.PositiveSmallIntegerField(
         "questions drawn", default=10, help_text="Fewer are drawn if the pool is smaller."
@@ -254,7 +239,7 @@ class Quiz(models.Model):
 
     @property
     def concepts(self) -> list[str]:
-        return parse_concept_ids(self.concept_ids)
+        return list(self.concept_ids)
 
     def clean(self):
         if self.pass_mark > 100:
@@ -425,7 +410,8 @@ class PracticeAnswer(models.Model):
         Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="practice_answers"
     )
     item = models.CharField(max_length=100)
-    concept_ids = models.CharField(max_length=100)
+    # Not validated against today's catalogue: it is the record of what was answered.
+    concept_ids = models.JSONField(default=list, blank=True)
     parameters = models.JSONField(default=dict, blank=True, help_text="The numbers drawn.")
     response = models.JSONField(default=dict, blank=True, help_text="What the learner gave.")
     is_correct = models.BooleanField()
@@ -440,4 +426,4 @@ class PracticeAnswer(models.Model):
 
     @property
     def concepts(self) -> list[str]:
-        return parse_concept_ids(self.concept_ids)
+        return list(self.concept_ids)

@@ -14,6 +14,7 @@ also carries a signed `block` with every token shown, so the page shows the same
 import random
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core import signing
@@ -167,8 +168,8 @@ class ActionItem:
         return self.action.prompt(self.parameters)
 
     @property
-    def concept_ids(self) -> str:
-        return " ".join(self.action.concepts)
+    def concept_ids(self) -> list[str]:
+        return list(self.action.concepts)
 
     @property
     def position_ids(self) -> list[str]:
@@ -338,14 +339,14 @@ def practice_grade(item: PracticeItem, data) -> PracticeResult:
 
 
 def practice_record(
-    *, item: PracticeItem, result: PracticeResult, learner: Learner, now=None
+    *, item: PracticeItem, result: PracticeResult, learner: Learner, now: datetime | None = None
 ) -> PracticeAnswer:
     return PracticeAnswer.objects.create(
         learner_key=learner.key,
         user_id=learner.user_id,
         question=item.question,
         item=f"question:{item.question.slug}",
-        concept_ids=item.question.concept_ids,
+        concept_ids=list(item.question.concept_ids),
         parameters=item.parameters,
         response={"selected": result.selected_ids, "value": result.raw_value},
         is_correct=result.correct,
@@ -363,7 +364,9 @@ def action_grade(item: ActionItem, data) -> ActionResult:
     return ActionResult(outcome.correct, outcome.lines)
 
 
-def action_record(*, item: ActionItem, result: ActionResult, learner: Learner, now=None):
+def action_record(
+    *, item: ActionItem, result: ActionResult, learner: Learner, now: datetime | None = None
+) -> PracticeAnswer:
     return PracticeAnswer.objects.create(
         learner_key=learner.key,
         user_id=learner.user_id,

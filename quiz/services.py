@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
@@ -576,7 +577,11 @@ class ConceptMastery:
 
 
 def concept_mastery(
-    *, user=None, session=None, learner_key: str | None = None, last_n: int = MASTERY_WINDOW
+    *,
+    user: Any = None,
+    session: Any = None,
+    learner_key: str | None = None,
+    last_n: int = MASTERY_WINDOW,
 ) -> dict[str, ConceptMastery]:
     """Mastery of every concept C01-C28 for one learner, from their last `last_n` answers on it.
 
@@ -596,7 +601,7 @@ def concept_mastery(
             .values_list("question__concept_ids", "score")[:MASTERY_SCAN]
         )
         for concept_ids, score in rows:
-            for concept_id in concept_ids.replace(",", " ").split():
+            for concept_id in concept_ids:
                 if len(recent[concept_id]) < last_n:
                     recent[concept_id].append(score)
     return {

@@ -13,7 +13,7 @@ from academy import exact_json
 from academy.management.commands.backup import content_models
 from benchmarks.load_mixed import ThrowAwayDatabase, manage, marked_json, production_env
 from lessons.models import GlossaryTerm, Lesson
-from quiz.models import Question
+from quiz.models import Question, Quiz
 
 
 def content_snapshot() -> list[dict]:
@@ -57,6 +57,36 @@ def test_content_survives_a_round_trip_through_a_content_backup(course, tmp_path
 
     call_command("restore", input=str(backup), content_only=True, verbosity=0)
     assert content_snapshot() == before
+
+
+def test_a_content_backup_from_before_concept_id_lists_restores_them_as_lists(course, tmp_path):
+    """Backups made before quiz 0005 wrote a question's concepts as "C04 C09"."""
+    backup = tmp_path / "content.zip"
+    call_command("backup", output=str(backup), content_only=True, verbosity=0)
+    with zipfile.ZipFile(backup) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    records = json.loads(files["content.json"])
+    questions = [r for r in records if r["model"] == "quiz.question"]
+    quizzes = [r for r in records if r["model"] == "quiz.quiz" and r["fields"]["concept_ids"]]
+    assert questions
+    assert quizzes
+    expected = {(r["model"], r["pk"]): r["fields"]["concept_ids"] for r in questions + quizzes}
+    for record in questions + quizzes:
+        record["fields"]["concept_ids"] = " ".join(record["fields"]["concept_ids"])
+    files["content.json"] = json.dumps(records).encode()
+    old = tmp_path / "old.zip"
+    with zipfile.ZipFile(old, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    Question.objects.update(concept_ids=["C01"])
+
+    call_command("restore", input=str(old), content_only=True, verbosity=0)
+    restored = {
+        (model._meta.label_lower, pk): ids
+        for model in (Question, Quiz)
+        for pk, ids in model.objects.values_list("pk", "concept_ids")
+    }
+    assert {key: restored[key] for key in expected} == expected
 
 
 def test_the_backup_lists_what_it_holds(course, tmp_path):

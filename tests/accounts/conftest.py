@@ -65,8 +65,8 @@ def make_question(slug, concepts):
 @pytest.fixture
 def quiz(db):
     """A two-question course quiz on C07 and C04, and the weak-concepts practice quiz."""
-    make_question("cross-order", "C07")
-    make_question("isolated-cap", "C04")
+    make_question("cross-order", ["C07"])
+    make_question("isolated-cap", ["C04"])
     Quiz.objects.create(slug="weak-concepts", title="Weak concepts", kind=Quiz.Kind.WEAK)
     return Quiz.objects.create(
         slug="basics", title="Basics quiz", kind=Quiz.Kind.COURSE, question_count=2

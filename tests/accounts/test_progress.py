@@ -1,13 +1,15 @@
 """The progress page /me/: course and module completion, mastery, attempts, the next step."""
 
+import re
 from decimal import Decimal
+from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
-from accounts.progress import learner_mastery
+from accounts.progress import learner_mastery, mastery_chart
 from core.concepts import CONCEPTS
 from lessons.models import LessonCompletion
 from simulator.models import Prediction
@@ -66,9 +68,7 @@ def test_a_missed_concept_suggests_its_lesson_then_weak_concept_practice(
     take_quiz(client, quiz, right=False)
     html = page(client)
     # C04 and C07 are both at 0 %; C07's own lesson is the one that names it first.
-    assert (
-        "You keep missing C04 Isolated margin (0%): read “Isolated margin”, then practise." in html
-    )
+    assert "You keep missing Isolated margin (0%): read “Isolated margin”, then practise." in html
     assert f'href="{lessons[1].get_absolute_url()}"' in html
     assert f'action="{reverse("quiz:start", args=["weak-concepts"])}"' in html
     assert "Practise my weak concepts" in html
@@ -78,9 +78,20 @@ def test_mastery_shows_as_a_chart_with_a_table_of_the_same_numbers(client, learn
     client.force_login(learner)
     take_quiz(client, quiz, right=True)
     html = page(client)
-    # 34 px of axis labels, then 16 px bars with 8 px gaps, one per concept.
-    assert f'<svg viewBox="0 0 {34 + 24 * len(CONCEPTS)} 150"' in html
+    # Room for the axis ticks and the first names' slant, then 16 px bars with 8 px gaps, one
+    # per concept; below the axis, each bar's concept name slanted at 60 degrees.
+    chart = mastery_chart(learner_mastery(user=learner, session=SessionStore()))
+    assert chart["left"] >= 34
+    assert chart["width"] == chart["left"] + 24 * len(CONCEPTS)
+    assert chart["height"] > 128 + 0.8 * 4.6 * max(len(c.title) for c in CONCEPTS.values())
+    assert f'<svg viewBox="0 0 {chart["width"]} {chart["height"]}"' in html
     assert 'role="img" aria-labelledby="mastery-chart-caption"' in html
+    first = chart["bars"][0]
+    assert (
+        f'<text x="{first.label_x}" y="134" transform="rotate(-60 {first.label_x} 134)" '
+        'text-anchor="end" dominant-baseline="middle" class="label">'
+        "Margin trading and leverage</text>"
+    ) in html
     assert "<title>Cross liquidation order: 100% (promising)</title>" in html
     assert "<title>Margin trading and leverage: not tried yet</title>" in html
     assert "Mastery as a table" in html
@@ -197,3 +208,41 @@ def test_a_signed_in_prediction_in_the_simulator_is_stored_in_the_account(client
     # (60000 - 58,793.97) / 58,793.97, rounded to the 8 places stored
     assert prediction.price_error == Decimal("0.02051282")
     assert "simulator_predictions" not in client.session
+
+
+def visible_text(html: str) -> str:
+    """What a reader (or a screen reader) meets: text nodes, no tags, attributes or scripts."""
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skipping += tag in {"script", "style", "template"}
+
+        def handle_endtag(self, tag):
+            self.skipping -= tag in {"script", "style", "template"} and self.skipping > 0
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def test_the_progress_page_names_concepts_and_never_shows_their_ids(client, learner, quiz, lessons):
+    client.force_login(learner)
+    take_quiz(client, quiz, right=False)  # C04 and C07 weak: the chart, table and next step
+    Prediction.objects.create(user=learner, **PREDICTION)
+    html = page(client)
+    text = visible_text(html)
+    # The prediction lifts C04, so C07 is the weakest, named in the next step.
+    assert "You keep missing Cross liquidation order (0%)" in text
+    for concept in CONCEPTS.values():
+        assert concept.title in text  # every bar is labelled with its name
+    assert not re.findall(r"\b(?:C\d\d|W\d+|E\d)\b", text)
+    assert "/learn/concepts/C04/" in html  # ids stay in links, where no one reads them

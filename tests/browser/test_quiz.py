@@ -14,7 +14,7 @@ def short_quiz():
     mode = Question.objects.create(
         slug="mode",
         kind=Question.Kind.SINGLE,
-        concept_ids="C04",
+        concept_ids=["C04"],
         prompt="Which mode caps a trade's loss at its own margin?",
         explanation="Isolated margin ring-fences the collateral.",
         preset_id="W3",
@@ -38,7 +38,7 @@ def short_quiz():
     Question.objects.create(
         slug="margin",
         kind=Question.Kind.NUMERIC,
-        concept_ids="C02",
+        concept_ids=["C02"],
         prompt="Initial margin for $10,000 at 10x, in USDT?",
         explanation="Notional divided by leverage.",
         answer=Decimal("1000"),

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from lessons.models import Lesson
+from lessons.models import GlossaryTerm, Lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,10 @@ def test_bad_concept_ids_are_refused_beside_the_field(client, instructor, make_l
         },
     )
     assert response.status_code == 200
-    assert "Unknown concept ids: C99" in response.content.decode()
+    html = response.content.decode()
+    row = html[html.index("field-concepts") :]
+    row = row[: row.index('<div class="form-row')]
+    assert "C99 is not a concept of the course; known: C01–C28, W1–W10, E1–E5, PB1–PB5." in row
 
 
 def test_history_can_revert_a_lesson(client, instructor, make_lesson):
@@ -206,3 +209,33 @@ def test_preview_is_for_instructors_only(client, learner):
     assert client.post(url, {"body": "x"}).status_code == 302
     client.force_login(learner)
     assert client.post(url, {"body": "x"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "message"),
+    [
+        ("c06 W6, E1", ["C06", "W6", "E1"], ""),
+        ("", [], ""),
+        ("C06 Z1", None, "Z1 is not a concept of the course; known: C01–C28, W1–W10, E1–E5"),
+    ],
+)
+def test_a_glossary_term_s_concepts_are_typed_as_ids(client, instructor, typed, stored, message):
+    client.force_login(instructor)
+    response = client.post(
+        reverse("admin:lessons_glossaryterm_add"),
+        {"term": "Buffer", "slug": "buffer", "definition": "Room.", "concepts": typed},
+    )
+    if stored is None:
+        assert response.status_code == 200
+        html = response.content.decode()
+        row = html[html.index("field-concepts") :]
+        assert message in row[: row.index("</fieldset>")]
+        assert not GlossaryTerm.objects.filter(slug="buffer").exists()
+    else:
+        assert response.status_code == 302, response.content.decode()[:2000]
+        term = GlossaryTerm.objects.get(slug="buffer")
+        assert term.concepts == stored
+        change = client.get(reverse("admin:lessons_glossaryterm_change", args=[term.pk]))
+        assert change.status_code == 200
+        if stored:  # shown back as typed ids, no JSON
+            assert f'name="concepts" value="{", ".join(stored)}"' in change.content.decode()

@@ -33,6 +33,12 @@ def test_figures_are_read_as_text_per_preset_and_fact():
     assert parse_lesson_markdown(GOOD, filename="02-initial-margin.md").figures == {}
 
 
+@pytest.mark.parametrize("concepts", ["[C02, W1]", "C02 W1", "c02, W1, C02"])
+def test_front_matter_concepts_are_read_as_one_list(concepts):
+    text = f"---\ntitle: T\nconcepts: {concepts}\n---\nx"
+    assert parse_lesson_markdown(text, filename="x.md").concepts == ["C02", "W1"]
+
+
 def test_imports_default_to_unpublished():
     source = parse_lesson_markdown(GOOD, filename="x.md", default_published=False)
     assert source.published is False
@@ -45,8 +51,9 @@ def test_imports_default_to_unpublished():
         ("---\ntitle: [unclosed\n---\nx", "not valid YAML"),
         ("---\n- a list\n---\nx", "key: value"),
         ("---\nsummary: s\n---\nx", "needs a title"),
-        ("---\ntitle: T\nconcepts: C01\n---\nx", "must be a list"),
-        ("---\ntitle: T\nconcepts: [C99]\n---\nx", "unknown concept ids C99"),
+        ("---\ntitle: T\nconcepts: {C01: 1}\n---\nx", "Concepts are a list of ids such as C04"),
+        ("---\ntitle: T\nconcepts: [C99]\n---\nx", "C99 is not a concept of the course"),
+        ("---\ntitle: T\nconcepts: C01 X9\n---\nx", "X9 is not a concept of the course"),
         ("---\ntitle: T\norder: first\n---\nx", "whole number"),
         ("---\ntitle: T\npublished: maybe\n---\nx", "true or false"),
         ("---\ntitle: T\nfigures: [W4]\n---\nx", "figures must map a preset"),

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from lessons.models import Lesson, validate_concept_ids, validate_module_slug
+from lessons.models import GlossaryTerm, Lesson, validate_module_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +33,23 @@ def test_update_fields_saves_also_refresh_the_rendered_fields(make_lesson):
 
 
 @pytest.mark.parametrize("value", [["C01", "W6", "E1"], []])
-def test_known_concept_ids_are_valid(value):
-    validate_concept_ids(value)
+def test_known_concept_ids_are_valid(make_lesson, value):
+    lesson = make_lesson()
+    lesson.concepts = value
+    lesson.full_clean()
+    GlossaryTerm(slug="t", term="T", definition="D.", concepts=value).full_clean()
 
 
 @pytest.mark.parametrize("value", [["C99"], ["c01"], "C01", [1]])
-def test_unknown_concept_ids_are_rejected(value):
-    with pytest.raises(ValidationError):
-        validate_concept_ids(value)
+def test_unknown_concept_ids_are_rejected(make_lesson, value):
+    lesson = make_lesson()
+    lesson.concepts = value
+    with pytest.raises(ValidationError) as refused:
+        lesson.full_clean()
+    assert "concepts" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        GlossaryTerm(slug="t", term="T", definition="D.", concepts=value).full_clean()
+    assert "concepts" in refused.value.message_dict
 
 
 def test_module_slugs_cannot_shadow_fixed_paths():

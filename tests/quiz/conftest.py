@@ -13,7 +13,7 @@ def make_question():
     def make(
         kind=Question.Kind.SINGLE,
         *,
-        concepts="C04",
+        concepts=("C04",),
         choices=(("Right", True), ("Wrong", False), ("Also wrong", False)),
         **fields,
     ) -> Question:
@@ -22,7 +22,7 @@ def make_question():
             slug=fields.pop("slug", f"q-{kind}-{number}"),
             kind=kind,
             prompt=fields.pop("prompt", f"Question {number}?"),
-            concept_ids=concepts,
+            concept_ids=list(concepts),
             explanation=fields.pop("explanation", f"Explanation {number}."),
             **fields,
         )
@@ -59,7 +59,7 @@ def make_quiz():
 def numeric_question(make_question):
     return make_question(
         Question.Kind.NUMERIC,
-        concepts="C06",
+        concepts=["C06"],
         answer=Decimal("58825"),
         tolerance=Decimal("0.5"),
         unit="USDT",

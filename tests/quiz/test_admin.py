@@ -188,7 +188,7 @@ def test_statistics_page_shows_how_often_each_distractor_is_picked(staff_client,
         learner_key="anon:9",
         question=question,
         item="question:three-way",
-        concept_ids="C04",
+        concept_ids=["C04"],
         response={"selected": [trap.pk]},
         is_correct=False,
     )
@@ -200,3 +200,116 @@ def test_statistics_page_shows_how_often_each_distractor_is_picked(staff_client,
     assert "<td>Popular trap</td>\n          <td>distractor</td>\n          <td>3×</td>" in table
     assert "<td>75%</td>" in table
     assert "0× <strong>never picked</strong>" in table
+
+
+NUMERIC_QUESTION_FORM = {
+    "slug": "typed-concepts",
+    "kind": "numeric",
+    "difficulty": 2,
+    "is_published": "on",
+    "prompt": "How much?",
+    "explanation": "Because.",
+    "erratum_id": "",
+    "preset_id": "",
+    "answer": "100",
+    "tolerance": "0",
+    "tolerance_mode": "absolute",
+    "unit": "USDT",
+    "generator": "",
+    "parameters": "{}",
+    "choices-TOTAL_FORMS": 0,
+    "choices-INITIAL_FORMS": 0,
+    "choices-MIN_NUM_FORMS": 0,
+    "choices-MAX_NUM_FORMS": 1000,
+}
+
+
+def field_row(html: str, name: str) -> str:
+    """The admin's row for one field: its label, input, help and errors."""
+    start = html.index(f"field-{name}")
+    return html[start : html.index('<div class="form-row', start)]
+
+
+@pytest.mark.parametrize("typed", ["C04 C09", "C04, C09", "c04,c09", " C04  C09 C04 "])
+def test_an_instructor_types_concepts_without_json_and_they_are_stored_as_a_list(
+    staff_client, typed
+):
+    add_url = reverse("admin:quiz_question_add")
+    response = staff_client.post(add_url, NUMERIC_QUESTION_FORM | {"concept_ids": typed})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question = Question.objects.get(slug="typed-concepts")
+    assert question.concept_ids == ["C04", "C09"]
+    change = staff_client.get(reverse("admin:quiz_question_change", args=[question.pk]))
+    row = field_row(change.content.decode(), "concept_ids")
+    assert 'value="C04, C09"' in row  # shown back as typed, no brackets or quotes
+    assert "[" not in row.split("<input", 1)[1].split(">", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("C99", "C99 is not a concept of the course; known: C01–C28."),
+        ("C04 W1", "W1 is not a concept of the course; known: C01–C28."),
+        ("C4 X", "C4, X are not concepts of the course; known: C01–C28."),
+        ("", "This field is required."),
+        (", ,", "This field is required."),
+    ],
+)
+def test_bad_concepts_are_refused_beside_the_field_on_add_and_change(
+    staff_client, make_question, typed, message
+):
+    add = staff_client.post(
+        reverse("admin:quiz_question_add"), NUMERIC_QUESTION_FORM | {"concept_ids": typed}
+    )
+    assert add.status_code == 200
+    assert message in field_row(add.content.decode(), "concept_ids")
+    assert not Question.objects.filter(slug="typed-concepts").exists()
+
+    question = make_question(Question.Kind.NUMERIC, concepts=["C06"], answer=1, choices=())
+    change = staff_client.post(
+        reverse("admin:quiz_question_change", args=[question.pk]),
+        NUMERIC_QUESTION_FORM | {"slug": question.slug, "concept_ids": typed},
+    )
+    assert change.status_code == 200
+    assert message in field_row(change.content.decode(), "concept_ids")
+    question.refresh_from_db()
+    assert question.concept_ids == ["C06"]
+
+
+def test_a_quiz_s_concepts_are_typed_as_ids_and_may_be_left_empty(staff_client):
+    form = {
+        "slug": "typed",
+        "title": "Typed",
+        "description": "",
+        "kind": "module",
+        "question_count": 5,
+        "pass_mark": 70,
+        "reveal": "after_each",
+        "is_published": "on",
+        "position": 0,
+    }
+    add_url = reverse("admin:quiz_quiz_add")
+    refused = staff_client.post(add_url, form | {"concept_ids": "C04 E1"})
+    assert refused.status_code == 200
+    assert "E1 is not a concept of the course; known: C01–C28." in field_row(
+        refused.content.decode(), "concept_ids"
+    )
+    assert staff_client.post(add_url, form | {"concept_ids": "C04, C05"}).status_code == 302
+    assert Quiz.objects.get(slug="typed").concept_ids == ["C04", "C05"]
+    form["slug"] = "every-concept"
+    assert staff_client.post(add_url, form | {"concept_ids": ""}).status_code == 302
+    assert Quiz.objects.get(slug="every-concept").concept_ids == []
+
+
+def test_the_question_list_shows_concepts_as_ids_and_finds_questions_by_one(
+    staff_client, make_question
+):
+    make_question(concepts=["C04", "C09"], slug="tagged-c09")
+    make_question(concepts=["C05"], slug="tagged-c05")
+    response = staff_client.get(reverse("admin:quiz_question_changelist"), {"q": "C09"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "tagged-c09" in html
+    assert "tagged-c05" not in html
+    assert "C04, C09" in html
+    assert "[&#x27;C04&#x27;" not in html

@@ -178,6 +178,27 @@ def test_a_changed_entry_updates_the_row_and_its_choices():
     assert list(question.choices.values_list("key", flat=True)) == ["a", "c"]
 
 
+@pytest.mark.parametrize("concepts", [["C04", "C09"], "C04 C09", "C04, C09", ["c04", "C09", "C04"]])
+def test_a_bank_entry_s_concepts_are_stored_as_one_list_whatever_the_file_wrote(concepts):
+    entry = {
+        "id": "spelled",
+        "kind": "numeric",
+        "concepts": concepts,
+        "prompt": "?",
+        "explanation": ".",
+        "answer": "1",
+    }
+    load_question_entries([entry])
+    assert Question.objects.get(slug="spelled").concept_ids == ["C04", "C09"]
+
+
+def test_a_bank_entry_whose_concepts_are_not_ids_is_refused_with_the_validator_s_message():
+    entry = {"id": "odd", "kind": "numeric", "concepts": {"C04": 1}, "prompt": "?"}
+    with pytest.raises(LoadError, match="odd: .*Concepts are a list of ids such as C04 C09"):
+        load_question_entries([{**entry, "explanation": ".", "answer": "1"}])
+    assert not Question.objects.filter(slug="odd").exists()
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
@@ -201,7 +222,7 @@ def test_a_changed_entry_updates_the_row_and_its_choices():
                 "explanation": ".",
                 "answer": "1",
             },
-            "Unknown concept",
+            "C99 is not a concept of the course; known: C01–C28",
         ),
         (
             {

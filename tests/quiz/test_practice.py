@@ -135,8 +135,8 @@ def test_a_practice_answer_counts_towards_mastery(client, course_and_bank):
 
 
 def test_numbers_are_drawn_afresh_for_each_practice(course_and_bank):
-    generated = Question.objects.filter(kind=Question.Kind.GENERATED, concept_ids__contains="C06")
-    assert generated.exists()
+    generated = Question.objects.filter(kind=Question.Kind.GENERATED)
+    assert any("C06" in question.concepts for question in generated)
     draws = {tuple(sorted(practice_draw(["C06"])[0].parameters.items())) for _ in range(8)}
     assert len(draws) > 1
 

@@ -259,7 +259,7 @@ def test_retry_missed_draws_only_the_missed_questions(bank):
 
 def test_mastery_uses_the_last_answers_per_concept(make_question):
     quiz = Quiz.objects.create(slug="q", title="Q", question_count=10)
-    questions = [make_question(concepts="C04") for _ in range(7)]
+    questions = [make_question(concepts=["C04"]) for _ in range(7)]
     attempt = services.attempt_start(
         quiz=quiz, learner=ANNE, question_ids=[q.pk for q in questions]
     )
@@ -280,8 +280,8 @@ def test_weak_concept_practice_draws_from_the_weakest_concepts(bank):
     weak_quiz = Quiz.objects.get(slug="weak-concepts")
     with pytest.raises(services.NothingToDraw, match="Answer a few questions first"):
         services.attempt_start(quiz=weak_quiz, learner=ANNE)
-    c10 = list(Question.objects.filter(concept_ids="C10"))
-    c17 = list(Question.objects.filter(concept_ids="C17"))
+    c10 = list(Question.objects.filter(concept_ids=["C10"]))
+    c17 = list(Question.objects.filter(concept_ids=["C17"]))
     attempt = services.attempt_start(
         quiz=course, learner=ANNE, question_ids=[q.pk for q in c10 + c17]
     )

@@ -114,7 +114,9 @@ def test_a_bad_template_already_in_the_database_never_fails_a_learner(client, ba
     question = Question.objects.get(slug="g-initial-margin")
     # As an old row or a direct database edit would hold it: past the admin's check.
     Question.objects.filter(pk=question.pk).update(**{field: "Sized {base.x} {0} {base:>99999999}"})
-    quiz = Quiz.objects.create(slug="always", title="Always", concept_ids="C02", question_count=60)
+    quiz = Quiz.objects.create(
+        slug="always", title="Always", concept_ids=["C02"], question_count=60
+    )
     response = client.post(reverse("quiz:start", args=[quiz.slug]))
     assert response.status_code == 302
     attempt = Attempt.objects.get()

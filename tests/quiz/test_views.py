@@ -155,6 +155,10 @@ def test_scores_are_computed_on_the_server_and_the_summary_shows_them(client, qu
     assert "Not passed yet" in html
     assert "Retry the 1 question I missed" in html
     assert "/learn/concepts/" in html
+    # Concepts by name, question by question and per concept; their ids only inside links.
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert re.search(r"Question 1 · (Isolated margin|Liquidation price) ·", text)
+    assert not re.findall(r"\bC\d\d\b", text)
 
 
 def test_multiple_choice_partial_credit_through_the_view(client, make_quiz, make_question):
@@ -412,7 +416,8 @@ def test_progress_page_shows_mastery_and_history(client, quiz):
     for _ in range(attempt.question_count):
         client.post(answer_url(attempt), right_answer(current_item(attempt)))
     html = client.get(reverse("quiz:progress")).content.decode()
-    assert "C04 Isolated margin" in html
+    assert 'href="/learn/concepts/C04/">Isolated margin</a>' in html  # by name, id in the link
+    assert not re.findall(r"\bC\d\d\b", re.sub(r"<[^>]+>", " ", html))
     assert "100%" in html
     assert "Practice #1" in html
 

@@ -131,7 +131,7 @@ def admin_site_data(site):
         learner_key=f"user:{site.users['learner'].pk}",
         user=site.users["learner"],
         item="action:survive_shock",
-        concept_ids="C04 C09",
+        concept_ids=["C04", "C09"],
         is_correct=True,
     )
     return site

@@ -7,7 +7,8 @@ A whole-database restore replaces everything (accounts, progress, answers includ
 site first. It needs a backup from the same database kind (SQLite or PostgreSQL) and refuses
 otherwise. A content-only restore works on any database: every lesson, module, course, term,
 question, choice and quiz in the backup is put back as it was, in one transaction; content created
-since the backup is kept.
+since the backup is kept. Content backups from before concept ids became lists (quiz 0005) restore
+too: their "C04 C09" text is read as ["C04", "C09"].
 """
 
 import json
@@ -22,6 +23,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 
 from academy.management.commands.backup import FORMAT_VERSION, postgres_command
+from core.concepts import parse_concept_ids
+
+# Content backups made before quiz migration 0005 hold these models' concept ids as text.
+TEXT_CONCEPT_IDS_MODELS = frozenset({"quiz.question", "quiz.quiz"})
+
+
+def upgrade_content_record(record: dict) -> dict:
+    """A content fixture row as today's models read it: "C04 C09" becomes ["C04", "C09"]."""
+    fields = record.get("fields") or {}
+    if record.get("model") in TEXT_CONCEPT_IDS_MODELS and isinstance(
+        fields.get("concept_ids"), str
+    ):
+        fields["concept_ids"] = parse_concept_ids(fields["concept_ids"])
+    return record
 
 
 class Command(BaseCommand):
@@ -62,8 +77,9 @@ class Command(BaseCommand):
 
     def restore_content(self, content: bytes) -> int:
         count = 0
+        records = [upgrade_content_record(record) for record in json.loads(content)]
         with transaction.atomic():
-            for deserialized in serializers.deserialize("json", content):
+            for deserialized in serializers.deserialize("python", records):
                 deserialized.save()
                 count += 1
         return count
