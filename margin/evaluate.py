@@ -230,26 +230,36 @@ class Leg:
     def id(self) -> str:
         return self.ids[0]
 
-    @property
+    # Derived once per leg (the solver reads them for every segment it walks); a leg is frozen
+    # and a moved mark (``replay._at_mark``) changes none of what they read.
+    @functools.cached_property
     def inverse(self) -> bool:
         return self.market.kind is ContractKind.INVERSE
 
-    @property
+    @functools.cached_property
     def sign(self) -> Decimal:
         return self.side.sign
 
     # pnl(u) = a*u + c ; notional(u) = b*u
-    @property
+    @functools.cached_property
     def a(self) -> Decimal:
         return -self.sign * self.size if self.inverse else self.sign * self.size
 
-    @property
+    @functools.cached_property
     def c(self) -> Decimal:
         return self.sign * self.entry_value if self.inverse else -self.sign * self.entry_value
 
     @property
     def b(self) -> Decimal:
         return self.size
+
+    @functools.cached_property
+    def breaks(self) -> frozenset[Decimal]:
+        """The bracket boundaries in ``u`` (``cap / b``): where this leg's maintenance changes
+        tier; none for a fixed (entry-value) maintenance, which has no tier to change."""
+        if self.fixed_maintenance is not None:
+            return frozenset()
+        return frozenset(t.cap / self.b for t in self.tiers if t.cap is not None)
 
     def u_of(self, price: Decimal) -> Decimal:
         return ONE / price if self.inverse else price
@@ -646,57 +656,106 @@ def solve_price(
     The walk goes segment by segment (bracket boundaries of every leg) outward from the mark in
     both directions; inside a segment ``f`` is linear and its root is Binance's formula with that
     segment's brackets. Where brackets have no maintenance amount (OKX) ``f`` can jump at a
-    boundary: a sign change across the jump puts the price at the boundary."""
-    leg0 = legs[0]
-    u_mark = leg0.u_of(leg0.mark_price)
-    breaks: set[Decimal] = set()
+    boundary: a sign change across the jump puts the price at the boundary. The second
+    direction stops at the first segment that starts no nearer the mark than the root already
+    found: no root beyond it could be nearer."""
+    breaks: frozenset[Decimal] = frozenset()
     if with_maintenance:
-        for leg in legs:
-            if leg.fixed_maintenance is None:
-                breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
-    best: tuple[Decimal, Decimal, list[Tier]] | None = None
+        breaks = frozenset().union(*(leg.breaks for leg in legs))
+    problem = _Problem(legs, base, with_maintenance, close_fee_rate)
+    best: _Root | None = None
     for direction in (-1, 1):
-        ends: list[Decimal | None] = []
-        if direction < 0:
-            ends.extend(b for b in sorted(breaks, reverse=True) if b < u_mark)
-            ends.append(ZERO)
-        else:
-            ends.extend(b for b in sorted(breaks) if b > u_mark)
-            ends.append(None)
-        near, previous_value = u_mark, None
-        for far in ends:
-            probe = near * TWO + ONE if far is None else (near + far) / TWO
-            a_total, b_total, tiers = _coefficients(
-                legs,
-                base,
-                probe,
-                with_maintenance=with_maintenance,
-                close_fee_rate=close_fee_rate,
-            )
-            root = None
-            if previous_value is not None and (previous_value > 0) != (
-                a_total * near + b_total > 0
-            ):
-                root = near  # the sign changed across a jump at the boundary
-            elif a_total != 0:
-                candidate = -b_total / a_total
-                low, high = (far, near) if direction < 0 else (near, far)
-                assert low is not None
-                if candidate > 0 and candidate >= low and (high is None or candidate <= high):
-                    root = candidate
-            if root is not None:
-                price = leg0.price_of(root)
-                distance = abs(price - leg0.mark_price)
-                if best is None or distance < best[0]:
-                    best = (distance, price, tiers)
-                break
-            if far is None or far == 0:
-                break
-            previous_value = a_total * far + b_total
-            near = far
+        found = problem.walk(_segment_ends(breaks, problem.u_mark, direction), direction, best)
+        if found is not None and (best is None or found.distance < best.distance):
+            best = found
     if best is None:
         return None, []
-    return best[1], best[2]
+    return best.price, best.tiers
+
+
+def _segment_ends(
+    breaks: frozenset[Decimal], u_mark: Decimal, direction: int
+) -> list[Decimal | None]:
+    """The far ends of the segments from the mark outward: the boundaries on that side of the
+    mark in order, then 0 (falling ``u``) or None (rising, unbounded)."""
+    if direction < 0:
+        return [*(b for b in sorted(breaks, reverse=True) if b < u_mark), ZERO]
+    return [*(b for b in sorted(breaks) if b > u_mark), None]
+
+
+@dataclass(frozen=True)
+class _Root:
+    """A root of the walk: its distance from the mark ``|LP - P|``, its price and the tiers in
+    force there."""
+
+    distance: Decimal
+    price: Decimal
+    tiers: list[Tier]
+
+
+class _Problem:
+    """One solve: ``f(u) = base + sum(uPnL - maintenance)`` over ``legs`` (one symbol), walked
+    from the mark ``u_mark`` of the first leg."""
+
+    def __init__(
+        self, legs: list[Leg], base: Decimal, with_maintenance: bool, close_fee_rate: Decimal
+    ) -> None:
+        self.legs, self.base = legs, base
+        self.with_maintenance, self.close_fee_rate = with_maintenance, close_fee_rate
+        self.leg0 = legs[0]
+        self.u_mark = self.leg0.u_of(self.leg0.mark_price)
+
+    def distance(self, u: Decimal) -> Decimal:
+        """``|price(u) - P|``: grows as ``u`` moves away from the mark, either way."""
+        return abs(self.leg0.price_of(u) - self.leg0.mark_price)
+
+    def walk(self, ends: list[Decimal | None], direction: int, best: _Root | None) -> _Root | None:
+        """The first root on the segments from the mark to each of ``ends`` in turn (None: none
+        there, or none nearer than ``best``)."""
+        near, previous_value = self.u_mark, None
+        for far in ends:
+            if best is not None and near != self.u_mark and self.distance(near) >= best.distance:
+                return None
+            probe = near * TWO + ONE if far is None else (near + far) / TWO
+            a_total, b_total, tiers = _coefficients(
+                self.legs,
+                self.base,
+                probe,
+                with_maintenance=self.with_maintenance,
+                close_fee_rate=self.close_fee_rate,
+            )
+            root = _segment_root(a_total, b_total, near, far, direction, previous_value)
+            if root is not None:
+                price = self.leg0.price_of(root)
+                return _Root(abs(price - self.leg0.mark_price), price, tiers)
+            if far is None or far == 0:
+                return None
+            previous_value = a_total * far + b_total
+            near = far
+        return None
+
+
+def _segment_root(
+    a_total: Decimal,
+    b_total: Decimal,
+    near: Decimal,
+    far: Decimal | None,
+    direction: int,
+    previous_value: Decimal | None,
+) -> Decimal | None:
+    """The root of ``f(u) = A*u + B`` on the segment from ``near`` to ``far`` (None: unbounded),
+    or ``near`` itself where ``f`` changed sign across a jump at that boundary (``previous_value``
+    is ``f`` at ``near`` on the segment before)."""
+    if previous_value is not None and (previous_value > 0) != (a_total * near + b_total > 0):
+        return near  # the sign changed across a jump at the boundary
+    if a_total == 0:
+        return None
+    candidate = -b_total / a_total
+    low, high = (far, near) if direction < 0 else (near, far)
+    assert low is not None
+    if candidate > 0 and candidate >= low and (high is None or candidate <= high):
+        return candidate
+    return None
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -753,6 +812,41 @@ def evaluate_legs(
         parameters_as_of=day.isoformat() if day is not None else None,
         rules_version=rules_version,
     )
+
+
+def opening_evaluation(
+    account: AccountSpec, venue: Venue
+) -> tuple[Evaluation, list[Leg], list[str]]:
+    """``evaluate_legs(account, venue, opening_rules=True)`` with the legs and notes it was
+    built from (``build_legs``'s), for a caller that goes on to replay them: one build, not two.
+    The account's own rules are checked first, as ``evaluate`` checks them."""
+    _check_account(account)
+    legs, notes = build_legs(account, venue)
+    evaluation = evaluate_legs(account, venue, opening_rules=True, legs=legs, notes=notes)
+    return evaluation, legs, notes
+
+
+class PositionsAt:
+    """The figures ``evaluate_legs`` gives each of ``legs`` at ``cross_wallet`` (past opening),
+    computed only for the positions asked for: a replay step reads only those it liquidates.
+    Each is exactly the evaluation's, from the same pool of cross sums."""
+
+    def __init__(
+        self, account: AccountSpec, venue: Venue, legs: list[Leg], cross_wallet: Decimal
+    ) -> None:
+        self._account = account
+        self._venue = venue.rules_on(account.parameters_as_of)
+        in_order = sorted(legs, key=lambda leg: leg.id)
+        self._pool = _cross_pool(account, self._venue, in_order, cross_wallet, False)
+        self._legs = {leg.id: leg for leg in self._pool.legs}
+        self._results: dict[str, PositionResult] = {}
+
+    def __getitem__(self, position_id: str) -> PositionResult:
+        if position_id not in self._results:
+            leg = self._legs[position_id]
+            result = _position_result(self._account, self._venue, self._pool, leg, [])
+            self._results[position_id] = result
+        return self._results[position_id]
 
 
 def _check_account(account: AccountSpec) -> None:

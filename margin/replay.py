@@ -44,9 +44,10 @@ from margin.evaluate import (
     Evaluation,
     Leg,
     PositionResult,
-    build_legs,
+    PositionsAt,
     evaluate_legs,
     exact,
+    opening_evaluation,
 )
 from margin.margins import ZERO
 from margin.model import AccountSpec, MarginMode, to_decimal
@@ -143,8 +144,7 @@ def prepare(account: AccountSpec, venue: str | Venue = DEFAULT_VENUE) -> Prepare
     """``account``'s opening evaluation (what ``evaluate`` returns) with its legs and notes, built
     once, so that a caller which needs both the evaluation and a replay evaluates it once."""
     rules = venue_named(venue).rules_on(account.parameters_as_of)
-    start = evaluate_legs(account, rules, opening_rules=True)  # applies every rule
-    legs, notes = build_legs(account, rules)
+    start, legs, notes = opening_evaluation(account, rules)  # applies every rule
     return Prepared(account, rules, tuple(legs), tuple(notes), start)
 
 
@@ -176,12 +176,8 @@ def replay_prepared(
             if funding and funding_every and step % funding_every == 0:
                 legs = _pay_funding(legs, state, funding, rules, step)
         if _anything_to_liquidate(legs, state.cross_wallet):
-            snapshot = {
-                p.id: p
-                for p in evaluate_legs(
-                    account, rules, opening_rules=False, legs=legs, cross_wallet=state.cross_wallet
-                ).positions
-            }
+            # the figures of the positions closed at this step, before they close
+            snapshot = PositionsAt(account, rules, legs, state.cross_wallet)
             legs = _liquidate_isolated(legs, state, snapshot, step)
             legs = _liquidate_cross(legs, state, snapshot, step)
         equity.append(_equity(legs, state.cross_wallet))
@@ -303,7 +299,7 @@ def _uncovered(state: _State, step: int, amount: Decimal) -> None:
 
 
 def _liquidate_isolated(
-    legs: list[Leg], state: _State, snapshot: dict[str, PositionResult], step: int
+    legs: list[Leg], state: _State, snapshot: PositionsAt, step: int
 ) -> list[Leg]:
     """Close every isolated leg at or below its maintenance: it loses its margin, the rest (or
     the gap past bankruptcy, negative) goes to the insurance fund."""
@@ -327,9 +323,7 @@ def _liquidate_isolated(
     return survivors
 
 
-def _liquidate_cross(
-    legs: list[Leg], state: _State, snapshot: dict[str, PositionResult], step: int
-) -> list[Leg]:
+def _liquidate_cross(legs: list[Leg], state: _State, snapshot: PositionsAt, step: int) -> list[Leg]:
     """Close cross legs, largest loss first, while the cross margin balance is at or below the
     cross maintenance; a cross wallet left below zero with nothing cross open is covered by the
     insurance fund."""
