@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
 
@@ -225,41 +225,43 @@ class Leg:
     leverage_table: str | None = None  # the table whose brackets cap the leverage, if any
     # Bybit: the fee to close at the bankruptcy price, inside both IM and MM (0 elsewhere)
     close_fee: Decimal = ZERO
+    # Derived in ``__post_init__``, once per leg: the solver reads them for every segment it
+    # walks. pnl(u) = a*u + c ; notional(u) = b*u (``b`` is the size).
+    inverse: bool = field(init=False, repr=False, compare=False)
+    sign: Decimal = field(init=False, repr=False, compare=False)
+    a: Decimal = field(init=False, repr=False, compare=False)
+    c: Decimal = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        inverse = self.market.kind is ContractKind.INVERSE
+        sign = self.side.sign
+        object.__setattr__(self, "inverse", inverse)
+        object.__setattr__(self, "sign", sign)
+        object.__setattr__(self, "a", -sign * self.size if inverse else sign * self.size)
+        object.__setattr__(
+            self, "c", sign * self.entry_value if inverse else -sign * self.entry_value
+        )
 
     @property
     def id(self) -> str:
         return self.ids[0]
 
-    # Derived once per leg (the solver reads them for every segment it walks); a leg is frozen
-    # and a moved mark (``replay._at_mark``) changes none of what they read.
-    @functools.cached_property
-    def inverse(self) -> bool:
-        return self.market.kind is ContractKind.INVERSE
-
-    @functools.cached_property
-    def sign(self) -> Decimal:
-        return self.side.sign
-
-    # pnl(u) = a*u + c ; notional(u) = b*u
-    @functools.cached_property
-    def a(self) -> Decimal:
-        return -self.sign * self.size if self.inverse else self.sign * self.size
-
-    @functools.cached_property
-    def c(self) -> Decimal:
-        return self.sign * self.entry_value if self.inverse else -self.sign * self.entry_value
-
     @property
     def b(self) -> Decimal:
         return self.size
 
-    @functools.cached_property
+    @property
     def breaks(self) -> frozenset[Decimal]:
         """The bracket boundaries in ``u`` (``cap / b``): where this leg's maintenance changes
-        tier; none for a fixed (entry-value) maintenance, which has no tier to change."""
-        if self.fixed_maintenance is not None:
-            return frozenset()
-        return frozenset(t.cap / self.b for t in self.tiers if t.cap is not None)
+        tier; none for a fixed (entry-value) maintenance, which has no tier to change. Worked
+        out on first use and kept (a moved mark, ``replay._at_mark``, changes none of it)."""
+        known: frozenset[Decimal] | None = self.__dict__.get("_breaks")
+        if known is None:
+            known = frozenset()
+            if self.fixed_maintenance is None:
+                known = frozenset(t.cap / self.b for t in self.tiers if t.cap is not None)
+            object.__setattr__(self, "_breaks", known)
+        return known
 
     def u_of(self, price: Decimal) -> Decimal:
         return ONE / price if self.inverse else price
