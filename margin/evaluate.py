@@ -251,15 +251,16 @@ class Leg:
         return self.size
 
     @property
-    def breaks(self) -> frozenset[Decimal]:
-        """The bracket boundaries in ``u`` (``cap / b``): where this leg's maintenance changes
-        tier; none for a fixed (entry-value) maintenance, which has no tier to change. Worked
-        out on first use and kept (a moved mark, ``replay._at_mark``, changes none of it)."""
-        known: frozenset[Decimal] | None = self.__dict__.get("_breaks")
+    def breaks(self) -> tuple[Decimal, ...]:
+        """The bracket boundaries in ``u`` (``cap / b``): where this leg's maintenance
+        changes tier; none for a fixed (entry-value) maintenance, which has no tier to change.
+        Worked out on first use and kept (a moved mark, ``replay._at_mark``, changes none of
+        it)."""
+        known: tuple[Decimal, ...] | None = self.__dict__.get("_breaks")
         if known is None:
-            known = frozenset()
+            known = ()
             if self.fixed_maintenance is None:
-                known = frozenset(t.cap / self.b for t in self.tiers if t.cap is not None)
+                known = tuple(t.cap / self.b for t in self.tiers if t.cap is not None)
             object.__setattr__(self, "_breaks", known)
         return known
 
@@ -661,9 +662,7 @@ def solve_price(
     boundary: a sign change across the jump puts the price at the boundary. The second
     direction stops at the first segment that starts no nearer the mark than the root already
     found: no root beyond it could be nearer."""
-    breaks: frozenset[Decimal] = frozenset()
-    if with_maintenance:
-        breaks = frozenset().union(*(leg.breaks for leg in legs))
+    breaks = _segment_breaks(legs) if with_maintenance else []
     problem = _Problem(legs, base, with_maintenance, close_fee_rate)
     best: _Root | None = None
     for direction in (-1, 1):
@@ -675,14 +674,24 @@ def solve_price(
     return best.price, best.tiers
 
 
-def _segment_ends(
-    breaks: frozenset[Decimal], u_mark: Decimal, direction: int
-) -> list[Decimal | None]:
+def _segment_breaks(legs: list[Leg]) -> list[Decimal]:
+    """Every leg's bracket boundaries in ``u``, rising, each value once (the first leg's where
+    two legs share one). Sorted and compared rather than put in a set: hashing a 50-digit
+    Decimal costs more than the comparisons."""
+    merged = sorted(b for leg in legs for b in leg.breaks)  # stable: equal ones in leg order
+    unique = merged[:1]
+    for value in merged[1:]:
+        if value != unique[-1]:
+            unique.append(value)
+    return unique
+
+
+def _segment_ends(breaks: list[Decimal], u_mark: Decimal, direction: int) -> list[Decimal | None]:
     """The far ends of the segments from the mark outward: the boundaries on that side of the
     mark in order, then 0 (falling ``u``) or None (rising, unbounded)."""
     if direction < 0:
-        return [*(b for b in sorted(breaks, reverse=True) if b < u_mark), ZERO]
-    return [*(b for b in sorted(breaks) if b > u_mark), None]
+        return [*(b for b in reversed(breaks) if b < u_mark), ZERO]
+    return [*(b for b in breaks if b > u_mark), None]
 
 
 @dataclass(frozen=True)
