@@ -662,8 +662,10 @@ def solve_price(
     boundary: a sign change across the jump puts the price at the boundary. The second
     direction stops at the first segment that starts no nearer the mark than the root already
     found: no root beyond it could be nearer."""
-    breaks = _segment_breaks(legs) if with_maintenance else []
-    problem = _Problem(legs, base, with_maintenance, close_fee_rate)
+    if not with_maintenance:
+        return _bankruptcy_price(legs, base, close_fee_rate), []
+    breaks = _segment_breaks(legs)
+    problem = _Problem(legs, base)
     best: _Root | None = None
     for direction in (-1, 1):
         found = problem.walk(_segment_ends(breaks, problem.u_mark, direction), direction, best)
@@ -672,6 +674,19 @@ def solve_price(
     if best is None:
         return None, []
     return best.price, best.tiers
+
+
+def _bankruptcy_price(legs: list[Leg], base: Decimal, close_fee_rate: Decimal) -> Decimal | None:
+    """Without maintenance ``f(u) = A*u + B`` is one line for every ``u > 0`` (no bracket
+    changes it), so the walk's two directions find its one root or none: ``u = -B/A`` where
+    that is positive."""
+    a_total, b_total, _ = _coefficients(
+        legs, base, ONE, with_maintenance=False, close_fee_rate=close_fee_rate
+    )
+    if a_total == 0:
+        return None
+    root = -b_total / a_total
+    return legs[0].price_of(root) if root > 0 else None
 
 
 def _segment_breaks(legs: list[Leg]) -> list[Decimal]:
@@ -705,16 +720,27 @@ class _Root:
 
 
 class _Problem:
-    """One solve: ``f(u) = base + sum(uPnL - maintenance)`` over ``legs`` (one symbol), walked
-    from the mark ``u_mark`` of the first leg."""
+    """One liquidation solve: ``f(u) = base + sum(uPnL - maintenance)`` over ``legs`` (one
+    symbol), walked from the mark ``u_mark`` of the first leg."""
 
-    def __init__(
-        self, legs: list[Leg], base: Decimal, with_maintenance: bool, close_fee_rate: Decimal
-    ) -> None:
+    def __init__(self, legs: list[Leg], base: Decimal) -> None:
         self.legs, self.base = legs, base
-        self.with_maintenance, self.close_fee_rate = with_maintenance, close_fee_rate
         self.leg0 = legs[0]
         self.u_mark = self.leg0.u_of(self.leg0.mark_price)
+        # One tiered leg (most solves): the part of A and B no tier changes, summed once in the
+        # order ``_coefficients`` sums it, so every segment's figures are digit for digit its.
+        self.single = legs[0] if len(legs) == 1 and legs[0].fixed_maintenance is None else None
+        if self.single is not None:
+            self.a_fixed = ZERO + self.single.a
+            self.b_fixed = base + self.single.c - self.single.close_fee
+
+    def coefficients(self, probe: Decimal) -> tuple[Decimal, Decimal, list[Tier]]:
+        """``_coefficients`` of the segment holding ``probe``."""
+        leg = self.single
+        if leg is None:
+            return _coefficients(self.legs, self.base, probe, with_maintenance=True)
+        tier = leg.tier_at(leg.b * probe)
+        return self.a_fixed - leg.b * tier.rate, self.b_fixed + tier.amount, [tier]
 
     def distance(self, u: Decimal) -> Decimal:
         """``|price(u) - P|``: grows as ``u`` moves away from the mark, either way."""
@@ -728,13 +754,7 @@ class _Problem:
             if best is not None and near != self.u_mark and self.distance(near) >= best.distance:
                 return None
             probe = near * TWO + ONE if far is None else (near + far) / TWO
-            a_total, b_total, tiers = _coefficients(
-                self.legs,
-                self.base,
-                probe,
-                with_maintenance=self.with_maintenance,
-                close_fee_rate=self.close_fee_rate,
-            )
+            a_total, b_total, tiers = self.coefficients(probe)
             root = _segment_root(a_total, b_total, near, far, direction, previous_value)
             if root is not None:
                 price = self.leg0.price_of(root)
