@@ -990,61 +990,109 @@ def _with_cross_close_fees(
     ]
 
 
-def _position_result(
-    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
-) -> PositionResult:
-    """One position's figures: an isolated leg is solved alone on its own margin; a cross leg
-    with the other legs of its symbol (hedge mode) on the cross wallet, the other symbols held
-    at their marks (``TMM1`` and ``UPNL1`` of Binance's formula)."""
-    fee = account.taker_fee_rate
-    mm, rate, amount = pool.maintenance[leg.id]
+@dataclass(frozen=True)
+class _Standing:
+    """Where one position stands in its pool: the legs it is solved with (itself, or the legs of
+    its symbol in cross), the balance its liquidation and bankruptcy prices are solved on
+    (``WB - TMM1 + UPNL1``; ``WB + UPNL1``), the others' ``TMM1`` and ``UPNL1``, and its margin
+    balance, whether that is liquidated and its margin ratio."""
+
+    group: list[Leg]
+    base: Decimal
+    bankrupt_base: Decimal
+    other_mm: Decimal
+    other_pnl: Decimal
+    balance: Decimal
+    liquidated: bool
+    ratio: Decimal | None
+
+
+def _standing(pool: _Pool, leg: Leg, mm: Decimal) -> _Standing:
+    """An isolated leg stands alone on its own margin; a cross leg with the other legs of its
+    symbol (hedge mode) on the cross wallet, the other symbols held at their marks (``TMM1``
+    and ``UPNL1`` of Binance's formula)."""
     if leg.margin_mode is MarginMode.ISOLATED:
         assert leg.isolated_margin is not None
-        group = [leg]
-        base = bankrupt_base = leg.isolated_margin
-        other_mm = other_pnl = ZERO
         balance = leg.isolated_margin + pool.pnl[leg.id]
-        liquidated = balance <= mm
-        ratio = _ratio(mm, balance)
-    else:
-        symbol = leg.market.symbol
-        group = [g for g in pool.cross if g.market.symbol == symbol]
-        others = [g for g in pool.cross if g.market.symbol != symbol]
-        other_mm = sum((pool.maintenance[g.id][0] for g in others), ZERO)
-        other_pnl = sum((pool.pnl[g.id] for g in others), ZERO)
-        base = pool.cross_wallet - other_mm + other_pnl
-        bankrupt_base = pool.cross_wallet + other_pnl
-        balance = pool.cross_balance
-        liquidated = pool.cross_liquidated
-        ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
-    liquidation, tiers = solve_price(group, base)
-    close_rate = fee if venue.close_fee_in_margins and fee else ZERO
-    bankruptcy, _ = solve_price(
-        group, bankrupt_base, with_maintenance=False, close_fee_rate=close_rate
+        return _Standing(
+            group=[leg],
+            base=leg.isolated_margin,
+            bankrupt_base=leg.isolated_margin,
+            other_mm=ZERO,
+            other_pnl=ZERO,
+            balance=balance,
+            liquidated=balance <= mm,
+            ratio=_ratio(mm, balance),
+        )
+    symbol = leg.market.symbol
+    others = [g for g in pool.cross if g.market.symbol != symbol]
+    other_mm = sum((pool.maintenance[g.id][0] for g in others), ZERO)
+    other_pnl = sum((pool.pnl[g.id] for g in others), ZERO)
+    return _Standing(
+        group=[g for g in pool.cross if g.market.symbol == symbol],
+        base=pool.cross_wallet - other_mm + other_pnl,
+        bankrupt_base=pool.cross_wallet + other_pnl,
+        other_mm=other_mm,
+        other_pnl=other_pnl,
+        balance=pool.cross_balance,
+        liquidated=pool.cross_liquidated,
+        ratio=_ratio(pool.cross_maintenance, pool.cross_balance),
     )
-    own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
-    basis = LiquidationBasis(
+
+
+def _fees(
+    fee: Decimal | None, venue: Venue, leg: Leg, bankruptcy: Decimal | None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(fee to open, order cost, fee to close), None without a fee rate: open fee ``entry
+    value x rate``, order cost ``IM + open fee`` (Binance "order cost"), plus on Bybit the fee to
+    close at the bankruptcy price ``notional(BP) x rate`` ("Order Cost", help center), which
+    Bybit's margins already hold where it is in them."""
+    if fee is None:
+        return None, None, None
+    open_fee = leg.entry_value * fee
+    order_cost = leg.initial_margin + open_fee
+    close_fee = None
+    if venue.close_fee_in_margins:
+        close_fee = leg.close_fee
+    elif venue.close_fee_in_order_cost and bankruptcy is not None:
+        close_fee = leg.notional(bankruptcy) * fee
+    if venue.close_fee_in_order_cost and close_fee is not None:
+        order_cost += close_fee
+    return open_fee, order_cost, close_fee
+
+
+def _liquidation_basis(pool: _Pool, leg: Leg, at: _Standing, own_tier: Tier) -> LiquidationBasis:
+    """What the liquidation price was solved from (``explain`` shows it): ``WB``, ``TMM1``,
+    ``UPNL1``, the bracket at the price and the hedge legs sharing it."""
+    return LiquidationBasis(
         wallet_balance=leg.isolated_margin
         if leg.isolated_margin is not None
         else pool.cross_wallet,
-        other_maintenance_margin=other_mm,
-        other_unrealized_pnl=other_pnl,
+        other_maintenance_margin=at.other_mm,
+        other_unrealized_pnl=at.other_pnl,
         maintenance_margin_rate=own_tier.rate,
         maintenance_amount=own_tier.amount,
-        shared_with=tuple(g.id for g in group if g is not leg),
+        shared_with=tuple(g.id for g in at.group if g is not leg),
     )
-    if len(group) > 1 and leg is group[0]:
+
+
+def _position_result(
+    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
+) -> PositionResult:
+    """One position's figures: its liquidation price solved on where it stands (``_standing``),
+    its bankruptcy price where that balance is gone, its fees and the parameters used."""
+    fee = account.taker_fee_rate
+    mm, rate, amount = pool.maintenance[leg.id]
+    at = _standing(pool, leg, mm)
+    liquidation, tiers = solve_price(at.group, at.base)
+    close_rate = fee if venue.close_fee_in_margins and fee else ZERO
+    bankruptcy, _ = solve_price(
+        at.group, at.bankrupt_base, with_maintenance=False, close_fee_rate=close_rate
+    )
+    own_tier = tiers[at.group.index(leg)] if tiers else Tier(None, rate, amount)
+    if len(at.group) > 1 and leg is at.group[0]:
         notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
-    open_fee = order_cost = close_fee = None
-    if fee is not None:
-        open_fee = leg.entry_value * fee
-        order_cost = leg.initial_margin + open_fee
-        if venue.close_fee_in_margins:
-            close_fee = leg.close_fee
-        elif venue.close_fee_in_order_cost and bankruptcy is not None:
-            close_fee = leg.notional(bankruptcy) * fee
-        if venue.close_fee_in_order_cost and close_fee is not None:
-            order_cost += close_fee
+    open_fee, order_cost, close_fee = _fees(fee, venue, leg, bankruptcy)
     table = table_named(leg.table_name) if leg.table_name else None
     return PositionResult(
         id=leg.id,
@@ -1065,8 +1113,8 @@ def _position_result(
         maintenance_margin_rate=rate,
         maintenance_amount=amount,
         unrealized_pnl=pool.pnl[leg.id],
-        margin_balance=balance,
-        margin_ratio=ratio,
+        margin_balance=at.balance,
+        margin_ratio=at.ratio,
         liquidation_price=liquidation,
         bankruptcy_price=bankruptcy,
         distance_to_liquidation=(
@@ -1074,8 +1122,8 @@ def _position_result(
         ),
         open_fee=open_fee,
         order_cost=order_cost,
-        status="liquidated" if liquidated else "open",
-        liquidation_basis=basis,
+        status="liquidated" if at.liquidated else "open",
+        liquidation_basis=_liquidation_basis(pool, leg, at, own_tier),
         close_fee=close_fee,
         bracket_table=table.name if table is not None else None,
         parameters_effective=table.as_of if table is not None else None,
