@@ -1079,6 +1079,24 @@ def _liquidation_basis(pool: _Pool, leg: Leg, at: _Standing, own_tier: Tier) -> 
 def _position_result(
     account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
 ) -> PositionResult:
+    """One position's figures (``_figures``). An isolated leg's depend on nothing but the leg,
+    the venue and the account's fee rate and collateral, so a leg evaluated again unchanged (a
+    replay's survivors, which keep their leg) reuses them: the same objects, never a new sum."""
+    if leg.isolated_margin is None:
+        return _figures(account, venue, pool, leg, notes)
+    key = (venue, account.taker_fee_rate, account.collateral, leg.mark_price)
+    known = leg.__dict__.get("_figures")
+    if known is not None and all(a is b for a, b in zip(known[0], key, strict=True)):
+        result: PositionResult = known[1]
+        return result
+    result = _figures(account, venue, pool, leg, notes)
+    object.__setattr__(leg, "_figures", (key, result))
+    return result
+
+
+def _figures(
+    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
+) -> PositionResult:
     """One position's figures: its liquidation price solved on where it stands (``_standing``),
     its bankruptcy price where that balance is gone, its fees and the parameters used."""
     fee = account.taker_fee_rate

@@ -355,6 +355,7 @@ def _at_mark(leg: Leg, mark: Decimal) -> Leg:
     most of a long replay's time."""
     moved = copy.copy(leg)
     object.__setattr__(moved, "mark_price", mark)
+    moved.__dict__.pop("_figures", None)  # figures at the old mark (see _position_result)
     return moved
 
 
