@@ -27,6 +27,7 @@ unique on each side of the mark; the nearest one is the liquidation price.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 from collections.abc import Callable
@@ -203,6 +204,10 @@ class Evaluation:
 # --- legs --------------------------------------------------------------------------------------
 
 
+# What a leg keeps once worked out at its mark (see ``Leg.at_mark``).
+_AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
+
+
 @dataclass(frozen=True)
 class Leg:
     """A normalised position (after merging), ready for the solver."""
@@ -254,7 +259,7 @@ class Leg:
     def breaks(self) -> tuple[Decimal, ...]:
         """The bracket boundaries in ``u`` (``cap / b``): where this leg's maintenance
         changes tier; none for a fixed (entry-value) maintenance, which has no tier to change.
-        Worked out on first use and kept (a moved mark, ``replay._at_mark``, changes none of
+        Worked out on first use and kept (a moved mark, ``at_mark``, changes none of
         it)."""
         known: tuple[Decimal, ...] | None = self.__dict__.get("_breaks")
         if known is None:
@@ -263,6 +268,33 @@ class Leg:
                 known = tuple(t.cap / self.b for t in self.tiers if t.cap is not None)
             object.__setattr__(self, "_breaks", known)
         return known
+
+    @property
+    def pnl_at_mark(self) -> Decimal:
+        """``pnl(mark_price)``, worked out once per leg (a replay step reads it several times)."""
+        known: Decimal | None = self.__dict__.get("_pnl")
+        if known is None:
+            known = self.pnl(self.mark_price)
+            object.__setattr__(self, "_pnl", known)
+        return known
+
+    @property
+    def maintenance_at_mark(self) -> tuple[Decimal, Decimal, Decimal]:
+        """``maintenance(mark_price)``, worked out once per leg."""
+        known: tuple[Decimal, Decimal, Decimal] | None = self.__dict__.get("_maintenance")
+        if known is None:
+            known = self.maintenance(self.mark_price)
+            object.__setattr__(self, "_maintenance", known)
+        return known
+
+    def at_mark(self, mark: Decimal) -> Leg:
+        """This leg at a new mark: ``dataclasses.replace`` without re-running ``__init__``
+        (most of a long replay's time), dropping what was worked out at the old mark."""
+        moved = copy.copy(self)
+        object.__setattr__(moved, "mark_price", mark)
+        for name in _AT_THE_MARK:
+            moved.__dict__.pop(name, None)
+        return moved
 
     def u_of(self, price: Decimal) -> Decimal:
         return ONE / price if self.inverse else price
@@ -709,6 +741,12 @@ def _segment_ends(breaks: list[Decimal], u_mark: Decimal, direction: int) -> lis
     return [*(b for b in breaks if b > u_mark), None]
 
 
+# Walks this short are cheaper than checking every tier first (``_Problem.clear_of_zero``).
+_SHORT_WALK = 3
+# "Clearly above zero": 1e-30 of the terms' size, 20 orders of magnitude above 50-digit rounding.
+CLEAR = Decimal("1e-30")
+
+
 @dataclass(frozen=True)
 class _Root:
     """A root of the walk: its distance from the mark ``|LP - P|``, its price and the tiers in
@@ -742,6 +780,28 @@ class _Problem:
         tier = leg.tier_at(leg.b * probe)
         return self.a_fixed - leg.b * tier.rate, self.b_fixed + tier.amount, [tier]
 
+    def clear_of_zero(self, direction: int) -> bool:
+        """Whether one tiered leg's ``f`` stays clearly positive all the way in ``direction``,
+        so that walking its segments could find no root: every tier's line ``A*u + B`` runs away
+        from zero that way (``A`` of the sign of ``direction``, or 0) and is above zero at the
+        mark by far more than rounding (``CLEAR`` of its terms' size). Then on every segment
+        beyond, whichever tier it reads, ``f`` is at least that at the mark: no sign change, and
+        the line's root (``-B/A``, rounded at 50 digits) lies behind the segment's near end.
+        A cross long with a wallet deep enough to hold it to a price of zero walks no brackets."""
+        leg = self.single
+        if leg is None:
+            return False
+        near = self.u_mark
+        for tier in leg.tiers:
+            a_total = self.a_fixed - leg.b * tier.rate
+            if a_total * direction < 0:
+                return False
+            b_total = self.b_fixed + tier.amount
+            at_near = a_total * near
+            if at_near + b_total <= CLEAR * (abs(at_near) + abs(b_total)):
+                return False
+        return True
+
     def distance(self, u: Decimal) -> Decimal:
         """``|price(u) - P|``: grows as ``u`` moves away from the mark, either way."""
         return abs(self.leg0.price_of(u) - self.leg0.mark_price)
@@ -749,6 +809,8 @@ class _Problem:
     def walk(self, ends: list[Decimal | None], direction: int, best: _Root | None) -> _Root | None:
         """The first root on the segments from the mark to each of ``ends`` in turn (None: none
         there, or none nearer than ``best``)."""
+        if best is None and len(ends) > _SHORT_WALK and self.clear_of_zero(direction):
+            return None
         near, previous_value = self.u_mark, None
         for far in ends:
             if best is not None and near != self.u_mark and self.distance(near) >= best.distance:
@@ -941,12 +1003,12 @@ def _cross_pool(
             ),
             field="wallet_balance",
         )
-    pnl = {leg.id: leg.pnl(leg.mark_price) for leg in legs}
+    pnl = {leg.id: leg.pnl_at_mark for leg in legs}
     fee = account.taker_fee_rate
     if venue.close_fee_in_margins and fee and cross:
         legs = _with_cross_close_fees(legs, cross, cross_wallet, pnl, fee)
         cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
-    maintenance = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
+    maintenance = {leg.id: leg.maintenance_at_mark for leg in legs}
     if venue.cross_initial_at_mark:
         held = sum((leg.notional(leg.mark_price) / leg.leverage for leg in cross), ZERO)
     else:

@@ -179,14 +179,15 @@ def to_date(value: object) -> date | None:
     raise MarginError(BAD_DATE, field="parameters_as_of")
 
 
-_Spec = TypeVar("_Spec", "PositionSpec", "AccountSpec")
+_Frozen = TypeVar("_Frozen")
 
 
-def _changed(instance: _Spec, **changes: object) -> _Spec:
-    """``dataclasses.replace`` for values that are already what ``__post_init__`` would make
-    them (a checked mode, Decimals from a checked spec): the copy skips re-coercing every field,
-    which is most of what a what-if transform costs."""
-    changed = object.__new__(type(instance))
+def copied(instance: _Frozen, **changes: object) -> _Frozen:
+    """``dataclasses.replace`` without re-running ``__init__``: for a dataclass whose
+    ``__post_init__``, if it has one, would leave the new values as they are and derives nothing
+    from them (a spec's coercion of values already checked; a result, which has none). Skipping
+    the re-coercion of every field is most of what a what-if transform costs."""
+    changed: _Frozen = object.__new__(type(instance))
     changed.__dict__.update(instance.__dict__, **changes)
     return changed
 
@@ -196,14 +197,14 @@ def with_margin_mode(account: AccountSpec, mode: MarginMode | str) -> AccountSpe
     had, else gets its initial margin. To cross: isolated margins go back to the cross wallet."""
     mode = MarginMode(mode)
     positions = tuple(
-        _changed(
+        copied(
             p,
             margin_mode=mode,
             isolated_margin=p.isolated_margin if mode is MarginMode.ISOLATED else None,
         )
         for p in account.positions
     )
-    return _changed(account, positions=positions)
+    return copied(account, positions=positions)
 
 
 def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
@@ -216,12 +217,12 @@ def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
             raise MarginError(BAD_SHOCK, field="shock")
         factors[symbol] = ONE + fraction
     positions = tuple(
-        _changed(p, mark_price=(p.mark_price or p.entry_price) * factors[p.symbol])
+        copied(p, mark_price=(p.mark_price or p.entry_price) * factors[p.symbol])
         if p.symbol in factors
         else p
         for p in account.positions
     )
-    return _changed(account, positions=positions)
+    return copied(account, positions=positions)
 
 
 def switch_margin_mode(account: AccountSpec, symbol: str, mode: MarginMode | str) -> AccountSpec:
