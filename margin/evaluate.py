@@ -27,10 +27,11 @@ unique on each side of the mark; the nearest one is the liquidation price.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
@@ -257,15 +258,15 @@ class Leg:
 
     @property
     def breaks(self) -> tuple[Decimal, ...]:
-        """The bracket boundaries in ``u`` (``cap / b``): where this leg's maintenance
-        changes tier; none for a fixed (entry-value) maintenance, which has no tier to change.
+        """The bracket boundaries in ``u`` (``cap / b``), rising, each once: where this leg's
+        maintenance changes tier; none for a fixed (entry-value) maintenance, which has none.
         Worked out on first use and kept (a moved mark, ``at_mark``, changes none of
         it)."""
         known: tuple[Decimal, ...] | None = self.__dict__.get("_breaks")
         if known is None:
             known = ()
             if self.fixed_maintenance is None:
-                known = tuple(t.cap / self.b for t in self.tiers if t.cap is not None)
+                known = _rising_once(t.cap / self.b for t in self.tiers if t.cap is not None)
             object.__setattr__(self, "_breaks", known)
         return known
 
@@ -721,24 +722,34 @@ def _bankruptcy_price(legs: list[Leg], base: Decimal, close_fee_rate: Decimal) -
     return legs[0].price_of(root) if root > 0 else None
 
 
-def _segment_breaks(legs: list[Leg]) -> list[Decimal]:
-    """Every leg's bracket boundaries in ``u``, rising, each value once (the first leg's where
-    two legs share one). Sorted and compared rather than put in a set: hashing a 50-digit
-    Decimal costs more than the comparisons."""
-    merged = sorted(b for leg in legs for b in leg.breaks)  # stable: equal ones in leg order
-    unique = merged[:1]
-    for value in merged[1:]:
+def _rising_once(values: Iterable[Decimal]) -> tuple[Decimal, ...]:
+    """``values`` rising, each value once (the first given where equal ones differ in digits):
+    ``sorted(set(values))`` without hashing, which for a 50-digit Decimal costs more than the
+    comparisons (the sort is stable, so equal values keep their order)."""
+    ordered = sorted(values)
+    unique = ordered[:1]
+    for value in ordered[1:]:
         if value != unique[-1]:
             unique.append(value)
-    return unique
+    return tuple(unique)
 
 
-def _segment_ends(breaks: list[Decimal], u_mark: Decimal, direction: int) -> list[Decimal | None]:
+def _segment_breaks(legs: list[Leg]) -> tuple[Decimal, ...]:
+    """Every leg's bracket boundaries in ``u``, rising, each value once (the first leg's where
+    two legs share one)."""
+    if len(legs) == 1:
+        return legs[0].breaks
+    return _rising_once(b for leg in legs for b in leg.breaks)
+
+
+def _segment_ends(
+    breaks: tuple[Decimal, ...], u_mark: Decimal, direction: int
+) -> list[Decimal | None]:
     """The far ends of the segments from the mark outward: the boundaries on that side of the
     mark in order, then 0 (falling ``u``) or None (rising, unbounded)."""
     if direction < 0:
-        return [*(b for b in reversed(breaks) if b < u_mark), ZERO]
-    return [*(b for b in breaks if b > u_mark), None]
+        return [*reversed(breaks[: bisect.bisect_left(breaks, u_mark)]), ZERO]
+    return [*breaks[bisect.bisect_right(breaks, u_mark) :], None]
 
 
 # Walks this short are cheaper than checking every tier first (``_Problem.clear_of_zero``).
