@@ -31,6 +31,7 @@ import bisect
 import copy
 import dataclasses
 import functools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
@@ -726,7 +727,10 @@ def _rising_once(values: Iterable[Decimal]) -> tuple[Decimal, ...]:
     """``values`` rising, each value once (the first given where equal ones differ in digits):
     ``sorted(set(values))`` without hashing, which for a 50-digit Decimal costs more than the
     comparisons (the sort is stable, so equal values keep their order)."""
-    ordered = sorted(values)
+    ordered = list(values)
+    if all(map(operator.lt, ordered, ordered[1:])):
+        return tuple(ordered)  # already rising, each once: a table's caps are
+    ordered.sort()
     unique = ordered[:1]
     for value in ordered[1:]:
         if value != unique[-1]:
