@@ -1102,11 +1102,15 @@ def _standing(pool: _Pool, leg: Leg, mm: Decimal) -> _Standing:
             ratio=_ratio(mm, balance),
         )
     symbol = leg.market.symbol
-    others = [g for g in pool.cross if g.market.symbol != symbol]
-    other_mm = sum((pool.maintenance[g.id][0] for g in others), ZERO)
-    other_pnl = sum((pool.pnl[g.id] for g in others), ZERO)
+    group, other_mm, other_pnl = [], ZERO, ZERO
+    for g in pool.cross:  # the others summed in the pool's canonical order
+        if g.market.symbol == symbol:
+            group.append(g)
+        else:
+            other_mm += pool.maintenance[g.id][0]
+            other_pnl += pool.pnl[g.id]
     return _Standing(
-        group=[g for g in pool.cross if g.market.symbol == symbol],
+        group=group,
         base=pool.cross_wallet - other_mm + other_pnl,
         bankrupt_base=pool.cross_wallet + other_pnl,
         other_mm=other_mm,
@@ -1149,7 +1153,7 @@ def _liquidation_basis(pool: _Pool, leg: Leg, at: _Standing, own_tier: Tier) -> 
         other_unrealized_pnl=at.other_pnl,
         maintenance_margin_rate=own_tier.rate,
         maintenance_amount=own_tier.amount,
-        shared_with=tuple(g.id for g in at.group if g is not leg),
+        shared_with=tuple(g.id for g in at.group if g is not leg) if len(at.group) > 1 else (),
     )
 
 
