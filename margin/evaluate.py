@@ -267,7 +267,8 @@ class Leg:
         if known is None:
             known = ()
             if self.fixed_maintenance is None:
-                known = _rising_once(t.cap / self.b for t in self.tiers if t.cap is not None)
+                size = self.size  # b
+                known = _rising_once([t.cap / size for t in self.tiers if t.cap is not None])
             object.__setattr__(self, "_breaks", known)
         return known
 
@@ -792,8 +793,9 @@ class _Problem:
         leg = self.single
         if leg is None:
             return _coefficients(self.legs, self.base, probe, with_maintenance=True)
-        tier = leg.tier_at(leg.b * probe)
-        return self.a_fixed - leg.b * tier.rate, self.b_fixed + tier.amount, [tier]
+        b = leg.size
+        tier = leg.tier_at(b * probe)
+        return self.a_fixed - b * tier.rate, self.b_fixed + tier.amount, [tier]
 
     def clear_of_zero(self, direction: int) -> bool:
         """Whether one tiered leg's ``f`` stays clearly positive all the way in ``direction``,
@@ -806,12 +808,12 @@ class _Problem:
         leg = self.single
         if leg is None:
             return False
-        near = self.u_mark
+        near, b, a_fixed, b_fixed = self.u_mark, leg.size, self.a_fixed, self.b_fixed
         for tier in leg.tiers:
-            a_total = self.a_fixed - leg.b * tier.rate
+            a_total = a_fixed - b * tier.rate
             if a_total * direction < 0:
                 return False
-            b_total = self.b_fixed + tier.amount
+            b_total = b_fixed + tier.amount
             at_near = a_total * near
             if at_near + b_total <= CLEAR * (abs(at_near) + abs(b_total)):
                 return False
