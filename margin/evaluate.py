@@ -801,21 +801,23 @@ class _Problem:
         """Whether one tiered leg's ``f`` stays clearly positive all the way in ``direction``,
         so that walking its segments could find no root: every tier's line ``A*u + B`` runs away
         from zero that way (``A`` of the sign of ``direction``, or 0) and is above zero at the
-        mark by far more than rounding (``CLEAR`` of its terms' size). Then on every segment
-        beyond, whichever tier it reads, ``f`` is at least that at the mark: no sign change, and
-        the line's root (``-B/A``, rounded at 50 digits) lies behind the segment's near end.
+        mark by far more than rounding (``CLEAR`` of its terms' size out to the farthest
+        boundary). Then on every segment beyond, whichever tier it reads, ``f`` is at least that
+        at the mark: no sign change the walk could see at a boundary, and the line's root
+        (``-B/A``, rounded at 50 digits) lies behind the segment's near end.
         A cross long with a wallet deep enough to hold it to a price of zero walks no brackets."""
         leg = self.single
         if leg is None:
             return False
         near, b, a_fixed, b_fixed = self.u_mark, leg.size, self.a_fixed, self.b_fixed
+        # the farthest boundary the walk would test ``f`` at: its terms bound the rounding there
+        top = max(near, leg.breaks[-1]) if direction > 0 and leg.breaks else near
         for tier in leg.tiers:
             a_total = a_fixed - b * tier.rate
             if a_total * direction < 0:
                 return False
             b_total = b_fixed + tier.amount
-            at_near = a_total * near
-            if at_near + b_total <= CLEAR * (abs(at_near) + abs(b_total)):
+            if a_total * near + b_total <= CLEAR * (abs(a_total) * top + abs(b_total)):
                 return False
         return True
 
