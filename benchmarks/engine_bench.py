@@ -1,6 +1,7 @@
 """Engine benchmark: per-call costs of the margin engine and the Monte Carlo's speed, as ratios.
 
     .venv/bin/python -m benchmarks.engine_bench     # 5 interleaved rounds, pinned to one core
+    .venv/bin/python -m benchmarks.engine_bench --profile 25   # where the engine's time goes
 
 Measured in one run, interleaved (each round measures everything once; the table gives medians):
 - a full evaluation of worked example W4 (two isolated positions);
@@ -17,8 +18,10 @@ Measured in one run, interleaved (each round measures everything once; the table
 """
 
 import argparse
+import cProfile
 import math
 import os
+import pstats
 import random
 import sys
 import time
@@ -315,10 +318,38 @@ def check_float_w4(account: AccountSpec, shocks: dict[str, Decimal]) -> None:
     assert floats["cross_liquidated"] == bool(engine.cross.liquidated)
 
 
+def profile(top: int, calls: int = 300) -> None:
+    """cProfile of the two targets' loops (W4 evaluation + comparison; the 8-position cross
+    evaluation): the ``top`` entries by own time, to see where the engine's time goes."""
+    w4_account, eight = w4(), eight_cross()
+    shocks = {"BTCUSDT": Decimal("-0.12")}
+    for label, function in (
+        (
+            "W4 evaluation + comparison",
+            lambda: (evaluate(w4_account), compare_modes(w4_account, shocks=shocks)),
+        ),
+        ("8-position cross evaluation", lambda: evaluate(eight)),
+    ):
+        function()  # warm-up
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            function()
+        profiler.disable()
+        print(f"\n{label}, {calls} calls, by own time:")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (median)")
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="print the top N of a cProfile instead"
+    )
     args = parser.parse_args(argv)
+    if args.profile:
+        profile(args.profile)
+        return 0
     if args.rounds < 3:
         sys.exit("use at least 3 rounds: the table reports medians")
 

@@ -27,10 +27,13 @@ unique on each side of the mark; the nearest one is the liquidation price.
 
 from __future__ import annotations
 
+import bisect
+import copy
 import dataclasses
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import ParamSpec, TypeVar
 
@@ -203,6 +206,10 @@ class Evaluation:
 # --- legs --------------------------------------------------------------------------------------
 
 
+# What a leg keeps once worked out at its mark (see ``Leg.at_mark``).
+_AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
+
+
 @dataclass(frozen=True)
 class Leg:
     """A normalised position (after merging), ready for the solver."""
@@ -225,31 +232,72 @@ class Leg:
     leverage_table: str | None = None  # the table whose brackets cap the leverage, if any
     # Bybit: the fee to close at the bankruptcy price, inside both IM and MM (0 elsewhere)
     close_fee: Decimal = ZERO
+    # Derived in ``__post_init__``, once per leg: the solver reads them for every segment it
+    # walks. pnl(u) = a*u + c ; notional(u) = b*u (``b`` is the size).
+    inverse: bool = field(init=False, repr=False, compare=False)
+    sign: Decimal = field(init=False, repr=False, compare=False)
+    a: Decimal = field(init=False, repr=False, compare=False)
+    c: Decimal = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        inverse = self.market.kind is ContractKind.INVERSE
+        sign = self.side.sign
+        object.__setattr__(self, "inverse", inverse)
+        object.__setattr__(self, "sign", sign)
+        object.__setattr__(self, "a", -sign * self.size if inverse else sign * self.size)
+        object.__setattr__(
+            self, "c", sign * self.entry_value if inverse else -sign * self.entry_value
+        )
 
     @property
     def id(self) -> str:
         return self.ids[0]
 
     @property
-    def inverse(self) -> bool:
-        return self.market.kind is ContractKind.INVERSE
-
-    @property
-    def sign(self) -> Decimal:
-        return self.side.sign
-
-    # pnl(u) = a*u + c ; notional(u) = b*u
-    @property
-    def a(self) -> Decimal:
-        return -self.sign * self.size if self.inverse else self.sign * self.size
-
-    @property
-    def c(self) -> Decimal:
-        return self.sign * self.entry_value if self.inverse else -self.sign * self.entry_value
-
-    @property
     def b(self) -> Decimal:
         return self.size
+
+    @property
+    def breaks(self) -> tuple[Decimal, ...]:
+        """The bracket boundaries in ``u`` (``cap / b``), rising, each once: where this leg's
+        maintenance changes tier; none for a fixed (entry-value) maintenance, which has none.
+        Worked out on first use and kept (a moved mark, ``at_mark``, changes none of
+        it)."""
+        known: tuple[Decimal, ...] | None = self.__dict__.get("_breaks")
+        if known is None:
+            known = ()
+            if self.fixed_maintenance is None:
+                size = self.size  # b
+                known = _rising_once([t.cap / size for t in self.tiers if t.cap is not None])
+            object.__setattr__(self, "_breaks", known)
+        return known
+
+    @property
+    def pnl_at_mark(self) -> Decimal:
+        """``pnl(mark_price)``, worked out once per leg (a replay step reads it several times)."""
+        known: Decimal | None = self.__dict__.get("_pnl")
+        if known is None:
+            known = self.pnl(self.mark_price)
+            object.__setattr__(self, "_pnl", known)
+        return known
+
+    @property
+    def maintenance_at_mark(self) -> tuple[Decimal, Decimal, Decimal]:
+        """``maintenance(mark_price)``, worked out once per leg."""
+        known: tuple[Decimal, Decimal, Decimal] | None = self.__dict__.get("_maintenance")
+        if known is None:
+            known = self.maintenance(self.mark_price)
+            object.__setattr__(self, "_maintenance", known)
+        return known
+
+    def at_mark(self, mark: Decimal) -> Leg:
+        """This leg at a new mark: ``dataclasses.replace`` without re-running ``__init__``
+        (most of a long replay's time), dropping what was worked out at the old mark."""
+        moved = copy.copy(self)
+        object.__setattr__(moved, "mark_price", mark)
+        for name in _AT_THE_MARK:
+            moved.__dict__.pop(name, None)
+        return moved
 
     def u_of(self, price: Decimal) -> Decimal:
         return ONE / price if self.inverse else price
@@ -646,57 +694,180 @@ def solve_price(
     The walk goes segment by segment (bracket boundaries of every leg) outward from the mark in
     both directions; inside a segment ``f`` is linear and its root is Binance's formula with that
     segment's brackets. Where brackets have no maintenance amount (OKX) ``f`` can jump at a
-    boundary: a sign change across the jump puts the price at the boundary."""
-    leg0 = legs[0]
-    u_mark = leg0.u_of(leg0.mark_price)
-    breaks: set[Decimal] = set()
-    if with_maintenance:
-        for leg in legs:
-            if leg.fixed_maintenance is None:
-                breaks.update(t.cap / leg.b for t in leg.tiers if t.cap is not None)
-    best: tuple[Decimal, Decimal, list[Tier]] | None = None
+    boundary: a sign change across the jump puts the price at the boundary. The second
+    direction stops at the first segment that starts no nearer the mark than the root already
+    found: no root beyond it could be nearer."""
+    if not with_maintenance:
+        return _bankruptcy_price(legs, base, close_fee_rate), []
+    breaks = _segment_breaks(legs)
+    problem = _Problem(legs, base)
+    best: _Root | None = None
     for direction in (-1, 1):
-        ends: list[Decimal | None] = []
-        if direction < 0:
-            ends.extend(b for b in sorted(breaks, reverse=True) if b < u_mark)
-            ends.append(ZERO)
-        else:
-            ends.extend(b for b in sorted(breaks) if b > u_mark)
-            ends.append(None)
-        near, previous_value = u_mark, None
-        for far in ends:
-            probe = near * TWO + ONE if far is None else (near + far) / TWO
-            a_total, b_total, tiers = _coefficients(
-                legs,
-                base,
-                probe,
-                with_maintenance=with_maintenance,
-                close_fee_rate=close_fee_rate,
-            )
-            root = None
-            if previous_value is not None and (previous_value > 0) != (
-                a_total * near + b_total > 0
-            ):
-                root = near  # the sign changed across a jump at the boundary
-            elif a_total != 0:
-                candidate = -b_total / a_total
-                low, high = (far, near) if direction < 0 else (near, far)
-                assert low is not None
-                if candidate > 0 and candidate >= low and (high is None or candidate <= high):
-                    root = candidate
-            if root is not None:
-                price = leg0.price_of(root)
-                distance = abs(price - leg0.mark_price)
-                if best is None or distance < best[0]:
-                    best = (distance, price, tiers)
-                break
-            if far is None or far == 0:
-                break
-            previous_value = a_total * far + b_total
-            near = far
+        found = problem.walk(_segment_ends(breaks, problem.u_mark, direction), direction, best)
+        if found is not None and (best is None or found.distance < best.distance):
+            best = found
     if best is None:
         return None, []
-    return best[1], best[2]
+    return best.price, best.tiers
+
+
+def _bankruptcy_price(legs: list[Leg], base: Decimal, close_fee_rate: Decimal) -> Decimal | None:
+    """Without maintenance ``f(u) = A*u + B`` is one line for every ``u > 0`` (no bracket
+    changes it), so the walk's two directions find its one root or none: ``u = -B/A`` where
+    that is positive."""
+    a_total, b_total, _ = _coefficients(
+        legs, base, ONE, with_maintenance=False, close_fee_rate=close_fee_rate
+    )
+    if a_total == 0:
+        return None
+    root = -b_total / a_total
+    return legs[0].price_of(root) if root > 0 else None
+
+
+def _rising_once(values: Iterable[Decimal]) -> tuple[Decimal, ...]:
+    """``values`` rising, each value once (the first given where equal ones differ in digits):
+    ``sorted(set(values))`` without hashing, which for a 50-digit Decimal costs more than the
+    comparisons (the sort is stable, so equal values keep their order)."""
+    ordered = list(values)
+    if all(map(operator.lt, ordered, ordered[1:])):
+        return tuple(ordered)  # already rising, each once: a table's caps are
+    ordered.sort()
+    unique = ordered[:1]
+    for value in ordered[1:]:
+        if value != unique[-1]:
+            unique.append(value)
+    return tuple(unique)
+
+
+def _segment_breaks(legs: list[Leg]) -> tuple[Decimal, ...]:
+    """Every leg's bracket boundaries in ``u``, rising, each value once (the first leg's where
+    two legs share one)."""
+    if len(legs) == 1:
+        return legs[0].breaks
+    return _rising_once(b for leg in legs for b in leg.breaks)
+
+
+def _segment_ends(
+    breaks: tuple[Decimal, ...], u_mark: Decimal, direction: int
+) -> list[Decimal | None]:
+    """The far ends of the segments from the mark outward: the boundaries on that side of the
+    mark in order, then 0 (falling ``u``) or None (rising, unbounded)."""
+    if direction < 0:
+        return [*reversed(breaks[: bisect.bisect_left(breaks, u_mark)]), ZERO]
+    return [*breaks[bisect.bisect_right(breaks, u_mark) :], None]
+
+
+# Walks this short are cheaper than checking every tier first (``_Problem.clear_of_zero``).
+_SHORT_WALK = 3
+# "Clearly above zero": 1e-30 of the terms' size, 20 orders of magnitude above 50-digit rounding.
+CLEAR = Decimal("1e-30")
+
+
+@dataclass(frozen=True)
+class _Root:
+    """A root of the walk: its distance from the mark ``|LP - P|``, its price and the tiers in
+    force there."""
+
+    distance: Decimal
+    price: Decimal
+    tiers: list[Tier]
+
+
+class _Problem:
+    """One liquidation solve: ``f(u) = base + sum(uPnL - maintenance)`` over ``legs`` (one
+    symbol), walked from the mark ``u_mark`` of the first leg."""
+
+    def __init__(self, legs: list[Leg], base: Decimal) -> None:
+        self.legs, self.base = legs, base
+        self.leg0 = legs[0]
+        self.u_mark = self.leg0.u_of(self.leg0.mark_price)
+        # One tiered leg (most solves): the part of A and B no tier changes, summed once in the
+        # order ``_coefficients`` sums it, so every segment's figures are digit for digit its.
+        self.single = legs[0] if len(legs) == 1 and legs[0].fixed_maintenance is None else None
+        if self.single is not None:
+            self.a_fixed = ZERO + self.single.a
+            self.b_fixed = base + self.single.c - self.single.close_fee
+
+    def coefficients(self, probe: Decimal) -> tuple[Decimal, Decimal, list[Tier]]:
+        """``_coefficients`` of the segment holding ``probe``."""
+        leg = self.single
+        if leg is None:
+            return _coefficients(self.legs, self.base, probe, with_maintenance=True)
+        b = leg.size
+        tier = leg.tier_at(b * probe)
+        return self.a_fixed - b * tier.rate, self.b_fixed + tier.amount, [tier]
+
+    def clear_of_zero(self, direction: int) -> bool:
+        """Whether one tiered leg's ``f`` stays clearly positive all the way in ``direction``,
+        so that walking its segments could find no root: every tier's line ``A*u + B`` runs away
+        from zero that way (``A`` of the sign of ``direction``, or 0) and is above zero at the
+        mark by far more than rounding (``CLEAR`` of its terms' size out to the farthest
+        boundary). Then on every segment beyond, whichever tier it reads, ``f`` is at least that
+        at the mark: no sign change the walk could see at a boundary, and the line's root
+        (``-B/A``, rounded at 50 digits) lies behind the segment's near end.
+        A cross long with a wallet deep enough to hold it to a price of zero walks no brackets."""
+        leg = self.single
+        if leg is None:
+            return False
+        near, b, a_fixed, b_fixed = self.u_mark, leg.size, self.a_fixed, self.b_fixed
+        # the farthest boundary the walk would test ``f`` at: its terms bound the rounding there
+        top = max(near, leg.breaks[-1]) if direction > 0 and leg.breaks else near
+        for tier in leg.tiers:
+            a_total = a_fixed - b * tier.rate
+            if a_total * direction < 0:
+                return False
+            b_total = b_fixed + tier.amount
+            if a_total * near + b_total <= CLEAR * (abs(a_total) * top + abs(b_total)):
+                return False
+        return True
+
+    def distance(self, u: Decimal) -> Decimal:
+        """``|price(u) - P|``: grows as ``u`` moves away from the mark, either way."""
+        return abs(self.leg0.price_of(u) - self.leg0.mark_price)
+
+    def walk(self, ends: list[Decimal | None], direction: int, best: _Root | None) -> _Root | None:
+        """The first root on the segments from the mark to each of ``ends`` in turn (None: none
+        there, or none nearer than ``best``)."""
+        if best is None and len(ends) > _SHORT_WALK and self.clear_of_zero(direction):
+            return None
+        near, previous_value = self.u_mark, None
+        for far in ends:
+            if best is not None and near != self.u_mark and self.distance(near) >= best.distance:
+                return None
+            probe = near * TWO + ONE if far is None else (near + far) / TWO
+            a_total, b_total, tiers = self.coefficients(probe)
+            root = _segment_root(a_total, b_total, near, far, direction, previous_value)
+            if root is not None:
+                price = self.leg0.price_of(root)
+                return _Root(abs(price - self.leg0.mark_price), price, tiers)
+            if far is None or far == 0:
+                return None
+            previous_value = a_total * far + b_total
+            near = far
+        return None
+
+
+def _segment_root(
+    a_total: Decimal,
+    b_total: Decimal,
+    near: Decimal,
+    far: Decimal | None,
+    direction: int,
+    previous_value: Decimal | None,
+) -> Decimal | None:
+    """The root of ``f(u) = A*u + B`` on the segment from ``near`` to ``far`` (None: unbounded),
+    or ``near`` itself where ``f`` changed sign across a jump at that boundary (``previous_value``
+    is ``f`` at ``near`` on the segment before)."""
+    if previous_value is not None and (previous_value > 0) != (a_total * near + b_total > 0):
+        return near  # the sign changed across a jump at the boundary
+    if a_total == 0:
+        return None
+    candidate = -b_total / a_total
+    low, high = (far, near) if direction < 0 else (near, far)
+    assert low is not None
+    if candidate > 0 and candidate >= low and (high is None or candidate <= high):
+        return candidate
+    return None
 
 
 # --- evaluation --------------------------------------------------------------------------------
@@ -753,6 +924,41 @@ def evaluate_legs(
         parameters_as_of=day.isoformat() if day is not None else None,
         rules_version=rules_version,
     )
+
+
+def opening_evaluation(
+    account: AccountSpec, venue: Venue
+) -> tuple[Evaluation, list[Leg], list[str]]:
+    """``evaluate_legs(account, venue, opening_rules=True)`` with the legs and notes it was
+    built from (``build_legs``'s), for a caller that goes on to replay them: one build, not two.
+    The account's own rules are checked first, as ``evaluate`` checks them."""
+    _check_account(account)
+    legs, notes = build_legs(account, venue)
+    evaluation = evaluate_legs(account, venue, opening_rules=True, legs=legs, notes=notes)
+    return evaluation, legs, notes
+
+
+class PositionsAt:
+    """The figures ``evaluate_legs`` gives each of ``legs`` at ``cross_wallet`` (past opening),
+    computed only for the positions asked for: a replay step reads only those it liquidates.
+    Each is exactly the evaluation's, from the same pool of cross sums."""
+
+    def __init__(
+        self, account: AccountSpec, venue: Venue, legs: list[Leg], cross_wallet: Decimal
+    ) -> None:
+        self._account = account
+        self._venue = venue.rules_on(account.parameters_as_of)
+        in_order = sorted(legs, key=lambda leg: leg.id)
+        self._pool = _cross_pool(account, self._venue, in_order, cross_wallet, False)
+        self._legs = {leg.id: leg for leg in self._pool.legs}
+        self._results: dict[str, PositionResult] = {}
+
+    def __getitem__(self, position_id: str) -> PositionResult:
+        if position_id not in self._results:
+            leg = self._legs[position_id]
+            result = _position_result(self._account, self._venue, self._pool, leg, [])
+            self._results[position_id] = result
+        return self._results[position_id]
 
 
 def _check_account(account: AccountSpec) -> None:
@@ -816,12 +1022,12 @@ def _cross_pool(
             ),
             field="wallet_balance",
         )
-    pnl = {leg.id: leg.pnl(leg.mark_price) for leg in legs}
+    pnl = {leg.id: leg.pnl_at_mark for leg in legs}
     fee = account.taker_fee_rate
     if venue.close_fee_in_margins and fee and cross:
         legs = _with_cross_close_fees(legs, cross, cross_wallet, pnl, fee)
         cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
-    maintenance = {leg.id: leg.maintenance(leg.mark_price) for leg in legs}
+    maintenance = {leg.id: leg.maintenance_at_mark for leg in legs}
     if venue.cross_initial_at_mark:
         held = sum((leg.notional(leg.mark_price) / leg.leverage for leg in cross), ZERO)
     else:
@@ -865,61 +1071,131 @@ def _with_cross_close_fees(
     ]
 
 
-def _position_result(
-    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
-) -> PositionResult:
-    """One position's figures: an isolated leg is solved alone on its own margin; a cross leg
-    with the other legs of its symbol (hedge mode) on the cross wallet, the other symbols held
-    at their marks (``TMM1`` and ``UPNL1`` of Binance's formula)."""
-    fee = account.taker_fee_rate
-    mm, rate, amount = pool.maintenance[leg.id]
+@dataclass(frozen=True)
+class _Standing:
+    """Where one position stands in its pool: the legs it is solved with (itself, or the legs of
+    its symbol in cross), the balance its liquidation and bankruptcy prices are solved on
+    (``WB - TMM1 + UPNL1``; ``WB + UPNL1``), the others' ``TMM1`` and ``UPNL1``, and its margin
+    balance, whether that is liquidated and its margin ratio."""
+
+    group: list[Leg]
+    base: Decimal
+    bankrupt_base: Decimal
+    other_mm: Decimal
+    other_pnl: Decimal
+    balance: Decimal
+    liquidated: bool
+    ratio: Decimal | None
+
+
+def _standing(pool: _Pool, leg: Leg, mm: Decimal) -> _Standing:
+    """An isolated leg stands alone on its own margin; a cross leg with the other legs of its
+    symbol (hedge mode) on the cross wallet, the other symbols held at their marks (``TMM1``
+    and ``UPNL1`` of Binance's formula)."""
     if leg.margin_mode is MarginMode.ISOLATED:
         assert leg.isolated_margin is not None
-        group = [leg]
-        base = bankrupt_base = leg.isolated_margin
-        other_mm = other_pnl = ZERO
         balance = leg.isolated_margin + pool.pnl[leg.id]
-        liquidated = balance <= mm
-        ratio = _ratio(mm, balance)
-    else:
-        symbol = leg.market.symbol
-        group = [g for g in pool.cross if g.market.symbol == symbol]
-        others = [g for g in pool.cross if g.market.symbol != symbol]
-        other_mm = sum((pool.maintenance[g.id][0] for g in others), ZERO)
-        other_pnl = sum((pool.pnl[g.id] for g in others), ZERO)
-        base = pool.cross_wallet - other_mm + other_pnl
-        bankrupt_base = pool.cross_wallet + other_pnl
-        balance = pool.cross_balance
-        liquidated = pool.cross_liquidated
-        ratio = _ratio(pool.cross_maintenance, pool.cross_balance)
-    liquidation, tiers = solve_price(group, base)
-    close_rate = fee if venue.close_fee_in_margins and fee else ZERO
-    bankruptcy, _ = solve_price(
-        group, bankrupt_base, with_maintenance=False, close_fee_rate=close_rate
+        return _Standing(
+            group=[leg],
+            base=leg.isolated_margin,
+            bankrupt_base=leg.isolated_margin,
+            other_mm=ZERO,
+            other_pnl=ZERO,
+            balance=balance,
+            liquidated=balance <= mm,
+            ratio=_ratio(mm, balance),
+        )
+    symbol = leg.market.symbol
+    group, other_mm, other_pnl = [], ZERO, ZERO
+    for g in pool.cross:  # the others summed in the pool's canonical order
+        if g.market.symbol == symbol:
+            group.append(g)
+        else:
+            other_mm += pool.maintenance[g.id][0]
+            other_pnl += pool.pnl[g.id]
+    return _Standing(
+        group=group,
+        base=pool.cross_wallet - other_mm + other_pnl,
+        bankrupt_base=pool.cross_wallet + other_pnl,
+        other_mm=other_mm,
+        other_pnl=other_pnl,
+        balance=pool.cross_balance,
+        liquidated=pool.cross_liquidated,
+        ratio=_ratio(pool.cross_maintenance, pool.cross_balance),
     )
-    own_tier = tiers[group.index(leg)] if tiers else Tier(None, rate, amount)
-    basis = LiquidationBasis(
+
+
+def _fees(
+    fee: Decimal | None, venue: Venue, leg: Leg, bankruptcy: Decimal | None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(fee to open, order cost, fee to close), None without a fee rate: open fee ``entry
+    value x rate``, order cost ``IM + open fee`` (Binance "order cost"), plus on Bybit the fee to
+    close at the bankruptcy price ``notional(BP) x rate`` ("Order Cost", help center), which
+    Bybit's margins already hold where it is in them."""
+    if fee is None:
+        return None, None, None
+    open_fee = leg.entry_value * fee
+    order_cost = leg.initial_margin + open_fee
+    close_fee = None
+    if venue.close_fee_in_margins:
+        close_fee = leg.close_fee
+    elif venue.close_fee_in_order_cost and bankruptcy is not None:
+        close_fee = leg.notional(bankruptcy) * fee
+    if venue.close_fee_in_order_cost and close_fee is not None:
+        order_cost += close_fee
+    return open_fee, order_cost, close_fee
+
+
+def _liquidation_basis(pool: _Pool, leg: Leg, at: _Standing, own_tier: Tier) -> LiquidationBasis:
+    """What the liquidation price was solved from (``explain`` shows it): ``WB``, ``TMM1``,
+    ``UPNL1``, the bracket at the price and the hedge legs sharing it."""
+    return LiquidationBasis(
         wallet_balance=leg.isolated_margin
         if leg.isolated_margin is not None
         else pool.cross_wallet,
-        other_maintenance_margin=other_mm,
-        other_unrealized_pnl=other_pnl,
+        other_maintenance_margin=at.other_mm,
+        other_unrealized_pnl=at.other_pnl,
         maintenance_margin_rate=own_tier.rate,
         maintenance_amount=own_tier.amount,
-        shared_with=tuple(g.id for g in group if g is not leg),
+        shared_with=tuple(g.id for g in at.group if g is not leg) if len(at.group) > 1 else (),
     )
-    if len(group) > 1 and leg is group[0]:
+
+
+def _position_result(
+    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
+) -> PositionResult:
+    """One position's figures (``_figures``). An isolated leg's depend on nothing but the leg,
+    the venue and the account's fee rate and collateral, so a leg evaluated again unchanged (a
+    replay's survivors, which keep their leg) reuses them: the same objects, never a new sum."""
+    if leg.isolated_margin is None:
+        return _figures(account, venue, pool, leg, notes)
+    key = (venue, account.taker_fee_rate, account.collateral, leg.mark_price)
+    known = leg.__dict__.get("_figures")
+    if known is not None and all(a is b for a, b in zip(known[0], key, strict=True)):
+        result: PositionResult = known[1]
+        return result
+    result = _figures(account, venue, pool, leg, notes)
+    object.__setattr__(leg, "_figures", (key, result))
+    return result
+
+
+def _figures(
+    account: AccountSpec, venue: Venue, pool: _Pool, leg: Leg, notes: list[str]
+) -> PositionResult:
+    """One position's figures: its liquidation price solved on where it stands (``_standing``),
+    its bankruptcy price where that balance is gone, its fees and the parameters used."""
+    fee = account.taker_fee_rate
+    mm, rate, amount = pool.maintenance[leg.id]
+    at = _standing(pool, leg, mm)
+    liquidation, tiers = solve_price(at.group, at.base)
+    close_rate = fee if venue.close_fee_in_margins and fee else ZERO
+    bankruptcy, _ = solve_price(
+        at.group, at.bankrupt_base, with_maintenance=False, close_fee_rate=close_rate
+    )
+    own_tier = tiers[at.group.index(leg)] if tiers else Tier(None, rate, amount)
+    if len(at.group) > 1 and leg is at.group[0]:
         notes.append(HEDGE_NOTE.format(symbol=leg.market.symbol))
-    open_fee = order_cost = close_fee = None
-    if fee is not None:
-        open_fee = leg.entry_value * fee
-        order_cost = leg.initial_margin + open_fee
-        if venue.close_fee_in_margins:
-            close_fee = leg.close_fee
-        elif venue.close_fee_in_order_cost and bankruptcy is not None:
-            close_fee = leg.notional(bankruptcy) * fee
-        if venue.close_fee_in_order_cost and close_fee is not None:
-            order_cost += close_fee
+    open_fee, order_cost, close_fee = _fees(fee, venue, leg, bankruptcy)
     table = table_named(leg.table_name) if leg.table_name else None
     return PositionResult(
         id=leg.id,
@@ -940,8 +1216,8 @@ def _position_result(
         maintenance_margin_rate=rate,
         maintenance_amount=amount,
         unrealized_pnl=pool.pnl[leg.id],
-        margin_balance=balance,
-        margin_ratio=ratio,
+        margin_balance=at.balance,
+        margin_ratio=at.ratio,
         liquidation_price=liquidation,
         bankruptcy_price=bankruptcy,
         distance_to_liquidation=(
@@ -949,8 +1225,8 @@ def _position_result(
         ),
         open_fee=open_fee,
         order_cost=order_cost,
-        status="liquidated" if liquidated else "open",
-        liquidation_basis=basis,
+        status="liquidated" if at.liquidated else "open",
+        liquidation_basis=_liquidation_basis(pool, leg, at, own_tier),
         close_fee=close_fee,
         bracket_table=table.name if table is not None else None,
         parameters_effective=table.as_of if table is not None else None,

@@ -6,11 +6,12 @@ in, the value, and the concept id of the lesson that teaches it (concepts.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from margin.errors import UNKNOWN_FIGURE, MarginError
-from margin.evaluate import AccountResult, PositionResult
+from margin.evaluate import AccountResult, LiquidationBasis, PositionResult
 from margin.markets import ContractKind
 from margin.model import MarginMode, Side
 from margin.venues import MaintenanceBasis
@@ -46,137 +47,181 @@ def signed(value: Decimal | None) -> str:
     return f"- {shown(-value)}" if value < 0 else f"+ {shown(value)}"
 
 
-def _position_steps(p: PositionResult, figure: str) -> list[Step]:
-    inverse = p.contract is ContractKind.INVERSE
-    s = "+1" if p.side is Side.LONG else "-1"
-    q = shown(p.quantity)
-    e, m = shown(p.entry_price), shown(p.mark_price)
-    entry_value = p.initial_margin * p.leverage
-    if figure == "notional":
-        if inverse:
-            return [
-                Step(
-                    "Notional (coin)",
-                    "contracts x contract size / P",
-                    f"{shown(p.notional * p.mark_price)} / {m}",
-                    p.notional,
-                    "C02",
-                )
-            ]
-        return [Step("Notional", "Q x P", f"{q} x {m}", p.notional, "C02")]
-    if figure == "initial_margin":
+def _inverse(p: PositionResult) -> bool:
+    return p.contract is ContractKind.INVERSE
+
+
+def _entry_value(p: PositionResult) -> Decimal:
+    """Q x E (linear) or N/E (inverse): the initial margin times the leverage."""
+    return p.initial_margin * p.leverage
+
+
+def _notional_steps(p: PositionResult) -> list[Step]:
+    """Notional ``Q x P`` (linear) or ``N / P`` in coin (inverse)."""
+    m = shown(p.mark_price)
+    if _inverse(p):
         return [
             Step(
-                "Initial margin",
-                "entry value / L",
-                f"{shown(entry_value)} / {shown(p.leverage)}",
-                p.initial_margin,
+                "Notional (coin)",
+                "contracts x contract size / P",
+                f"{shown(p.notional * p.mark_price)} / {m}",
+                p.notional,
                 "C02",
             )
         ]
-    if figure == "unrealized_pnl":
-        if inverse:
-            usd = shown(p.notional * p.mark_price)
-            return [
-                Step(
-                    "Unrealized PnL (coin)",
-                    "s x N x (1/E - 1/P)",
-                    f"{s} x {usd} x (1/{e} - 1/{m})",
-                    p.unrealized_pnl,
-                    "C01",
-                )
-            ]
+    return [Step("Notional", "Q x P", f"{shown(p.quantity)} x {m}", p.notional, "C02")]
+
+
+def _initial_margin_steps(p: PositionResult) -> list[Step]:
+    """Initial margin ``entry value / L``."""
+    return [
+        Step(
+            "Initial margin",
+            "entry value / L",
+            f"{shown(_entry_value(p))} / {shown(p.leverage)}",
+            p.initial_margin,
+            "C02",
+        )
+    ]
+
+
+def _pnl_steps(p: PositionResult) -> list[Step]:
+    """uPnL ``s x Q x (P - E)`` (linear) or ``s x N x (1/E - 1/P)`` in coin (inverse)."""
+    s = "+1" if p.side is Side.LONG else "-1"
+    e, m = shown(p.entry_price), shown(p.mark_price)
+    if _inverse(p):
+        usd = shown(p.notional * p.mark_price)
         return [
             Step(
-                "Unrealized PnL",
-                "s x Q x (P - E)",
-                f"{s} x {q} x ({m} - {e})",
+                "Unrealized PnL (coin)",
+                "s x N x (1/E - 1/P)",
+                f"{s} x {usd} x (1/{e} - 1/{m})",
                 p.unrealized_pnl,
                 "C01",
             )
         ]
-    if figure == "maintenance_margin":
-        if p.maintenance_basis == MaintenanceBasis.ENTRY:
-            return [
-                Step(
-                    "Maintenance margin (on the entry value)",
-                    "entry value x MMR - cum",
-                    f"{shown(entry_value)} x {shown(p.maintenance_margin_rate)} - "
-                    f"{shown(p.maintenance_amount)}",
-                    p.maintenance_margin,
-                    "C03",
-                )
-            ]
+    return [
+        Step(
+            "Unrealized PnL",
+            "s x Q x (P - E)",
+            f"{s} x {shown(p.quantity)} x ({m} - {e})",
+            p.unrealized_pnl,
+            "C01",
+        )
+    ]
+
+
+def _maintenance_steps(p: PositionResult) -> list[Step]:
+    """Maintenance ``notional x MMR - cum`` at the mark, or on the entry value where the venue
+    puts it there."""
+    rate, amount = shown(p.maintenance_margin_rate), shown(p.maintenance_amount)
+    if p.maintenance_basis == MaintenanceBasis.ENTRY:
         return [
             Step(
-                "Notional at the mark",
-                "Q x P" if not inverse else "N / P",
-                f"{q} x {m}" if not inverse else f"{shown(p.notional * p.mark_price)} / {m}",
-                p.notional,
-                "C03",
-            ),
-            Step(
-                "Maintenance margin",
-                "notional x MMR - cum",
-                f"{shown(p.notional)} x {shown(p.maintenance_margin_rate)} - "
-                f"{shown(p.maintenance_amount)}",
+                "Maintenance margin (on the entry value)",
+                "entry value x MMR - cum",
+                f"{shown(_entry_value(p))} x {rate} - {amount}",
                 p.maintenance_margin,
                 "C03",
-            ),
+            )
         ]
-    if figure == "margin_balance":
-        if p.margin_mode is MarginMode.ISOLATED:
-            return [
-                Step(
-                    "Margin balance (isolated)",
-                    "isolated margin + uPnL",
-                    f"{shown(p.isolated_margin)} + {shown(p.unrealized_pnl)}",
-                    p.margin_balance,
-                    "C04",
-                )
-            ]
+    inverse, m = _inverse(p), shown(p.mark_price)
+    return [
+        Step(
+            "Notional at the mark",
+            "Q x P" if not inverse else "N / P",
+            f"{shown(p.quantity)} x {m}"
+            if not inverse
+            else f"{shown(p.notional * p.mark_price)} / {m}",
+            p.notional,
+            "C03",
+        ),
+        Step(
+            "Maintenance margin",
+            "notional x MMR - cum",
+            f"{shown(p.notional)} x {rate} - {amount}",
+            p.maintenance_margin,
+            "C03",
+        ),
+    ]
+
+
+def _margin_balance_steps(p: PositionResult) -> list[Step]:
+    """Margin balance: ``isolated margin + uPnL``, or the account's cross margin balance."""
+    if p.margin_mode is MarginMode.ISOLATED:
         return [
             Step(
-                "Margin balance (cross)",
-                "cross wallet + every cross uPnL",
-                "the account's cross margin balance",
+                "Margin balance (isolated)",
+                "isolated margin + uPnL",
+                f"{shown(p.isolated_margin)} + {shown(p.unrealized_pnl)}",
                 p.margin_balance,
-                "C05",
+                "C04",
             )
         ]
-    if figure == "margin_ratio":
-        return [
-            Step(
-                "Margin ratio",
-                "maintenance margin / margin balance (1 liquidates)",
-                f"{shown(p.maintenance_margin)} / {shown(p.margin_balance)}",
-                p.margin_ratio,
-                "C03",
-            )
-        ]
-    if figure in ("liquidation_price", "bankruptcy_price"):
-        return _price_steps(p, figure)
-    if figure == "distance_to_liquidation":
-        return [
-            Step(
-                "Distance to liquidation",
-                "|LP - P| / P",
-                f"|{shown(p.liquidation_price)} - {m}| / {m}",
-                p.distance_to_liquidation,
-                "C06",
-            )
-        ]
-    raise MarginError(UNKNOWN_FIGURE.format(figure=figure), field="figure")
+    return [
+        Step(
+            "Margin balance (cross)",
+            "cross wallet + every cross uPnL",
+            "the account's cross margin balance",
+            p.margin_balance,
+            "C05",
+        )
+    ]
 
 
-def _price_steps(p: PositionResult, figure: str) -> list[Step]:
-    basis = p.liquidation_basis
-    assert basis is not None
+def _margin_ratio_steps(p: PositionResult) -> list[Step]:
+    """Margin ratio ``maintenance margin / margin balance`` (1 liquidates)."""
+    return [
+        Step(
+            "Margin ratio",
+            "maintenance margin / margin balance (1 liquidates)",
+            f"{shown(p.maintenance_margin)} / {shown(p.margin_balance)}",
+            p.margin_ratio,
+            "C03",
+        )
+    ]
+
+
+def _distance_steps(p: PositionResult) -> list[Step]:
+    """Distance to liquidation ``|LP - P| / P``."""
+    m = shown(p.mark_price)
+    return [
+        Step(
+            "Distance to liquidation",
+            "|LP - P| / P",
+            f"|{shown(p.liquidation_price)} - {m}| / {m}",
+            p.distance_to_liquidation,
+            "C06",
+        )
+    ]
+
+
+_POSITION_FIGURES: dict[str, Callable[[PositionResult], list[Step]]] = {
+    "notional": _notional_steps,
+    "initial_margin": _initial_margin_steps,
+    "unrealized_pnl": _pnl_steps,
+    "maintenance_margin": _maintenance_steps,
+    "margin_balance": _margin_balance_steps,
+    "margin_ratio": _margin_ratio_steps,
+    "liquidation_price": lambda p: _price_steps(p, "liquidation_price"),
+    "bankruptcy_price": lambda p: _price_steps(p, "bankruptcy_price"),
+    "distance_to_liquidation": _distance_steps,
+}
+
+
+def _position_steps(p: PositionResult, figure: str) -> list[Step]:
+    if figure not in _POSITION_FIGURES:
+        raise MarginError(UNKNOWN_FIGURE.format(figure=figure), field="figure")
+    return _POSITION_FIGURES[figure](p)
+
+
+def _basis_steps(p: PositionResult, basis: LiquidationBasis) -> list[Step]:
+    """What a price is solved from: ``WB`` (isolated margin or cross wallet), for cross the
+    other positions' ``TMM1`` and ``UPNL1`` at their marks, and the hedge it is shared with."""
     isolated = p.margin_mode is MarginMode.ISOLATED
     concept = "C04" if isolated else "C05"
-    wb = shown(basis.wallet_balance)
     wallet_label = "isolated margin" if isolated else "cross wallet balance"
-    steps = [Step("WB", wallet_label, wb, basis.wallet_balance, concept)]
+    steps = [Step("WB", wallet_label, shown(basis.wallet_balance), basis.wallet_balance, concept)]
     if not isolated:
         steps.append(
             Step(
@@ -198,49 +243,77 @@ def _price_steps(p: PositionResult, figure: str) -> list[Step]:
                 "C12",
             )
         )
+    return steps
+
+
+def _bankruptcy_formula(p: PositionResult, basis: LiquidationBasis) -> tuple[str, str]:
+    """The bankruptcy price, where the margin balance is 0: linear
+    ``(WB + UPNL1 - s x Q x E) / (-s x Q)``."""
+    if basis.shared_with:
+        return "margin balance = 0 for the long and short together", "-"
+    wb = shown(basis.wallet_balance)
+    if p.contract is ContractKind.INVERSE:
+        return "price where margin balance = 0", f"WB = {wb}"
     s = "1" if p.side is Side.LONG else "-1"
     q, e = shown(p.quantity), shown(p.entry_price)
+    upnl1 = signed(basis.other_unrealized_pnl)
+    return (
+        "(WB + UPNL1 - s x Q x E) / (-s x Q)",
+        f"({wb} {upnl1} - {s} x {q} x {e}) / (-{s} x {q})",
+    )
+
+
+def _liquidation_formula(p: PositionResult, basis: LiquidationBasis) -> tuple[str, str]:
+    """Binance's liquidation price (FAQ "How to Calculate Liquidation Price of USDⓈ-M Futures
+    Contracts"): ``(WB - TMM1 + UPNL1 + cum - s x Q x E) / (Q x MMR - s x Q)``, its hedge and
+    COIN-M forms, and the entry-value form where maintenance is on the entry value."""
+    s = "1" if p.side is Side.LONG else "-1"
+    q, e, wb = shown(p.quantity), shown(p.entry_price), shown(basis.wallet_balance)
     tmm1, upnl1 = basis.other_maintenance_margin, basis.other_unrealized_pnl
-    if figure == "bankruptcy_price":
-        if p.contract is ContractKind.INVERSE:
-            formula = "price where margin balance = 0"
-            substituted = f"WB = {wb}"
-        else:
-            formula = "(WB + UPNL1 - s x Q x E) / (-s x Q)"
-            substituted = f"({wb} {signed(upnl1)} - {s} x {q} x {e}) / (-{s} x {q})"
-        if basis.shared_with:
-            formula, substituted = "margin balance = 0 for the long and short together", "-"
-        steps.append(Step("Bankruptcy price", formula, substituted, p.bankruptcy_price, "C15"))
-        return steps
     mmr, cum = shown(basis.maintenance_margin_rate), shown(basis.maintenance_amount)
     if basis.shared_with:
-        formula = (
+        return (
             "(WB - TMM1 + UPNL1 + cumL + cumS - QL x EL + QS x ES) / "
-            "(QL x MMRL + QS x MMRS - QL + QS)"
+            "(QL x MMRL + QS x MMRS - QL + QS)",
+            "with both legs of the hedge (see the other position's figures)",
         )
-        substituted = "with both legs of the hedge (see the other position's figures)"
-    elif p.contract is ContractKind.INVERSE:
+    if p.contract is ContractKind.INVERSE:
         n = shown(p.notional * p.mark_price)
         # cross: the other positions' balance counts as wallet, held at their marks
         effective = shown(basis.wallet_balance - tmm1 + upnl1)
         if p.side is Side.LONG:
-            formula = "N x (1 + MMR) / (WB - TMM1 + UPNL1 + cum + N/E)"
-            substituted = f"{n} x (1 + {mmr}) / ({effective} + {cum} + {n} / {e})"
-        else:
-            formula = "N x (1 - MMR) / (N/E - (WB - TMM1 + UPNL1) - cum)"
-            substituted = f"{n} x (1 - {mmr}) / ({n} / {e} - {effective} - {cum})"
-    elif p.maintenance_basis == MaintenanceBasis.ENTRY:
-        formula = "E - s x (WB - TMM1 + UPNL1 - MM) / Q, MM on the entry value"
-        substituted = (
+            return (
+                "N x (1 + MMR) / (WB - TMM1 + UPNL1 + cum + N/E)",
+                f"{n} x (1 + {mmr}) / ({effective} + {cum} + {n} / {e})",
+            )
+        return (
+            "N x (1 - MMR) / (N/E - (WB - TMM1 + UPNL1) - cum)",
+            f"{n} x (1 - {mmr}) / ({n} / {e} - {effective} - {cum})",
+        )
+    if p.maintenance_basis == MaintenanceBasis.ENTRY:
+        return (
+            "E - s x (WB - TMM1 + UPNL1 - MM) / Q, MM on the entry value",
             f"{e} - {s} x ({wb} - {shown(tmm1)} {signed(upnl1)} - "
-            f"{shown(p.maintenance_margin)}) / {q}"
+            f"{shown(p.maintenance_margin)}) / {q}",
         )
-    else:
-        formula = "(WB - TMM1 + UPNL1 + cum - s x Q x E) / (Q x MMR - s x Q)"
-        substituted = (
-            f"({wb} - {shown(tmm1)} {signed(upnl1)} + {cum} - {s} x {q} x {e}) / "
-            f"({q} x {mmr} - {s} x {q})"
-        )
+    return (
+        "(WB - TMM1 + UPNL1 + cum - s x Q x E) / (Q x MMR - s x Q)",
+        f"({wb} - {shown(tmm1)} {signed(upnl1)} + {cum} - {s} x {q} x {e}) / "
+        f"({q} x {mmr} - {s} x {q})",
+    )
+
+
+def _price_steps(p: PositionResult, figure: str) -> list[Step]:
+    """The liquidation or bankruptcy price from its basis, with the bracket in force there."""
+    basis = p.liquidation_basis
+    assert basis is not None
+    steps = _basis_steps(p, basis)
+    if figure == "bankruptcy_price":
+        formula, substituted = _bankruptcy_formula(p, basis)
+        steps.append(Step("Bankruptcy price", formula, substituted, p.bankruptcy_price, "C15"))
+        return steps
+    formula, substituted = _liquidation_formula(p, basis)
+    mmr, cum = shown(basis.maintenance_margin_rate), shown(basis.maintenance_amount)
     steps.append(
         Step(
             "Bracket at the liquidation price",

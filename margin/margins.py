@@ -9,9 +9,10 @@ Formulas and their sources are in margin-reference.md: initial margin ``Q*E/L`` 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal, DecimalTuple, localcontext
 
 from margin.errors import (
     NO_TABLE_THAT_OLD,
@@ -209,28 +210,56 @@ def _table_tiers(
 ) -> tuple[Tier, ...]:
     """The tiers a table gives a position: all of them, walked by the notional at the mark, or
     one chosen at entry (by contracts on OKX, by the entry value where maintenance is on it)."""
-    if (
+    one_bracket = (
         table.unit is TierUnit.CONTRACTS
         or not venue.uses_brackets
         or venue.maintenance_basis == MaintenanceBasis.ENTRY
-    ):
-        brackets: tuple[Bracket, ...] = (entry_bracket,)
-    else:
-        brackets = table.brackets
-    return tuple(
-        Tier(
-            bracket.cap if index < len(brackets) - 1 else None,
-            bracket.maintenance_margin_rate + extra,
-            (
-                amount_override
-                if amount_override is not None
-                else bracket.maintenance_amount
-                if venue.uses_maintenance_amount
-                else ZERO
-            ),
-        )
-        for index, bracket in enumerate(brackets)
     )
+    return _tiers_of(
+        table.name,
+        entry_bracket if one_bracket else None,
+        venue.uses_maintenance_amount,
+        _exactly(extra),
+        None if amount_override is None else _exactly(amount_override),
+    )
+
+
+def _exactly(value: Decimal) -> tuple[Decimal, DecimalTuple]:
+    """A cache key that tells ``0.5`` from ``0.50``: equal Decimals, but not the same digits in
+    what is built from them."""
+    return value, value.as_tuple()
+
+
+@functools.lru_cache(maxsize=4096)
+def _tiers_of(
+    table_name: str,
+    entry_bracket: Bracket | None,
+    uses_maintenance_amount: bool,
+    extra: tuple[Decimal, DecimalTuple],
+    amount_override: tuple[Decimal, DecimalTuple] | None,
+) -> tuple[Tier, ...]:
+    """``_table_tiers``, built once per table and rule set (tables never change once loaded):
+    each bracket's MMR plus ``extra`` and its cum (or the override, or 0 without cums); the
+    last tier is uncapped. ``entry_bracket`` (None: every bracket) is the one tier chosen at
+    entry."""
+    table = table_named(table_name)
+    brackets = table.brackets if entry_bracket is None else (entry_bracket,)
+    with localcontext() as context:
+        context.prec = PRECISION
+        return tuple(
+            Tier(
+                bracket.cap if index < len(brackets) - 1 else None,
+                bracket.maintenance_margin_rate + extra[0],
+                (
+                    amount_override[0]
+                    if amount_override is not None
+                    else bracket.maintenance_amount
+                    if uses_maintenance_amount
+                    else ZERO
+                ),
+            )
+            for index, bracket in enumerate(brackets)
+        )
 
 
 def _grouped(value: Decimal) -> str:

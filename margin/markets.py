@@ -22,6 +22,7 @@ maintenance rate.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -186,17 +187,30 @@ BRACKET_TABLES: dict[str, BracketTable] = _registry()
 PARAMETER_TABLES: dict[str, BracketTable] = {table.name: table for table in BRACKET_TABLES.values()}
 
 
+def _tables_by_venue_and_symbol() -> dict[tuple[str, str], tuple[BracketTable, ...]]:
+    """Each venue's tables per symbol, oldest first, indexed once: the tables never change after
+    loading, and every evaluation looks one up per position."""
+    index: dict[tuple[str, str], list[BracketTable]] = {}
+    for table in PARAMETER_TABLES.values():
+        index.setdefault((table.venue, table.symbol), []).append(table)
+    return {key: tuple(tables) for key, tables in index.items()}
+
+
+_TABLES_OF = _tables_by_venue_and_symbol()
+
+
 def tables_of(venue: str, symbol: str) -> list[BracketTable]:
     """``venue``'s tables for ``symbol``, oldest first."""
-    return [t for t in PARAMETER_TABLES.values() if t.venue == venue and t.symbol == symbol]
+    return list(_TABLES_OF.get((venue, symbol), ()))
 
 
+@functools.lru_cache(maxsize=1024)
 def table_for(venue: str, symbol: str, on: date | None = None) -> BracketTable | None:
     """The table of ``venue`` for ``symbol`` in force on ``on`` (the newest when None); None when
-    the venue has none, or none as old as ``on``."""
-    candidates = tables_of(venue, symbol)
+    the venue has none, or none as old as ``on``. Cached: the tables are immutable once loaded."""
+    candidates = _TABLES_OF.get((venue, symbol), ())
     if on is not None:
-        candidates = [t for t in candidates if t.effective is None or t.effective <= on]
+        candidates = tuple(t for t in candidates if t.effective is None or t.effective <= on)
     return candidates[-1] if candidates else None
 
 

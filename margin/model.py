@@ -6,11 +6,11 @@ Money and prices are ``Decimal``. The constructors accept ``str``/``int``/``Deci
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import TypeVar
 
 from margin.errors import (
     BAD_DATE,
@@ -179,19 +179,32 @@ def to_date(value: object) -> date | None:
     raise MarginError(BAD_DATE, field="parameters_as_of")
 
 
+_Frozen = TypeVar("_Frozen")
+
+
+def copied(instance: _Frozen, **changes: object) -> _Frozen:
+    """``dataclasses.replace`` without re-running ``__init__``: for a dataclass whose
+    ``__post_init__``, if it has one, would leave the new values as they are and derives nothing
+    from them (a spec's coercion of values already checked; a result, which has none). Skipping
+    the re-coercion of every field is most of what a what-if transform costs."""
+    changed: _Frozen = object.__new__(type(instance))
+    changed.__dict__.update(instance.__dict__, **changes)
+    return changed
+
+
 def with_margin_mode(account: AccountSpec, mode: MarginMode | str) -> AccountSpec:
     """The same positions, all in ``mode``. To isolated: each keeps an isolated margin it already
     had, else gets its initial margin. To cross: isolated margins go back to the cross wallet."""
     mode = MarginMode(mode)
     positions = tuple(
-        dataclasses.replace(
+        copied(
             p,
             margin_mode=mode,
             isolated_margin=p.isolated_margin if mode is MarginMode.ISOLATED else None,
         )
         for p in account.positions
     )
-    return dataclasses.replace(account, positions=positions)
+    return copied(account, positions=positions)
 
 
 def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
@@ -204,12 +217,12 @@ def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
             raise MarginError(BAD_SHOCK, field="shock")
         factors[symbol] = ONE + fraction
     positions = tuple(
-        dataclasses.replace(p, mark_price=(p.mark_price or p.entry_price) * factors[p.symbol])
+        copied(p, mark_price=(p.mark_price or p.entry_price) * factors[p.symbol])
         if p.symbol in factors
         else p
         for p in account.positions
     )
-    return dataclasses.replace(account, positions=positions)
+    return copied(account, positions=positions)
 
 
 def switch_margin_mode(account: AccountSpec, symbol: str, mode: MarginMode | str) -> AccountSpec:

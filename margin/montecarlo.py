@@ -50,8 +50,8 @@ from margin.errors import (
     MONTE_CARLO_TOO_LARGE,
     MarginError,
 )
-from margin.evaluate import Leg, build_legs, evaluate_legs, exact
-from margin.model import AccountSpec, MarginMode, to_decimal, with_margin_mode
+from margin.evaluate import Evaluation, Leg, exact, opening_evaluation
+from margin.model import AccountSpec, to_decimal, with_margin_mode
 from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 # paths x steps per run: 10 million (10,000 paths x 1,000 steps) takes about 0.05 s for one symbol
@@ -361,6 +361,218 @@ def _percentiles(values: np.ndarray) -> dict[int, float]:
     return {p: float(v) for p, v in zip(PERCENTILES, points, strict=True)}
 
 
+@dataclass
+class _Book:
+    """What the paths are run against, read once from the exact engine: the symbols (one column
+    each) and their start prices, the isolated legs with their log-price barriers (``ln(LP/P0)``,
+    None without a liquidation price; True: liquidated before the first step), the cross legs
+    in floats and the two wallets."""
+
+    symbols: list[str]
+    column: dict[str, int]
+    start: np.ndarray
+    barriers: list[tuple[Leg, float | None, bool]]
+    cross_legs: list[Leg]
+    cross_float: list[_CrossLeg]
+    cross_wallet: float  # the all-cross account's cross wallet
+    free_balance: float  # what the isolated margins leave of the wallet
+    cross_alive: bool  # False: the cross book is already at its maintenance margin
+    cross_balance: float  # the cross margin balance at the start (0 at least)
+
+
+def _book(
+    isolated: tuple[Evaluation, list[Leg]],
+    cross: tuple[Evaluation, list[Leg]],
+    symbols: list[str],
+    rules: Venue,
+    reach: float,
+) -> _Book:
+    """The account's exact evaluations all isolated and all cross (with their legs), as the
+    floats the paths are checked against."""
+    (isolated_eval, iso_legs), (cross_eval, cross_legs) = isolated, cross
+    column = {symbol: i for i, symbol in enumerate(symbols)}
+    start = np.array(
+        [float(next(leg.mark_price for leg in iso_legs if leg.market.symbol == s)) for s in symbols]
+    )
+    # isolated: barriers in log-price space, relative to the start
+    iso_results = {r.id: r for r in isolated_eval.positions}
+    barriers = []
+    for leg in iso_legs:
+        price = iso_results[leg.id].liquidation_price
+        already = iso_results[leg.id].status == "liquidated"
+        level = math.log(float(price) / start[column[leg.market.symbol]]) if price else None
+        barriers.append((leg, level, already))
+    return _Book(
+        symbols=symbols,
+        column=column,
+        start=start,
+        barriers=barriers,
+        cross_legs=cross_legs,
+        cross_float=[
+            _cross_leg(leg, column[leg.market.symbol], rules, reach) for leg in cross_legs
+        ],
+        cross_wallet=float(cross_eval.account.cross_wallet_balance),
+        free_balance=float(isolated_eval.account.cross_wallet_balance),
+        cross_alive=not any(p.status == "liquidated" for p in cross_eval.positions),
+        cross_balance=max(0.0, float(cross_eval.account.cross_margin_balance)),
+    )
+
+
+@dataclass
+class _Paths:
+    """Per symbol and path: the log move since the start and its running extremes; per path,
+    whether the cross book is still open and, once it is not, what it had left."""
+
+    x: np.ndarray
+    running_min: np.ndarray
+    running_max: np.ndarray
+    cross_alive: np.ndarray
+    cross_left: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """The random walk's parameters: per-step drift and the correlated scale (``factor``), the
+    six-sigma reach of the horizon, and the grid."""
+
+    drift: np.ndarray
+    factor: np.ndarray
+    reach: float
+    steps: int
+    paths: int
+
+
+def _walk_paths(book: _Book, walk: _Walk, seed: int) -> _Paths:
+    """Run every path through the steps in chunks of random numbers, keeping each symbol's
+    running extremes (the isolated barriers are checked against them at the end) and checking
+    the cross book at the end of each step where its bound cannot clear it."""
+    count, paths, steps = len(book.symbols), walk.paths, walk.steps
+    # SFC64: the fastest of numpy's bit generators, seeded for reproducible runs
+    rng = np.random.Generator(np.random.SFC64(seed))
+    width = 2 * ((paths + 1) // 2)  # Box-Muller pairs: one spare column when paths is odd
+    state = _Paths(
+        x=np.zeros((count, width), dtype=np.float32),
+        running_min=np.zeros((count, width), dtype=np.float32),
+        running_max=np.zeros((count, width), dtype=np.float32),
+        # a cross book already at its maintenance margin is liquidated before the first step
+        cross_alive=np.full(paths, book.cross_alive),
+        cross_left=np.full(paths, book.cross_balance),
+    )
+    # Screen bounds are in float64, the exact check in float32: leave a margin for rounding.
+    screen_margin = (
+        1e-4
+        * math.exp(walk.reach)
+        * (abs(book.cross_wallet) + sum(abs(leg.entry_value) for leg in book.cross_float))
+    )
+    chunk = min(steps, max(1, CHUNK_ELEMENTS // (width * count)))
+    normals = _scratch_float32("normals", (chunk, count, width))
+    scratch = _scratch_float32("correlation", (chunk if count > 1 else 0, width))
+    done = 0
+    while done < steps:
+        size = min(chunk, steps - done)
+        if count == 1:  # no correlation to apply: the normals come out scaled, add the drift
+            moves = _standard_normals(rng, normals[:size], scale=float(walk.factor[0, 0]))
+            moves += walk.drift[0]
+        else:
+            moves = _standard_normals(rng, normals[:size])
+            _log_moves(moves, walk.factor, walk.drift, scratch[:size])
+        # a row-by-row running sum: several times faster than np.cumsum along the first axis
+        moves[0] += state.x
+        for row in range(1, size):
+            np.add(moves[row], moves[row - 1], out=moves[row])
+        state.x = moves[-1].copy()
+        low, high = moves.min(axis=0), moves.max(axis=0)
+        np.minimum(state.running_min, low, out=state.running_min)
+        np.maximum(state.running_max, high, out=state.running_max)
+        if book.cross_float and state.cross_alive.any():
+            _check_cross(book, state, moves, low[:, :paths], high[:, :paths], screen_margin)
+        done += size
+    return state
+
+
+def _check_cross(
+    book: _Book,
+    state: _Paths,
+    moves: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    screen_margin: float,
+) -> None:
+    """Close the cross book on the paths of this chunk where its margin balance reaches its
+    maintenance margin (``_cross_health`` <= 0) at the end of a step, keeping what it had left
+    (margin balance = health + maintenance at that step's prices). Only paths the lower bound
+    cannot clear get the step-by-step check (and its exp)."""
+    bound = _cross_health_lower_bound(low, high, book.start, book.cross_float, book.cross_wallet)
+    idx = np.nonzero(state.cross_alive & (bound <= screen_margin))[0]
+    if not idx.size:
+        return
+    suspect = moves[:, :, idx]
+    health = _cross_health(suspect, book.start, book.cross_float, book.cross_wallet)
+    breached = health <= 0
+    hit = breached.any(axis=0)
+    if not hit.any():
+        return
+    which = np.nonzero(hit)[0]
+    first = breached[:, which].argmax(axis=0)
+    balance = health[first, which].astype(np.float64)
+    for cross_leg in book.cross_float:
+        moved = suspect[first, cross_leg.column, which].astype(float)
+        price = book.start[cross_leg.column] * np.exp(moved)
+        balance = balance + np.broadcast_to(cross_leg.maintenance(price), balance.shape)
+    state.cross_left[idx[which]] = np.maximum(balance, 0.0)
+    state.cross_alive[idx[which]] = False
+
+
+def _isolated_risk(
+    book: _Book, state: _Paths, final_price: np.ndarray, rules: Venue, reach: float
+) -> ModeRisk:
+    """All isolated: a position is liquidated on a path whose running extreme crossed its
+    barrier (a long's minimum, a short's maximum); equity = free balance + each survivor's
+    margin and PnL at the final price."""
+    paths = final_price.shape[0]
+    running_min, running_max = state.running_min[:, :paths].T, state.running_max[:, :paths].T
+    position_probability: dict[str, float] = {}
+    any_liquidated = np.zeros(paths, dtype=bool)
+    iso_equity = np.full(paths, book.free_balance)
+    for leg, level, already in book.barriers:
+        col = book.column[leg.market.symbol]
+        if already:
+            hit = np.ones(paths, dtype=bool)
+        elif level is None:
+            hit = np.zeros(paths, dtype=bool)
+        elif leg.sign > 0:  # a long (linear or inverse) is liquidated as the price falls
+            hit = running_min[:, col] <= level
+        else:
+            hit = running_max[:, col] >= level
+        position_probability[leg.id] = float(hit.mean())
+        any_liquidated |= hit
+        margin = float(leg.isolated_margin or 0)
+        pnl = _cross_leg(leg, col, rules, reach).pnl(final_price[:, col])
+        iso_equity += np.where(hit, 0.0, margin + pnl)
+    return ModeRisk(
+        account_probability=float(any_liquidated.mean()),
+        position_probability=position_probability,
+        final_equity_percentiles=_percentiles(iso_equity),
+        mean_final_equity=float(iso_equity.mean()),
+    )
+
+
+def _cross_risk(book: _Book, state: _Paths, final_price: np.ndarray) -> ModeRisk:
+    """All cross: the book goes as one; equity = cross wallet + every PnL at the final price on
+    the paths where it survived, what it had left where it did not."""
+    cross_equity = np.full(final_price.shape[0], book.cross_wallet)
+    for cross_leg in book.cross_float:
+        cross_equity += cross_leg.pnl(final_price[:, cross_leg.column])
+    cross_equity = np.where(state.cross_alive, cross_equity, state.cross_left)
+    cross_probability = float((~state.cross_alive).mean())
+    return ModeRisk(
+        account_probability=cross_probability,
+        position_probability={leg.id: cross_probability for leg in book.cross_legs},
+        final_equity_percentiles=_percentiles(cross_equity),
+        mean_final_equity=float(cross_equity.mean()),
+    )
+
+
 @exact
 def run_monte_carlo(
     account: AccountSpec,
@@ -381,144 +593,29 @@ def run_monte_carlo(
     steps = _grid(horizon, step, paths)
     _check_cost(paths, steps, len({position.symbol for position in account.positions}))
     dt = float(step) / MINUTES_PER_YEAR
-
-    isolated_account = with_margin_mode(account, MarginMode.ISOLATED)
-    cross_account = with_margin_mode(account, MarginMode.CROSS)
-    isolated_eval = evaluate_legs(isolated_account, rules, opening_rules=True)
-    cross_eval = evaluate_legs(cross_account, rules, opening_rules=True)
-    cross_legs, _ = build_legs(cross_account, rules)
-    iso_legs, _ = build_legs(isolated_account, rules)
-
+    # each mode evaluated exactly once (``evaluate``'s rules apply), the isolated one first
+    isolated_eval, iso_legs, _ = opening_evaluation(with_margin_mode(account, "isolated"), rules)
+    cross_eval, cross_legs, _ = opening_evaluation(with_margin_mode(account, "cross"), rules)
     symbols = list(dict.fromkeys(leg.market.symbol for leg in iso_legs))
-    column = {symbol: i for i, symbol in enumerate(symbols)}
-    start = np.array(
-        [float(next(leg.mark_price for leg in iso_legs if leg.market.symbol == s)) for s in symbols]
-    )
     sigma = _volatilities(volatility, symbols)
     chol = _cholesky(correlation, len(symbols))
-    drift = (-0.5 * sigma**2 * dt).astype(np.float32)
-    reach = TIER_REACH_SIGMAS * float(sigma.max()) * math.sqrt(dt * steps)
-
-    # isolated: barriers in log-price space, relative to the start
-    iso_results = {r.id: r for r in isolated_eval.positions}
-    barriers = []
-    for leg in iso_legs:
-        price = iso_results[leg.id].liquidation_price
-        already = iso_results[leg.id].status == "liquidated"
-        level = math.log(float(price) / start[column[leg.market.symbol]]) if price else None
-        barriers.append((leg, level, already))
-    cross_float = [_cross_leg(leg, column[leg.market.symbol], rules, reach) for leg in cross_legs]
-    cross_wallet = float(cross_eval.account.cross_wallet_balance)
-    free_balance = float(isolated_eval.account.cross_wallet_balance)
-
-    # SFC64: the fastest of numpy's bit generators, seeded for reproducible runs
-    rng = np.random.Generator(np.random.SFC64(seed))
-    count = len(symbols)
-    factor = sigma[:, None] * math.sqrt(dt) * chol
-    width = 2 * ((paths + 1) // 2)  # Box-Muller pairs: one spare column when paths is odd
-    # state per symbol and path: log move since the start, and its running extremes
-    x = np.zeros((count, width), dtype=np.float32)
-    running_min = np.zeros((count, width), dtype=np.float32)
-    running_max = np.zeros((count, width), dtype=np.float32)
-    # a cross book already at its maintenance margin is liquidated before the first step
-    cross_alive = np.full(paths, not any(p.status == "liquidated" for p in cross_eval.positions))
-    cross_left = np.full(paths, max(0.0, float(cross_eval.account.cross_margin_balance)))
-    # Screen bounds are in float64, the exact check in float32: leave a margin for rounding.
-    screen_margin = (
-        1e-4
-        * math.exp(reach)
-        * (abs(cross_wallet) + sum(abs(leg.entry_value) for leg in cross_float))
+    walk = _Walk(
+        drift=(-0.5 * sigma**2 * dt).astype(np.float32),
+        factor=sigma[:, None] * math.sqrt(dt) * chol,
+        reach=TIER_REACH_SIGMAS * float(sigma.max()) * math.sqrt(dt * steps),
+        steps=steps,
+        paths=paths,
     )
-    chunk = min(steps, max(1, CHUNK_ELEMENTS // (width * count)))
-    normals = _scratch_float32("normals", (chunk, count, width))
-    scratch = _scratch_float32("correlation", (chunk if count > 1 else 0, width))
-    done = 0
-    while done < steps:
-        size = min(chunk, steps - done)
-        if count == 1:  # no correlation to apply: the normals come out scaled, add the drift
-            moves = _standard_normals(rng, normals[:size], scale=float(factor[0, 0]))
-            moves += drift[0]
-        else:
-            moves = _standard_normals(rng, normals[:size])
-            _log_moves(moves, factor, drift, scratch[:size])
-        # a row-by-row running sum: several times faster than np.cumsum along the first axis
-        moves[0] += x
-        for row in range(1, size):
-            np.add(moves[row], moves[row - 1], out=moves[row])
-        x = moves[-1].copy()
-        low, high = moves.min(axis=0), moves.max(axis=0)
-        np.minimum(running_min, low, out=running_min)
-        np.maximum(running_max, high, out=running_max)
-        if cross_float and cross_alive.any():
-            # Only paths the bound cannot clear get the step-by-step check (and its exp).
-            bound = _cross_health_lower_bound(
-                low[:, :paths], high[:, :paths], start, cross_float, cross_wallet
-            )
-            idx = np.nonzero(cross_alive & (bound <= screen_margin))[0]
-            if idx.size:
-                suspect = moves[:, :, idx]
-                health = _cross_health(suspect, start, cross_float, cross_wallet)
-                breached = health <= 0
-                hit = breached.any(axis=0)
-                if hit.any():
-                    which = np.nonzero(hit)[0]
-                    first = breached[:, which].argmax(axis=0)
-                    balance = health[first, which].astype(np.float64)
-                    for cross_leg in cross_float:
-                        moved = suspect[first, cross_leg.column, which].astype(float)
-                        price = start[cross_leg.column] * np.exp(moved)
-                        balance = balance + np.broadcast_to(
-                            cross_leg.maintenance(price), balance.shape
-                        )
-                    cross_left[idx[which]] = np.maximum(balance, 0.0)
-                    cross_alive[idx[which]] = False
-        done += size
-
-    x, running_min, running_max = x[:, :paths].T, running_min[:, :paths].T, running_max[:, :paths].T
-    final_price = start * np.exp(x.astype(np.float64))
-    # isolated outcome
-    position_probability: dict[str, float] = {}
-    any_liquidated = np.zeros(paths, dtype=bool)
-    iso_equity = np.full(paths, free_balance)
-    for leg, level, already in barriers:
-        col = column[leg.market.symbol]
-        if already:
-            hit = np.ones(paths, dtype=bool)
-        elif level is None:
-            hit = np.zeros(paths, dtype=bool)
-        elif leg.sign > 0:  # a long (linear or inverse) is liquidated as the price falls
-            hit = running_min[:, col] <= level
-        else:
-            hit = running_max[:, col] >= level
-        position_probability[leg.id] = float(hit.mean())
-        any_liquidated |= hit
-        margin = float(leg.isolated_margin or 0)
-        pnl = _cross_leg(leg, col, rules, reach).pnl(final_price[:, col])
-        iso_equity += np.where(hit, 0.0, margin + pnl)
-    isolated = ModeRisk(
-        account_probability=float(any_liquidated.mean()),
-        position_probability=position_probability,
-        final_equity_percentiles=_percentiles(iso_equity),
-        mean_final_equity=float(iso_equity.mean()),
-    )
-    cross_equity = np.full(paths, cross_wallet)
-    for cross_leg in cross_float:
-        cross_equity += cross_leg.pnl(final_price[:, cross_leg.column])
-    cross_equity = np.where(cross_alive, cross_equity, cross_left)
-    cross_probability = float((~cross_alive).mean())
-    cross = ModeRisk(
-        account_probability=cross_probability,
-        position_probability={leg.id: cross_probability for leg in cross_legs},
-        final_equity_percentiles=_percentiles(cross_equity),
-        mean_final_equity=float(cross_equity.mean()),
-    )
+    book = _book((isolated_eval, iso_legs), (cross_eval, cross_legs), symbols, rules, walk.reach)
+    state = _walk_paths(book, walk, seed)
+    final_price = book.start * np.exp(state.x[:, :paths].T.astype(np.float64))
     return MonteCarloResult(
         venue=rules.name,
         paths=paths,
         steps=steps,
         seed=seed,
         step_years=dt,
-        isolated=isolated,
-        cross=cross,
+        isolated=_isolated_risk(book, state, final_price, rules, walk.reach),
+        cross=_cross_risk(book, state, final_price),
         notes=MONTE_CARLO_NOTES,
     )

@@ -29,7 +29,6 @@ Invariant (tested): final equity + insurance fund = starting wallet + realised a
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,12 +43,13 @@ from margin.evaluate import (
     Evaluation,
     Leg,
     PositionResult,
-    build_legs,
+    PositionsAt,
     evaluate_legs,
     exact,
+    opening_evaluation,
 )
 from margin.margins import ZERO
-from margin.model import AccountSpec, MarginMode, to_decimal
+from margin.model import AccountSpec, MarginMode, copied, to_decimal
 from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 # A replay is exact Decimal work per step; long paths belong in the Monte Carlo.
@@ -103,7 +103,7 @@ def _equity(legs: list[Leg], cross_wallet: Decimal) -> Decimal:
     """Cross wallet + every open position's margin balance contribution."""
     total = cross_wallet
     for leg in legs:
-        total += leg.pnl(leg.mark_price)
+        total += leg.pnl_at_mark
         if leg.isolated_margin is not None:
             total += leg.isolated_margin
     return total
@@ -143,8 +143,7 @@ def prepare(account: AccountSpec, venue: str | Venue = DEFAULT_VENUE) -> Prepare
     """``account``'s opening evaluation (what ``evaluate`` returns) with its legs and notes, built
     once, so that a caller which needs both the evaluation and a replay evaluates it once."""
     rules = venue_named(venue).rules_on(account.parameters_as_of)
-    start = evaluate_legs(account, rules, opening_rules=True)  # applies every rule
-    legs, notes = build_legs(account, rules)
+    start, legs, notes = opening_evaluation(account, rules)  # applies every rule
     return Prepared(account, rules, tuple(legs), tuple(notes), start)
 
 
@@ -168,7 +167,7 @@ def replay_prepared(
         if step:
             marks = moves[step - 1]
             legs = [
-                _at_mark(leg, marks[leg.market.symbol])
+                leg.at_mark(marks[leg.market.symbol])
                 if marks.get(leg.market.symbol, leg.mark_price) != leg.mark_price
                 else leg
                 for leg in legs
@@ -176,12 +175,8 @@ def replay_prepared(
             if funding and funding_every and step % funding_every == 0:
                 legs = _pay_funding(legs, state, funding, rules, step)
         if _anything_to_liquidate(legs, state.cross_wallet):
-            snapshot = {
-                p.id: p
-                for p in evaluate_legs(
-                    account, rules, opening_rules=False, legs=legs, cross_wallet=state.cross_wallet
-                ).positions
-            }
+            # the figures of the positions closed at this step, before they close
+            snapshot = PositionsAt(account, rules, legs, state.cross_wallet)
             legs = _liquidate_isolated(legs, state, snapshot, step)
             legs = _liquidate_cross(legs, state, snapshot, step)
         equity.append(_equity(legs, state.cross_wallet))
@@ -191,7 +186,7 @@ def replay_prepared(
     )
     by_id = {p.id: p for p in final_open.positions} | state.closed
     order = [p.id for p in start.positions]
-    final = dataclasses.replace(final_open, positions=tuple(by_id[i] for i in order))
+    final = copied(final_open, positions=tuple(by_id[i] for i in order))
     return Replay(
         venue=rules.name,
         events=tuple(state.events),
@@ -292,7 +287,7 @@ def _available(legs: list[Leg], cross_wallet: Decimal) -> Decimal:
     balance = cross_wallet
     for leg in legs:
         if leg.isolated_margin is None:
-            balance += leg.pnl(leg.mark_price) - leg.initial_margin - leg.close_fee
+            balance += leg.pnl_at_mark - leg.initial_margin - leg.close_fee
     return balance
 
 
@@ -303,7 +298,7 @@ def _uncovered(state: _State, step: int, amount: Decimal) -> None:
 
 
 def _liquidate_isolated(
-    legs: list[Leg], state: _State, snapshot: dict[str, PositionResult], step: int
+    legs: list[Leg], state: _State, snapshot: PositionsAt, step: int
 ) -> list[Leg]:
     """Close every isolated leg at or below its maintenance: it loses its margin, the rest (or
     the gap past bankruptcy, negative) goes to the insurance fund."""
@@ -312,24 +307,22 @@ def _liquidate_isolated(
         if leg.isolated_margin is None:
             survivors.append(leg)
             continue
-        pnl = leg.pnl(leg.mark_price)
-        if leg.isolated_margin + pnl > leg.maintenance(leg.mark_price)[0]:
+        pnl = leg.pnl_at_mark
+        if leg.isolated_margin + pnl > leg.maintenance_at_mark[0]:
             survivors.append(leg)
             continue
         remainder = leg.isolated_margin + pnl
         state.fund += remainder
         state.realized += pnl
         state.liquidated.append(leg.id)
-        state.closed[leg.id] = dataclasses.replace(snapshot[leg.id], status="liquidated")
+        state.closed[leg.id] = copied(snapshot[leg.id], status="liquidated")
         state.events.append(
             Event(step, "liquidation", leg.id, leg.mark_price, leg.isolated_margin, remainder)
         )
     return survivors
 
 
-def _liquidate_cross(
-    legs: list[Leg], state: _State, snapshot: dict[str, PositionResult], step: int
-) -> list[Leg]:
+def _liquidate_cross(legs: list[Leg], state: _State, snapshot: PositionsAt, step: int) -> list[Leg]:
     """Close cross legs, largest loss first, while the cross margin balance is at or below the
     cross maintenance; a cross wallet left below zero with nothing cross open is covered by the
     insurance fund."""
@@ -337,16 +330,16 @@ def _liquidate_cross(
         cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
         if not cross:
             break
-        balance = state.cross_wallet + sum((leg.pnl(leg.mark_price) for leg in cross), ZERO)
-        requirement = sum((leg.maintenance(leg.mark_price)[0] for leg in cross), ZERO)
+        balance = state.cross_wallet + sum((leg.pnl_at_mark for leg in cross), ZERO)
+        requirement = sum((leg.maintenance_at_mark[0] for leg in cross), ZERO)
         if balance > requirement:
             break
-        worst = min(cross, key=lambda leg: leg.pnl(leg.mark_price))
-        pnl = worst.pnl(worst.mark_price)
+        worst = min(cross, key=lambda leg: leg.pnl_at_mark)
+        pnl = worst.pnl_at_mark
         state.cross_wallet += pnl
         state.realized += pnl
         state.liquidated.append(worst.id)
-        state.closed[worst.id] = dataclasses.replace(snapshot[worst.id], status="liquidated")
+        state.closed[worst.id] = copied(snapshot[worst.id], status="liquidated")
         state.events.append(Event(step, "liquidation", worst.id, worst.mark_price, -pnl, ZERO))
         legs = [leg for leg in legs if leg is not worst]
     if state.cross_wallet < 0 and not any(leg.margin_mode is MarginMode.CROSS for leg in legs):
@@ -356,19 +349,11 @@ def _liquidate_cross(
     return legs
 
 
-def _at_mark(leg: Leg, mark: Decimal) -> Leg:
-    """``leg`` at a new mark: ``dataclasses.replace`` without re-running ``__init__``, which is
-    most of a long replay's time."""
-    moved = copy.copy(leg)
-    object.__setattr__(moved, "mark_price", mark)
-    return moved
-
-
 def _anything_to_liquidate(legs: list[Leg], cross_wallet: Decimal) -> bool:
     cross_balance, cross_requirement, any_cross = cross_wallet, ZERO, False
     for leg in legs:
-        pnl = leg.pnl(leg.mark_price)
-        maintenance = leg.maintenance(leg.mark_price)[0]
+        pnl = leg.pnl_at_mark
+        maintenance = leg.maintenance_at_mark[0]
         if leg.isolated_margin is not None:
             if leg.isolated_margin + pnl <= maintenance:
                 return True
