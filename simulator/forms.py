@@ -22,7 +22,7 @@ from core.light_forms import LightForm
 from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 from margin.errors import BAD_DATE
-from tools.form_rendering import compact_field, compact_fields
+from tools.form_rendering import compact_field, compact_fields, hidden_inputs
 
 MAX_POSITIONS = 8
 POSITION_IDS = "ABCDEFGH"
@@ -411,6 +411,10 @@ class Setup:
             if key.startswith(prefix) and not key.endswith(("_slider", "_was"))
         }
 
+    def management_inputs(self) -> SafeString:
+        """The formset's management form (the row count the next request binds with)."""
+        return hidden_inputs(self.formset.management_form)
+
     # --- validation -------------------------------------------------------------------------
 
     def is_valid(self) -> bool:
@@ -650,7 +654,7 @@ class PredictionForm(forms.Form):
     )
 
 
-class ReplayForm(forms.Form):
+class ReplayForm(LightForm):
     event = forms.ChoiceField(label="Market event", choices=[])
 
     def __init__(self, *args, **kwargs):
@@ -660,7 +664,7 @@ class ReplayForm(forms.Form):
         self.fields["event"].choices = [(e.id, e.title) for e in EVENTS.values()]
 
 
-class MonteCarloForm(forms.Form):
+class MonteCarloForm(LightForm):
     volatility = DecimalField(
         label="Volatility (% a year)",
         initial=Decimal(60),

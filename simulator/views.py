@@ -9,6 +9,7 @@ recalculation stays small and fast.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from urllib.parse import parse_qs, urlsplit
@@ -16,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
@@ -197,13 +198,11 @@ def _page_context(
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
-    modified = bool(preset) and setup.query_string() != Setup(preset.form_data()).query_string()
+    modified = bool(preset) and setup.query_string() != preset_query_string(preset.id)
     predicting = context_predicting(setup) and not revealed
     context = {
         "preset_modified": modified,
-        "presets": [
-            {"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values()
-        ],
+        "presets": preset_links(get_urlconf()),
         "preset": preset,
         "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
         "preset_concepts": _concepts(preset.concept_ids) if preset else [],
@@ -228,6 +227,20 @@ def _page_context(
         context["explained"] = key
         context["explanation"] = details_service.explanation(result, key)
     return context
+
+
+@functools.lru_cache(maxsize=8)
+def preset_links(urlconf: str | None) -> tuple[dict[str, str], ...]:
+    """The worked examples' buttons: constant for a URLconf, so reversed once per process (as
+    the navigation's sections are, academy.context_processors)."""
+    return tuple({"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values())
+
+
+@functools.cache
+def preset_query_string(preset_id: str) -> str:
+    """A worked example's canonical query string, to tell whether the learner changed it. It
+    follows from the preset's definition alone, so each is built once per process."""
+    return Setup(PRESETS[preset_id].form_data()).query_string()
 
 
 def build_details(setup: Setup, result, part: str | None = None):

@@ -237,3 +237,9 @@ def compact_field(bound: forms.BoundField) -> SafeString:
         f'<div id="{auto_id}_error" class="field-error small">{first_error}</div>'
         f"{help_html}</div>"
     )
+
+
+def hidden_inputs(form: forms.Form) -> SafeString:
+    """A form of hidden fields only (a formset's management form) as its inputs, which is what
+    Django's form template writes for it."""
+    return mark_safe("".join(widget_html(form[name], {}) for name in form.fields))  # noqa: S308

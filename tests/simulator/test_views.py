@@ -605,3 +605,18 @@ def test_monte_carlo_without_javascript_renders_on_the_page(client, w4_data):
     }
     html = client.post(INDEX, w4_data).content.decode()
     assert "chance of a liquidation" in html
+
+
+def test_the_once_per_process_preset_figures_are_what_each_request_would_build():
+    from django.urls import get_urlconf
+
+    from core.links import preset_url
+    from simulator.forms import Setup
+    from simulator.presets import PRESETS
+    from simulator.views import preset_links, preset_query_string
+
+    for preset in PRESETS.values():
+        assert preset_query_string(preset.id) == Setup(preset.form_data()).query_string()
+    assert list(preset_links(get_urlconf())) == [
+        {"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values()
+    ]
