@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import get_urlconf, reverse
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
@@ -202,7 +202,9 @@ def _page_context(
     predicting = context_predicting(setup) and not revealed
     context = {
         "preset_modified": modified,
-        "presets": preset_links(get_urlconf()),
+        "presets": [
+            {"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values()
+        ],
         "preset": preset,
         "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
         "preset_concepts": _concepts(preset.concept_ids) if preset else [],
@@ -227,13 +229,6 @@ def _page_context(
         context["explained"] = key
         context["explanation"] = details_service.explanation(result, key)
     return context
-
-
-@functools.lru_cache(maxsize=8)
-def preset_links(urlconf: str | None) -> tuple[dict[str, str], ...]:
-    """The worked examples' buttons: constant for a URLconf, so reversed once per process (as
-    the navigation's sections are, academy.context_processors)."""
-    return tuple({"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values())
 
 
 @functools.cache
