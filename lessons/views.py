@@ -1,6 +1,8 @@
+from typing import Any
+
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -27,7 +29,7 @@ def _visible_lessons(request):
     return lessons.in_course_order()
 
 
-def _course_index(request, version: str) -> dict:
+def _course_index(request: HttpRequest, version: str) -> dict[str, Any]:
     """The course and its modules with their visible lessons, as light entries with their URLs.
 
     What a reader who is not staff sees is the same for everyone, so it is cached per content
@@ -78,7 +80,7 @@ def _course_index(request, version: str) -> dict:
 
 
 @require_safe
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     page = _course_index(request, content_version())
     modules = page["modules"]
     completed = progress_completed_ids(request=request)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -41,7 +42,7 @@ from simulator.forms import (
 )
 from simulator.predictions import prediction_record
 from simulator.presets import PRESETS
-from simulator.results import simulate
+from simulator.results import SimulationResult, simulate
 from simulator.scenarios import EVENTS
 
 logger = logging.getLogger(__name__)
@@ -193,8 +194,13 @@ def _predict_target(result):
 
 
 def _page_context(
-    request, setup: Setup, result, notice=None, revealed=False, run: str = ""
-) -> dict:
+    request: HttpRequest,
+    setup: Setup,
+    result: SimulationResult | None,
+    notice: str | None = None,
+    revealed: bool = False,
+    run: str = "",
+) -> dict[str, Any]:
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
