@@ -197,3 +197,15 @@ def test_a_signed_in_prediction_in_the_simulator_is_stored_in_the_account(client
     # (60000 - 58,793.97) / 58,793.97, rounded to the 8 places stored
     assert prediction.price_error == Decimal("0.02051282")
     assert "simulator_predictions" not in client.session
+
+
+def test_the_cached_course_lessons_carry_no_learners_completion_to_another(
+    client, learner, other_learner, lessons
+):
+    LessonCompletion.objects.create(user=other_learner, lesson=lessons[0])
+    client.force_login(other_learner)
+    assert "1 of 4 lessons completed" in page(client)  # the course's lessons are cached now
+    client.force_login(learner)
+    assert "0 of 4 lessons completed" in page(client)
+    client.force_login(other_learner)
+    assert "1 of 4 lessons completed" in page(client)
