@@ -209,7 +209,8 @@ def _page_context(
     context = {
         "preset_modified": modified,
         "presets": [
-            {"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values()
+            {"label": p.label, "url": preset_url(p.id), "current": p is preset}
+            for p in PRESETS.values()
         ],
         "preset": preset,
         "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
