@@ -9,10 +9,12 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from core.learners import learner_for
 from lessons.models import Course, Lesson
+from lessons.page_cache import PAGE_SECONDS, content_version
 from lessons.progress import progress_completed_ids
 from quiz import mastery as quiz_mastery_levels
 from quiz import services as quiz_services
@@ -109,7 +111,19 @@ def learner_mastery(*, user=None, session=None) -> list[MasteryRow]:
 
 
 def _course_lessons() -> list[Lesson]:
-    """The first course's published lessons in course order, with their module: one query."""
+    """The first course's published lessons in course order, with their module: the same for
+    every learner, so cached per content version (lessons.page_cache). The cache hands every
+    caller its own copies (it stores them pickled), so marking them completed stays on the
+    request that does it."""
+    key = f"progress:lessons:{content_version()}"
+    lessons = cache.get(key)
+    if lessons is None:
+        lessons = _published_course_lessons()
+        cache.set(key, lessons, PAGE_SECONDS)
+    return lessons
+
+
+def _published_course_lessons() -> list[Lesson]:
     course = Course.objects.order_by("id").only("id").first()
     if course is None:
         return []

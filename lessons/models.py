@@ -11,11 +11,11 @@ import math
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.concept_fields import ConceptIdsField
 from core.concepts import CONCEPTS
+from core.links import reversed_url
 from lessons.rendering import glossary_lookup, render_lesson_body
 
 WORDS_PER_MINUTE = 200
@@ -165,7 +165,7 @@ class Lesson(LoadedContent):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("lessons:lesson", args=[self.module.slug, self.slug])
+        return reversed_url("lessons:lesson", self.module.slug, self.slug)
 
     @property
     def concept_titles(self) -> list[tuple[str, str]]:

@@ -1,8 +1,9 @@
 from collections.abc import Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.concepts import ALL_IDS
 from core.first_visits import cached_for_first_visits
 from core.learners import learner_for
+from core.links import reversed_url
 from lessons.forms import SearchForm
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
 from lessons.page_cache import PAGE_SECONDS, content_version
@@ -28,29 +30,68 @@ def _visible_lessons(request):
     return lessons.in_course_order()
 
 
-@require_safe
-def index(request):
+def _course_index(request: HttpRequest, version: str) -> dict[str, Any]:
+    """The course and its modules with their visible lessons, as light entries with their URLs.
+
+    What a reader who is not staff sees is the same for everyone, so it is cached per content
+    version (see lessons.page_cache); staff see drafts and are not served from the cache.
+    Nothing about a learner is in it: completion is looked up per request.
+    """
+    staff = _can_see_drafts(request.user)
+    key = f"lessons:index:{version}"
+    page = None if staff else cache.get(key)
+    if page is not None:
+        return page
     course = Course.objects.order_by("id").first()
     modules = []
     if course is not None:
         lessons = _visible_lessons(request).only(
             "id", "slug", "title", "summary", "reading_minutes", "published", "module_id"
         )
-        modules = [
-            module
-            for module in Module.objects.filter(course=course).prefetch_related(
-                Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
+        for module in Module.objects.filter(course=course).prefetch_related(
+            Prefetch("lessons", queryset=lessons, to_attr="visible_lessons")
+        ):
+            if not module.visible_lessons:
+                continue
+            modules.append(
+                {
+                    "slug": module.slug,
+                    "title": module.title,
+                    "summary": module.summary,
+                    "lessons": [
+                        {
+                            "pk": lesson.pk,
+                            "title": lesson.title,
+                            "summary": lesson.summary,
+                            "reading_minutes": lesson.reading_minutes,
+                            "published": lesson.published,
+                            "url": reversed_url("lessons:lesson", module.slug, lesson.slug),
+                        }
+                        for lesson in module.visible_lessons
+                    ],
+                }
             )
-            if module.visible_lessons
-        ]
+    page = {
+        "course": {"title": course.title, "summary": course.summary} if course else None,
+        "modules": modules,
+    }
+    if not staff:
+        cache.set(key, page, PAGE_SECONDS)
+    return page
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    page = _course_index(request, content_version())
+    modules = page["modules"]
     completed = progress_completed_ids(request=request)
-    lesson_ids = {lesson.pk for module in modules for lesson in module.visible_lessons}
+    lesson_ids = {lesson["pk"] for module in modules for lesson in module["lessons"]}
     next_lesson = next(
         (
             lesson
             for module in modules
-            for lesson in module.visible_lessons
-            if lesson.pk not in completed and lesson.published
+            for lesson in module["lessons"]
+            if lesson["pk"] not in completed and lesson["published"]
         ),
         None,
     )
@@ -59,7 +100,7 @@ def index(request):
         request,
         "lessons/index.html",
         {
-            "course": course,
+            "course": page["course"],
             "modules": modules,
             "completed_ids": completed,
             "completed_count": len(completed & lesson_ids),

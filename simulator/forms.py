@@ -15,16 +15,15 @@ from decimal import Decimal
 from typing import cast
 from urllib.parse import urlencode
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
 from core.light_forms import LightForm
 from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 from margin.errors import BAD_DATE
+from tools.form_rendering import compact_field, compact_fields, hidden_inputs
 
 MAX_POSITIONS = 8
 POSITION_IDS = "ABCDEFGH"
@@ -49,9 +48,6 @@ NO_POSITIONS = "Add at least one position."
 BROKEN_FORM = "The position list was incomplete; it has been reset to one position."
 COLLATERALS = ("USDT", "BTC", "ETH")
 EMPTY_SHOCK = "Enter the price move in per cent, such as -12 (0 for no move)."
-
-
-FIELD_TEMPLATE = "simulator/field.html"
 
 
 class DecimalField(forms.DecimalField):
@@ -152,38 +148,24 @@ class AccountForm(LightForm):
         required=False,
     )
 
-    # Helpers are built on first use: the htmx recalculation validates forms but renders none.
-    @cached_property
-    def helper(self) -> FormHelper:
-        return _helper(
-            Row(
-                Column(Field("wallet_balance", template=FIELD_TEMPLATE), css_class="col-sm-6"),
-                Column(Field("collateral", template=FIELD_TEMPLATE), css_class="col-sm-6"),
+    # The fields are written by tools.form_rendering (the compact layout), not by crispy-forms.
+    def account_fields(self) -> SafeString:
+        """Wallet and collateral side by side, then the hidden preset name."""
+        row = compact_fields(self, (("wallet_balance", "col-sm-6"), ("collateral", "col-sm-6")))
+        return row + compact_field(self["preset"])
+
+    def rules_fields(self) -> SafeString:
+        """The exchange, fees, funding and parameter date (the collapsed rules section)."""
+        return compact_fields(
+            self,
+            (
+                ("venue", "col-sm-6 col-lg-12"),
+                ("taker_fee_rate", "col-sm-6"),
+                ("funding_rate", "col-sm-6"),
+                ("holding_hours", "col-sm-6"),
+                ("parameters_as_of", "col-sm-6"),
             ),
-            Field("preset"),
         )
-
-    @cached_property
-    def rules_helper(self) -> FormHelper:
-        return _helper(
-            Row(
-                Column(Field("venue", template=FIELD_TEMPLATE), css_class="col-sm-6 col-lg-12"),
-                Column(Field("taker_fee_rate", template=FIELD_TEMPLATE), css_class="col-sm-6"),
-                Column(Field("funding_rate", template=FIELD_TEMPLATE), css_class="col-sm-6"),
-                Column(Field("holding_hours", template=FIELD_TEMPLATE), css_class="col-sm-6"),
-                Column(Field("parameters_as_of", template=FIELD_TEMPLATE), css_class="col-sm-6"),
-            )
-        )
-
-
-def _helper(*layout) -> FormHelper:
-    """A crispy helper for fields inside our own <form>, messages in the slots beside fields."""
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    helper.form_show_errors = False
-    helper.layout = Layout(*layout)
-    return helper
 
 
 class PositionForm(LightForm):
@@ -241,16 +223,10 @@ class PositionForm(LightForm):
         for name, text in self.PLACEHOLDERS.items():
             self.fields[name].widget.attrs["placeholder"] = text
 
-    @cached_property
-    def helper(self) -> FormHelper:
-        return _helper(
-            Row(
-                *(
-                    Column(Field(name, template=FIELD_TEMPLATE), css_class="col-6 col-sm-4")
-                    for name in self.base_fields
-                ),
-                css_class="g-2",
-            )
+    def row_fields(self) -> SafeString:
+        """Every field of the row, three to a line (two on a phone)."""
+        return compact_fields(
+            self, tuple((name, "col-6 col-sm-4") for name in self.base_fields), row_class="g-2"
         )
 
     @property
@@ -437,6 +413,10 @@ class Setup:
             for key in self.data
             if key.startswith(prefix) and not key.endswith(("_slider", "_was"))
         }
+
+    def management_inputs(self) -> SafeString:
+        """The formset's management form (the row count the next request binds with)."""
+        return hidden_inputs(self.formset.management_form)
 
     # --- validation -------------------------------------------------------------------------
 
@@ -677,7 +657,7 @@ class PredictionForm(forms.Form):
     )
 
 
-class ReplayForm(forms.Form):
+class ReplayForm(LightForm):
     event = forms.ChoiceField(label="Market event", choices=[])
 
     def __init__(self, *args, **kwargs):
@@ -689,7 +669,7 @@ class ReplayForm(forms.Form):
         ]
 
 
-class MonteCarloForm(forms.Form):
+class MonteCarloForm(LightForm):
     volatility = DecimalField(
         label="Volatility (% a year)",
         initial=Decimal(60),

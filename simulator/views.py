@@ -9,12 +9,14 @@ recalculation stays small and fast.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -40,7 +42,7 @@ from simulator.forms import (
 )
 from simulator.predictions import prediction_record
 from simulator.presets import PRESETS
-from simulator.results import simulate
+from simulator.results import SimulationResult, simulate
 from simulator.scenarios import EVENTS
 
 logger = logging.getLogger(__name__)
@@ -192,19 +194,23 @@ def _predict_target(result):
 
 
 def _page_context(
-    request, setup: Setup, result, notice=None, revealed=False, run: str = ""
-) -> dict:
+    request: HttpRequest,
+    setup: Setup,
+    result: SimulationResult | None,
+    notice: str | None = None,
+    revealed: bool = False,
+    run: str = "",
+) -> dict[str, Any]:
     """Everything the full page shows beyond the results partial."""
     preset = PRESETS.get(setup.account_form["preset"].value() or "")
     data = setup.data or {}
-    modified = (
-        preset is not None and setup.query_string() != Setup(preset.form_data()).query_string()
-    )
+    modified = preset is not None and setup.query_string() != preset_query_string(preset.id)
     predicting = context_predicting(setup) and not revealed
     context = {
         "preset_modified": modified,
         "presets": [
-            {"id": p.id, "label": p.label, "url": preset_url(p.id)} for p in PRESETS.values()
+            {"label": p.label, "url": preset_url(p.id), "current": p is preset}
+            for p in PRESETS.values()
         ],
         "preset": preset,
         "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
@@ -230,6 +236,13 @@ def _page_context(
         context["explained"] = key
         context["explanation"] = details_service.explanation(result, key)
     return context
+
+
+@functools.cache
+def preset_query_string(preset_id: str) -> str:
+    """A worked example's canonical query string, to tell whether the learner changed it. It
+    follows from the preset's definition alone, so each is built once per process."""
+    return Setup(PRESETS[preset_id].form_data()).query_string()
 
 
 def build_details(setup: Setup, result, part: str | None = None):

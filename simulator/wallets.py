@@ -122,11 +122,13 @@ def build(account: AccountSpec, comparison: ModeComparison, shock_percents: dict
     )
     scale_top = wallet + max(iso_gains, cro_equity - wallet, ZERO)
     scale = WIDTH / float(scale_top) if scale_top > 0 else 0.0
-    ids = [p.id for p in account.positions]
+    # The engine merges positions on one symbol and side (one-way mode): draw what it evaluated.
+    evaluated = iso.evaluation.positions
+    ids = [p.id for p in evaluated]
 
     isolated = _isolated(iso, wallet, iso_equity, currency, scale, ids)
     cross = _cross(cro, wallet, cro_equity, currency, scale, ids)
-    rulers = tuple(_ruler(p, iso, cro, shock_percents) for p in account.positions)
+    rulers = tuple(_ruler(p, iso, cro, shock_percents) for p in evaluated)
     caption = (
         f"The same {money(wallet, currency)} account after the price moves. "
         f"{isolated.sentence} {cross.sentence}"

@@ -224,3 +224,41 @@ def test_a_whole_quiz_attempt_stays_within_its_query_budgets(
     retry = Attempt.objects.latest("started_at")
     with django_assert_max_num_queries(6):
         assert client.post(reverse("quiz:finish", args=[retry.id])).status_code == 302
+
+
+# --- the reading pages, signed in (issue 20): exact counts, so a new query fails here --------
+
+
+def test_the_learn_index_signed_in_reads_the_outline_once_per_content_version(
+    client, learner, site, django_assert_num_queries
+):
+    client.force_login(learner)
+    # session, user, course, modules, their lessons (prefetched), completion, quiz answers and
+    # practice answers (the mastery levels)
+    with django_assert_num_queries(8):
+        assert client.get("/learn/").status_code == 200
+    # the outline is cached per content version: session, user, completion, the two answer sets
+    with django_assert_num_queries(5):
+        assert client.get("/learn/").status_code == 200
+
+
+def test_a_lesson_signed_in_needs_the_session_the_user_and_the_completion(
+    client, learner, lesson_url, django_assert_num_queries
+):
+    client.force_login(learner)
+    client.get(lesson_url)  # the page parts every reader shares, and the practice pool, cached
+    with django_assert_num_queries(3):
+        assert client.get(lesson_url).status_code == 200
+
+
+def test_the_progress_page_signed_in_reads_the_course_lessons_once_per_content_version(
+    client, learner, site, django_assert_num_queries
+):
+    client.force_login(learner)
+    # session, user, course, its lessons, completion, quiz scores, predictions, attempts, and
+    # the answers and practice answers behind the levels (a new learner: no quiz to suggest)
+    with django_assert_num_queries(10):
+        assert client.get("/me/").status_code == 200
+    # the course's lessons are cached per content version
+    with django_assert_num_queries(8):
+        assert client.get("/me/").status_code == 200

@@ -10,10 +10,16 @@ the same markup, tested). Text inputs, selects and checkboxes are written here t
 (``widget_html``: the tag Django's widget template writes, with the same attributes;
 tests/tools/test_form_rendering.py compares them); any other widget is rendered by Django.
 Every value is escaped with ``html.escape``, which is what Django's ``escape`` does.
+
+The simulator's setup form uses the compact layout (``compact_fields``): the markup its crispy
+template ``simulator/field.html`` wrote (the same ids, classes, ``aria-describedby`` naming the
+error slot and the help text, the error beside the field), where crispy's templates were about
+two thirds of the simulator page's time (cProfile, issue 20).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 
 from django import forms
@@ -141,12 +147,23 @@ def _attributes(attrs: dict) -> str:
     return "".join(parts)
 
 
-def widget_html(bound, extra: dict[str, str]) -> SafeString:
-    """``bound.as_widget(attrs=extra)`` for a text input, a flat select or a checkbox, written
-    without Django's widget templates (a template per input was most of what was left)."""
+# Inputs whose template is one <input> tag: type, name, value (as format_value gives it), attrs.
+PLAIN_INPUTS = (
+    forms.TextInput,
+    forms.NumberInput,
+    forms.DateInput,
+    forms.HiddenInput,
+)
+
+
+def widget_html(bound: forms.BoundField, given: Mapping[str, str | bool]) -> SafeString:
+    """``bound.as_widget(attrs=extra)`` for a text, number, date or hidden input, a flat select
+    or a checkbox, written without Django's widget templates (a template per input was most of
+    what was left)."""
+    extra = dict(given)
     widget = bound.field.widget
     kind = type(widget)
-    if kind not in (forms.TextInput, forms.Select, forms.CheckboxInput):
+    if kind not in (*PLAIN_INPUTS, forms.Select, forms.CheckboxInput):
         return bound.as_widget(attrs=extra)
     attrs = {**widget.attrs, **bound.build_widget_attrs(extra, widget)}
     if bound.auto_id and "id" not in widget.attrs:
@@ -154,7 +171,7 @@ def widget_html(bound, extra: dict[str, str]) -> SafeString:
     name = _e(bound.html_name)
     value = bound.value()
     if kind is forms.Select:
-        choices = list(bound.field.choices)
+        choices = list(getattr(bound.field, "choices", ()))  # a Select's field has choices
         if any(isinstance(label, (list, tuple)) for _, label in choices):
             return bound.as_widget(attrs=extra)  # option groups: Django's template
         chosen = "" if value is None else str(value)
@@ -173,3 +190,58 @@ def widget_html(bound, extra: dict[str, str]) -> SafeString:
     return mark_safe(  # noqa: S308 - every value in it was escaped
         f'<input type="{widget.input_type}" name="{name}"{shown_attr}{_attributes(attrs)}>'
     )
+
+
+# --- the compact layout (the simulator's setup form) ------------------------------------------
+
+COMPACT_CONTROL = {forms.Select: "form-select form-select-sm"}
+COMPACT_TEXT = "form-control form-control-sm"
+
+
+def compact_fields(
+    form: forms.Form, columns: tuple[tuple[str, str], ...], row_class: str = ""
+) -> SafeString:
+    """A Bootstrap row of ``(field name, column classes)`` cells, each field in the compact
+    layout (``compact_field``)."""
+    cells = "".join(
+        f'<div class="{column}">{compact_field(form[name])}</div>' for name, column in columns
+    )
+    row = f"row {row_class}" if row_class else "row"
+    return mark_safe(f'<div class="{row}">{cells}</div>')  # noqa: S308 - escaped where written
+
+
+def compact_field(bound: forms.BoundField) -> SafeString:
+    """One field: its label, the control (``aria-describedby`` naming the error slot and the
+    help text; ``is-invalid`` and ``aria-invalid`` with an error), the error slot with the first
+    message, the help text. A hidden field is its input alone."""
+    widget = bound.field.widget
+    if widget.is_hidden:
+        return widget_html(bound, {})
+    auto_id = _e(bound.auto_id)
+    described_by = f"{bound.auto_id}_error"
+    if bound.help_text:
+        described_by += f" {bound.auto_id}_helptext"
+    # The widget's class name first (what crispy's field tag put there), then Bootstrap's.
+    classes = f"{type(widget).__name__.lower()} {COMPACT_CONTROL.get(type(widget), COMPACT_TEXT)}"
+    extra: dict[str, str | bool] = {"class": classes, "aria-describedby": described_by}
+    if bound.errors:
+        extra |= {"class": f"{classes} is-invalid", "aria-invalid": "true"}
+    first_error = _e(bound.errors[0]) if bound.errors else ""
+    help_html = (
+        f'<div id="{auto_id}_helptext" class="form-text small mt-0">{_e(bound.help_text)}</div>'
+        if bound.help_text
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - every value in it was escaped
+        f'<div id="div_{auto_id}" class="sim-field mb-2">'
+        f'<label for="{_e(bound.id_for_label)}" class="form-label small fw-semibold mb-1">'
+        f"{_e(bound.label)}</label>{widget_html(bound, extra)}"
+        f'<div id="{auto_id}_error" class="field-error small">{first_error}</div>'
+        f"{help_html}</div>"
+    )
+
+
+def hidden_inputs(form: forms.Form) -> SafeString:
+    """A form of hidden fields only (a formset's management form) as its inputs, which is what
+    Django's form template writes for it."""
+    return mark_safe("".join(widget_html(form[name], {}) for name in form.fields))  # noqa: S308

@@ -246,3 +246,15 @@ def test_the_progress_page_names_concepts_and_never_shows_their_ids(client, lear
         assert concept.title in text  # every bar is labelled with its name
     assert not re.findall(r"\b(?:C\d\d|W\d+|E\d)\b", text)
     assert "/learn/concepts/C04/" in html  # ids stay in links, where no one reads them
+
+
+def test_the_cached_course_lessons_carry_no_learners_completion_to_another(
+    client, learner, other_learner, lessons
+):
+    LessonCompletion.objects.create(user=other_learner, lesson=lessons[0])
+    client.force_login(other_learner)
+    assert "1 of 4 lessons completed" in page(client)  # the course's lessons are cached now
+    client.force_login(learner)
+    assert "0 of 4 lessons completed" in page(client)
+    client.force_login(other_learner)
+    assert "1 of 4 lessons completed" in page(client)

@@ -75,3 +75,21 @@ def test_a_calculator_link_uses_the_simulators_form_names(client):
     }
     assert {key: fields.get(key) for key in expected} == expected
     assert client.get(url).status_code == 200
+
+
+def test_a_remembered_url_is_what_reverse_gives_and_follows_the_script_prefix():
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    from core.links import reversed_url
+
+    assert reversed_url("lessons:concept", "C04") == reverse(
+        "lessons:concept", kwargs={"concept_id": "C04"}
+    )
+    assert reversed_url("simulator:index") == reverse("simulator:index")
+    before = get_script_prefix()
+    set_script_prefix("/academy/")
+    try:
+        assert reversed_url("simulator:index") == "/academy/simulator/"
+    finally:
+        set_script_prefix(before)
+    assert reversed_url("simulator:index") == "/simulator/"

@@ -229,3 +229,24 @@ def test_course_index_query_count_is_bounded(client, course, django_assert_max_n
     with django_assert_max_num_queries(3):  # course, modules, their lessons (prefetched)
         response = client.get(reverse("lessons:index"))
     assert response.content.decode().count('class="list-group-item') == Lesson.objects.count()
+
+
+def test_the_cached_learn_index_follows_a_content_edit_and_keeps_completion_per_learner(
+    client, make_lesson, django_user_model
+):
+    first = make_lesson("first", title="The First Lesson")
+    reader = django_user_model.objects.create_user("reader", password="pw-reader-123")
+    client.force_login(reader)
+    assert "The First Lesson" in client.get("/learn/").content.decode()  # cached now
+    first.title = "The Renamed Lesson"
+    first.save()
+    make_lesson("second", title="A Second Lesson", order=2)
+    html = client.get("/learn/").content.decode()
+    assert "The Renamed Lesson" in html
+    assert "A Second Lesson" in html
+    assert "The First Lesson" not in html
+    client.post(first.get_absolute_url() + "complete/")
+    assert "✓ done" in client.get("/learn/").content.decode()
+    other = django_user_model.objects.create_user("other", password="pw-other-123")
+    client.force_login(other)
+    assert "✓ done" not in client.get("/learn/").content.decode()

@@ -605,3 +605,12 @@ def test_monte_carlo_without_javascript_renders_on_the_page(client, w4_data):
     }
     html = client.post(INDEX, w4_data).content.decode()
     assert "chance of a liquidation" in html
+
+
+def test_each_presets_query_string_built_once_is_what_each_request_would_build():
+    from simulator.forms import Setup
+    from simulator.presets import PRESETS
+    from simulator.views import preset_query_string
+
+    for preset in PRESETS.values():
+        assert preset_query_string(preset.id) == Setup(preset.form_data()).query_string()

@@ -109,3 +109,14 @@ def test_labels_are_escaped():
     from simulator import wallets
 
     assert "&lt;b&gt;" in wallets._segment(0, 500, "free", "<b>")
+
+
+def test_two_positions_on_one_symbol_and_side_draw_the_one_position_the_engine_merged():
+    # The engine merges a symbol's positions on one side (one-way mode); the picture and its
+    # rulers follow what it evaluated instead of failing on the merged-away id.
+    from benchmarks.workload import eight_cross_fields
+
+    result = calculate(Setup(eight_cross_fields()))
+    assert result is not None
+    assert [p.id for p in result.comparison.isolated.evaluation.positions] == list("ABCDEFG")
+    assert [ruler.position_id for ruler in result.picture.rulers] == list("ABCDEFG")
