@@ -598,10 +598,3 @@ def check_template(generator_name: str, ranges: Mapping | None, template: str) -
                 + ", ".join(f"{{{known_name}}}" for known_name in sorted(known))
                 + "."
             )
-
-
-def prompt_placeholders(prompt: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(prompt) if name}
-    except ValueError as error:
-        raise GeneratorError(f"The prompt has a stray brace: {error}") from None
