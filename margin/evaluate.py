@@ -79,6 +79,7 @@ from margin.markets import (
     table_named,
 )
 from margin.model import AccountSpec, MarginMode, PositionSpec, Side
+from margin.records import quick_init
 from margin.venues import DEFAULT_VENUE, MaintenanceBasis, ModeScope, Venue, venue_named
 
 CROSS_NOTE = "Cross liquidation prices hold every other position at its current mark price."
@@ -105,6 +106,7 @@ def exact(function: Callable[P, R]) -> Callable[P, R]:
 # --- results ---------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class LiquidationBasis:
     """What a liquidation price was solved from, for ``explain``: the wallet ``WB`` (isolated
@@ -120,6 +122,7 @@ class LiquidationBasis:
     shared_with: tuple[str, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class PositionResult:
     """Figures of one position, money in the account's collateral currency.
@@ -166,6 +169,7 @@ class PositionResult:
     maintenance_basis: str = MaintenanceBasis.MARK  # "entry" where MM is on the entry value
 
 
+@quick_init
 @dataclass(frozen=True)
 class AccountResult:
     """Account figures. ``margin_balance`` = wallet + every uPnL (Binance); ``cross_margin_balance``
@@ -187,6 +191,7 @@ class AccountResult:
     margin_ratio: Decimal | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Evaluation:
     """An account's figures; ``parameters_as_of`` is the day whose tables and rules were used
@@ -210,6 +215,7 @@ class Evaluation:
 _AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Leg:
     """A normalised position (after merging), ready for the solver."""
@@ -763,6 +769,7 @@ _SHORT_WALK = 3
 CLEAR = Decimal("1e-30")
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Root:
     """A root of the walk: its distance from the mark ``|LP - P|``, its price and the tiers in
@@ -972,6 +979,7 @@ def _check_account(account: AccountSpec) -> None:
         raise MarginError(FUNDING_RATE_OUT_OF_RANGE, field="funding_rate")
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Pool:
     """The figures every position's result reads: the legs in canonical order, the cross wallet
@@ -1071,6 +1079,7 @@ def _with_cross_close_fees(
     ]
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Standing:
     """Where one position stands in its pool: the legs it is solved with (itself, or the legs of
