@@ -244,20 +244,20 @@ class Leg:
     sign: Decimal = field(init=False, repr=False, compare=False)
     a: Decimal = field(init=False, repr=False, compare=False)
     c: Decimal = field(init=False, repr=False, compare=False)
+    # the first merged position's id (read for every dict lookup of a leg's figures)
+    id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         inverse = self.market.kind is ContractKind.INVERSE
         sign = self.side.sign
-        object.__setattr__(self, "inverse", inverse)
-        object.__setattr__(self, "sign", sign)
-        object.__setattr__(self, "a", -sign * self.size if inverse else sign * self.size)
-        object.__setattr__(
-            self, "c", sign * self.entry_value if inverse else -sign * self.entry_value
+        # derived fields of a frozen instance, stored as ``quick_init`` stores the others
+        self.__dict__.update(
+            id=self.ids[0],
+            inverse=inverse,
+            sign=sign,
+            a=-sign * self.size if inverse else sign * self.size,
+            c=sign * self.entry_value if inverse else -sign * self.entry_value,
         )
-
-    @property
-    def id(self) -> str:
-        return self.ids[0]
 
     @property
     def b(self) -> Decimal:
