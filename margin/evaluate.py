@@ -819,12 +819,22 @@ class _Problem:
         near, b, a_fixed, b_fixed = self.u_mark, leg.size, self.a_fixed, self.b_fixed
         # the farthest boundary the walk would test ``f`` at: its terms bound the rounding there
         top = max(near, leg.breaks[-1]) if direction > 0 and leg.breaks else near
+        top_exponent = top.adjusted()
         for tier in leg.tiers:
             a_total = a_fixed - b * tier.rate
-            if a_total * direction < 0:
+            if (a_total < 0) if direction > 0 else (a_total > 0):  # A against ``direction``
                 return False
             b_total = b_fixed + tier.amount
-            if a_total * near + b_total <= CLEAR * (abs(a_total) * top + abs(b_total)):
+            value = a_total * near + b_total
+            if value <= 0:
+                return False
+            # Clearly above ``CLEAR`` of the terms without working it out: the terms are below
+            # ``2 * 10**(m + 1)`` (``m`` their largest exponent), so ``CLEAR`` of them is below
+            # ``2 * 10**(m - 29)``, which a value of exponent ``m - 28`` or more exceeds.
+            largest = max(a_total.adjusted() + top_exponent + 1, b_total.adjusted())
+            if value.adjusted() >= largest - 28:
+                continue
+            if value <= CLEAR * (abs(a_total) * top + abs(b_total)):
                 return False
         return True
 
