@@ -79,6 +79,7 @@ from margin.markets import (
     table_named,
 )
 from margin.model import AccountSpec, MarginMode, PositionSpec, Side
+from margin.records import quick_init
 from margin.venues import DEFAULT_VENUE, MaintenanceBasis, ModeScope, Venue, venue_named
 
 CROSS_NOTE = "Cross liquidation prices hold every other position at its current mark price."
@@ -105,6 +106,7 @@ def exact(function: Callable[P, R]) -> Callable[P, R]:
 # --- results ---------------------------------------------------------------------------------
 
 
+@quick_init
 @dataclass(frozen=True)
 class LiquidationBasis:
     """What a liquidation price was solved from, for ``explain``: the wallet ``WB`` (isolated
@@ -120,6 +122,7 @@ class LiquidationBasis:
     shared_with: tuple[str, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class PositionResult:
     """Figures of one position, money in the account's collateral currency.
@@ -166,6 +169,7 @@ class PositionResult:
     maintenance_basis: str = MaintenanceBasis.MARK  # "entry" where MM is on the entry value
 
 
+@quick_init
 @dataclass(frozen=True)
 class AccountResult:
     """Account figures. ``margin_balance`` = wallet + every uPnL (Binance); ``cross_margin_balance``
@@ -187,6 +191,7 @@ class AccountResult:
     margin_ratio: Decimal | None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Evaluation:
     """An account's figures; ``parameters_as_of`` is the day whose tables and rules were used
@@ -210,6 +215,7 @@ class Evaluation:
 _AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Leg:
     """A normalised position (after merging), ready for the solver."""
@@ -238,20 +244,20 @@ class Leg:
     sign: Decimal = field(init=False, repr=False, compare=False)
     a: Decimal = field(init=False, repr=False, compare=False)
     c: Decimal = field(init=False, repr=False, compare=False)
+    # the first merged position's id (read for every dict lookup of a leg's figures)
+    id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         inverse = self.market.kind is ContractKind.INVERSE
         sign = self.side.sign
-        object.__setattr__(self, "inverse", inverse)
-        object.__setattr__(self, "sign", sign)
-        object.__setattr__(self, "a", -sign * self.size if inverse else sign * self.size)
-        object.__setattr__(
-            self, "c", sign * self.entry_value if inverse else -sign * self.entry_value
+        # derived fields of a frozen instance, stored as ``quick_init`` stores the others
+        self.__dict__.update(
+            id=self.ids[0],
+            inverse=inverse,
+            sign=sign,
+            a=-sign * self.size if inverse else sign * self.size,
+            c=sign * self.entry_value if inverse else -sign * self.entry_value,
         )
-
-    @property
-    def id(self) -> str:
-        return self.ids[0]
 
     @property
     def b(self) -> Decimal:
@@ -763,6 +769,7 @@ _SHORT_WALK = 3
 CLEAR = Decimal("1e-30")
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Root:
     """A root of the walk: its distance from the mark ``|LP - P|``, its price and the tiers in
@@ -812,12 +819,22 @@ class _Problem:
         near, b, a_fixed, b_fixed = self.u_mark, leg.size, self.a_fixed, self.b_fixed
         # the farthest boundary the walk would test ``f`` at: its terms bound the rounding there
         top = max(near, leg.breaks[-1]) if direction > 0 and leg.breaks else near
+        top_exponent = top.adjusted()
         for tier in leg.tiers:
             a_total = a_fixed - b * tier.rate
-            if a_total * direction < 0:
+            if (a_total < 0) if direction > 0 else (a_total > 0):  # A against ``direction``
                 return False
             b_total = b_fixed + tier.amount
-            if a_total * near + b_total <= CLEAR * (abs(a_total) * top + abs(b_total)):
+            value = a_total * near + b_total
+            if value <= 0:
+                return False
+            # Clearly above ``CLEAR`` of the terms without working it out: the terms are below
+            # ``2 * 10**(m + 1)`` (``m`` their largest exponent), so ``CLEAR`` of them is below
+            # ``2 * 10**(m - 29)``, which a value of exponent ``m - 28`` or more exceeds.
+            largest = max(a_total.adjusted() + top_exponent + 1, b_total.adjusted())
+            if value.adjusted() >= largest - 28:
+                continue
+            if value <= CLEAR * (abs(a_total) * top + abs(b_total)):
                 return False
         return True
 
@@ -972,6 +989,7 @@ def _check_account(account: AccountSpec) -> None:
         raise MarginError(FUNDING_RATE_OUT_OF_RANGE, field="funding_rate")
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Pool:
     """The figures every position's result reads: the legs in canonical order, the cross wallet
@@ -1071,6 +1089,7 @@ def _with_cross_close_fees(
     ]
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Standing:
     """Where one position stands in its pool: the legs it is solved with (itself, or the legs of

@@ -37,6 +37,7 @@ from margin.markets import (
     tables_of,
 )
 from margin.model import AccountSpec, MarginMode, PositionSpec, to_decimal
+from margin.records import quick_init
 from margin.venues import MaintenanceBasis, Venue
 
 ZERO = Decimal("0")
@@ -46,6 +47,7 @@ TWO = Decimal("2")
 PRECISION = 50
 
 
+@quick_init
 @dataclass(frozen=True)
 class Tier:
     """One piece of a maintenance schedule: notional up to ``cap`` (None: no cap)."""

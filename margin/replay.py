@@ -50,12 +50,14 @@ from margin.evaluate import (
 )
 from margin.margins import ZERO
 from margin.model import AccountSpec, MarginMode, copied, to_decimal
+from margin.records import quick_init
 from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 # A replay is exact Decimal work per step; long paths belong in the Monte Carlo.
 MAX_REPLAY_STEPS = 5_000
 
 
+@quick_init
 @dataclass(frozen=True)
 class Event:
     """What happened at a step. ``type`` is "liquidation", "funding", "fee" or "insurance".
@@ -70,6 +72,7 @@ class Event:
     insurance_fund: Decimal
 
 
+@quick_init
 @dataclass(frozen=True)
 class Prepared:
     """An account made ready for the engine once: its legs (validated and merged), the notes
@@ -82,6 +85,7 @@ class Prepared:
     start: Evaluation
 
 
+@quick_init
 @dataclass(frozen=True)
 class Replay:
     venue: str
