@@ -174,11 +174,11 @@ def run_wrk(base_url: str, target: Target, *, connections: int, duration: int) -
 def check_target(base_url: str, target: Target) -> int:
     """One request as wrk will send it: it must answer 2xx with the expected text. Returns the
     response's size in bytes (the body as sent, compressed or not)."""
-    path, body = target.first_request()
+    path, body, headers = target.first_request()
     request = urllib.request.Request(
         base_url + path,
         data=body.encode() if body else None,
-        headers=target.headers,
+        headers=headers,
         method=target.method,
     )
     try:

@@ -33,7 +33,8 @@ class Target:
     (e.g. answers that may be saved once); `stream` builds a new body per request inside wrk (a
     learner's new setup). Either way every wrk run starts from where the previous run stopped,
     and wrk's threads take alternate requests, so no request is sent twice (a repeated answer
-    shows up as non-2xx). Otherwise every request is the same.
+    shows up as non-2xx). Otherwise every request is the same. With `cookies`, request i also
+    sends cookies[i] as its Cookie header.
 
     `expect` is a piece of text every real response contains and `refuse` one it must not
     contain (e.g. `<html` for a partial): the target is checked once before the load, so a
@@ -45,6 +46,9 @@ class Target:
     body: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # One Cookie header per entry of `requests` when each request is a different visitor's (a
+    # quiz taker's own session); empty when every request sends the Cookie in `headers`.
+    cookies: list[str] = field(default_factory=list)
     stream: Stream | None = None
     expect: str = ""
     refuse: str = ""
@@ -72,11 +76,22 @@ class Target:
                 fetch = [f"  return wrk.format(nil, nil, nil, {body})"]
             else:
                 fresh = self.requests[self.next_request :]
-                pairs = ", ".join(f"{{{json.dumps(p)}, {json.dumps(b)}}}" for p, b in fresh)
-                lines.insert(0, f"local pairs = {{{pairs}}}")
+                cookies = self.cookies[self.next_request :] or [""] * len(fresh)
+                pairs = ", ".join(
+                    f"{{{json.dumps(p)}, {json.dumps(b)}, {json.dumps(c)}}}"
+                    for (p, b), c in zip(fresh, cookies, strict=True)
+                )
+                # Named so as not to shadow Lua's pairs(), which copies the headers below.
+                lines.insert(0, f"local fresh_requests = {{{pairs}}}")
                 fetch = [
-                    "  local pair = pairs[index % #pairs + 1]",
-                    "  return wrk.format(nil, pair[1], nil, pair[2])",
+                    "  local pair = fresh_requests[index % #fresh_requests + 1]",
+                    "  local headers = nil",
+                    "  if pair[3] ~= '' then",
+                    "    headers = {}",
+                    "    for name, value in pairs(wrk.headers) do headers[name] = value end",
+                    "    headers['Cookie'] = pair[3]",
+                    "  end",
+                    "  return wrk.format(nil, pair[1], headers, pair[2])",
                 ]
             lines += [
                 "request = function()",
@@ -89,16 +104,18 @@ class Target:
             lines.append("threads = {}")
         return "\n".join(lines) + WRK_REPORT
 
-    def first_request(self) -> tuple[str, str]:
-        """The path and body of the next request to send (and counts it as sent)."""
-        path, body = self.path, self.body
+    def first_request(self) -> tuple[str, str, dict[str, str]]:
+        """The path, body and headers of the next request to send (and counts it as sent)."""
+        path, body, headers = self.path, self.body, self.headers
         if self.requests:
             path, body = self.requests[self.next_request]
+            if self.cookies:
+                headers = {**headers, "Cookie": self.cookies[self.next_request]}
         elif self.stream:
             body = self.stream.body(self.next_request)
         if self.requests or self.stream:
             self.next_request += 1
-        return path, body
+        return path, body, headers
 
     def used(self, count: int) -> None:
         """Skip the pairs a run sent (completed or still in flight when it stopped)."""

@@ -1,16 +1,26 @@
 """The quiz's target under wrk: an answer POST (htmx) to a quiz question.
 
 An answer can be saved once, so every request must answer a question nobody answered yet. Before
-the load this prepares as many fresh attempts as the benchmark may need (one learner, one anonymous
-session, like a browser's), each at its first question, and hands wrk one answer per attempt. The
-first question and its shuffled choices come from one attempt the quiz service starts for a
-throw-away learner; the rest are copies of it, made in bulk.
+the load this prepares as many quiz takers as the benchmark may need, each as a browser is after
+pressing Start: its own anonymous session (a session row holding its learner key, as
+core.learners gives one) and its one open attempt at the first question. wrk sends each request
+with its taker's session cookie, so every answer goes through the real ownership check, and the
+database's one-open-attempt-per-learner constraint holds as it does for real takers. The first
+question and its shuffled choices come from one attempt the quiz service starts for a throw-away
+learner; the rest are copies of it, made in bulk.
 """
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 
 from benchmarks.target import Target
-from core.learners import Learner
+from core.learners import SESSION_LEARNER_KEY, Learner
 from margin import ENGINE_VERSION
 from quiz import services
 from quiz.models import Attempt, AttemptItem, Question, Quiz
@@ -32,26 +42,37 @@ def _template_item(quiz: Quiz) -> AttemptItem:
     return attempt.items.get(position=0)
 
 
-def _fresh_attempts(quiz: Quiz, learner_key: str, count: int) -> list[tuple[str, int]]:
-    """`count` new attempts at their first question; returns each attempt's id and the choice
-    to answer with."""
+def _fresh_takers(quiz: Quiz, count: int) -> list[tuple[str, str, int]]:
+    """`count` new anonymous takers, each with its session and one open attempt at its first
+    question; returns each one's session key, attempt id and the choice to answer with."""
     template = _template_item(quiz)
     choice_id = template.choices[0]["id"]
-    first_number = Attempt.objects.filter(quiz=quiz, learner_key=learner_key).count() + 1
-    answers = []
+    expires = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    encoder = SessionStore()
+    takers = []
     for start in range(0, count, BATCH):
+        learner_keys = [f"anon:{secrets.token_hex(16)}" for _ in range(min(BATCH, count - start))]
+        sessions = [
+            Session(
+                session_key=secrets.token_hex(16),
+                session_data=encoder.encode({SESSION_LEARNER_KEY: key}),
+                expire_date=expires,
+            )
+            for key in learner_keys
+        ]
         attempts = [
             Attempt(
                 quiz=quiz,
-                learner_key=learner_key,
-                number=first_number + start + offset,
+                learner_key=key,
+                number=1,
                 seed=start + offset,
                 question_count=quiz.question_count,
                 engine_version=ENGINE_VERSION,
             )
-            for offset in range(min(BATCH, count - start))
+            for offset, key in enumerate(learner_keys)
         ]
         with transaction.atomic():
+            Session.objects.bulk_create(sessions)
             Attempt.objects.bulk_create(attempts)
             AttemptItem.objects.bulk_create(
                 AttemptItem(
@@ -63,25 +84,19 @@ def _fresh_attempts(quiz: Quiz, learner_key: str, count: int) -> list[tuple[str,
                 )
                 for attempt in attempts
             )
-        answers += [(str(attempt.id), choice_id) for attempt in attempts]
-    return answers
+        takers += [
+            (session.session_key, str(attempt.id), choice_id)
+            for session, attempt in zip(sessions, attempts, strict=True)
+        ]
+    return takers
 
 
-def targets(Browser, base_url, env):
+def targets(Browser, base_url: str, env: dict[str, str]) -> list[Target]:
     quiz = Quiz.objects.get(slug=QUIZ_SLUG)
     browser = Browser(base_url)
-    browser.get("/quiz/")  # the CSRF cookie
-    # Starting an attempt over HTTP gives the browser its session and anonymous learner key.
-    status, _ = browser.post(f"/quiz/{QUIZ_SLUG}/start/", "", browser.form_post_headers(htmx=False))
-    if status != 200:
-        raise RuntimeError(f"starting the quiz answered {status}")
-    learner_key = (
-        Attempt.objects.filter(quiz=quiz)
-        .exclude(learner_key=TEMPLATE_LEARNER.key)
-        .order_by("-started_at")
-        .values_list("learner_key", flat=True)[0]
-    )
-    answers = _fresh_attempts(quiz, learner_key, int(env.get("BENCH_UNIQUE_REQUESTS", 20_000)))
+    browser.get("/quiz/")  # the CSRF cookie, which every taker's request sends
+    csrf_cookie = f"{settings.CSRF_COOKIE_NAME}={browser.cookie(settings.CSRF_COOKIE_NAME)}"
+    takers = _fresh_takers(quiz, int(env.get("BENCH_UNIQUE_REQUESTS", 20_000)))
     return [
         Target(
             "quiz answer POST (htmx)",
@@ -90,7 +105,11 @@ def targets(Browser, base_url, env):
             headers=browser.form_post_headers(htmx=True),
             requests=[
                 (f"/quiz/attempts/{attempt_id}/answer/", f"position=0&choice={choice_id}")
-                for attempt_id, choice_id in answers
+                for _, attempt_id, choice_id in takers
+            ],
+            cookies=[
+                f"{csrf_cookie}; {settings.SESSION_COOKIE_NAME}={session_key}"
+                for session_key, _, _ in takers
             ],
             expect="your answer",
             refuse="<html",

@@ -223,3 +223,42 @@ def test_the_practice_pool_is_cached_until_the_bank_changes(course_and_bank):
     question.is_published = False
     question.save()  # an admin edit: the next lesson page must not offer it
     assert question.pk not in {q.pk for q in published_pool(["C04"])}
+
+
+def test_the_practice_pool_is_kept_in_process_memory_at_one_bank_version(
+    course_and_bank, django_assert_num_queries
+):
+    from quiz.bank_cache import published_pool
+
+    first = published_pool(["C04"])
+    with django_assert_num_queries(0):
+        again = published_pool(["C04"])
+    assert again is first  # the same objects: nothing read from the database or unpickled
+
+
+def test_an_edit_made_by_another_process_reaches_this_ones_pool_through_the_version(
+    course_and_bank,
+):
+    from django.core.cache import cache
+
+    from quiz.bank_cache import VERSION_KEY, published_pool
+
+    question = published_pool(["C04"])[0]
+    # Another process unpublishes it: its rows change and its signal replaces the shared version.
+    Question.objects.filter(pk=question.pk).update(is_published=False)
+    assert question.pk in {q.pk for q in published_pool(["C04"])}  # this process's pool
+    cache.set(VERSION_KEY, "set-by-another-process", None)
+    assert question.pk not in {q.pk for q in published_pool(["C04"])}
+
+
+def test_a_pool_read_before_an_edit_commits_is_dropped_at_the_commit(
+    course_and_bank, django_capture_on_commit_callbacks
+):
+    from quiz.bank_cache import bank_version, published_pool
+
+    question = published_pool(["C04"])[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        question.is_published = False
+        question.save()
+        read_before_commit = bank_version()  # another process may read the old rows now
+    assert bank_version() != read_before_commit
