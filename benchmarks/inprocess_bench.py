@@ -156,6 +156,40 @@ def table(cases: list[Case], samples: dict[str, list[float]]) -> str:
     return "\n".join(rows)
 
 
+# Where a request's time goes, by the code it is in; a path belongs to the first area it matches.
+AREAS: dict[str, tuple[str, ...]] = {
+    "margin engine (margin/)": ("/margin/",),
+    "templates (django.template)": ("/django/template/",),
+    "forms (django.forms)": ("/django/forms/",),
+    "database (django.db)": ("/django/db/",),
+    "sessions and auth": ("/django/contrib/sessions/", "/django/contrib/auth/"),
+    "cache (django.core.cache)": ("/django/core/cache/",),
+    "CSRF check": ("/django/middleware/csrf.py",),
+}
+
+
+def _area(filename: str) -> str | None:
+    return next((a for a, parts in AREAS.items() if any(p in filename for p in parts)), None)
+
+
+def area_shares(stats: pstats.Stats) -> str:
+    """Each area's inclusive share of the profiled time: the time of the calls that enter the
+    area from outside it. Areas nest (a template renders a form), so shares may add past 100%."""
+    # pstats' table and total: public attributes its stub leaves out.
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total: float = stats.total_tt  # type: ignore[attr-defined]
+    entered = dict.fromkeys(AREAS, 0.0)
+    for (filename, _, _), (_, _, _, _, callers) in raw.items():
+        area = _area(filename)
+        if area is None:
+            continue
+        for caller, edge in callers.items():
+            if _area(caller[0]) != area:
+                entered[area] += edge[3]  # the time spent under this call from that caller
+    rows = [f"| {a} | {t / total:.0%} |" for a, t in entered.items()]
+    return "\n".join(["| area (inclusive) | share of the request |", "|---|---|", *rows, ""])
+
+
 def profile(case: Case, requests: int, top: int) -> None:
     for _ in range(20):  # warm: templates compiled, caches filled
         case.send(case.sent)
@@ -168,6 +202,7 @@ def profile(case: Case, requests: int, top: int) -> None:
     profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stdout)
     print(f"\n## {case.name}: {requests} requests under cProfile\n")
+    print(area_shares(stats))
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
 
