@@ -229,36 +229,43 @@ def test_a_whole_quiz_attempt_stays_within_its_query_budgets(
 # --- the reading pages, signed in (issue 20): exact counts, so a new query fails here --------
 
 
+@pytest.fixture
+def session_query(settings) -> int:
+    """The query a signed-in request spends reading its session: none where the sessions are
+    cached (cached_db, with Redis in CI's second pass, reads a fresh session from the cache)."""
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
 def test_the_learn_index_signed_in_reads_the_outline_once_per_content_version(
-    client, learner, site, django_assert_num_queries
+    client, learner, site, session_query, django_assert_num_queries
 ):
     client.force_login(learner)
     # session, user, course, modules, their lessons (prefetched), completion, quiz answers and
     # practice answers (the mastery levels)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7 + session_query):
         assert client.get("/learn/").status_code == 200
     # the outline is cached per content version: session, user, completion, the two answer sets
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4 + session_query):
         assert client.get("/learn/").status_code == 200
 
 
 def test_a_lesson_signed_in_needs_the_session_the_user_and_the_completion(
-    client, learner, lesson_url, django_assert_num_queries
+    client, learner, lesson_url, session_query, django_assert_num_queries
 ):
     client.force_login(learner)
     client.get(lesson_url)  # the page parts every reader shares, and the practice pool, cached
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2 + session_query):
         assert client.get(lesson_url).status_code == 200
 
 
 def test_the_progress_page_signed_in_reads_the_course_lessons_once_per_content_version(
-    client, learner, site, django_assert_num_queries
+    client, learner, site, session_query, django_assert_num_queries
 ):
     client.force_login(learner)
     # session, user, course, its lessons, completion, quiz scores, predictions, attempts, and
     # the answers and practice answers behind the levels (a new learner: no quiz to suggest)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9 + session_query):
         assert client.get("/me/").status_code == 200
     # the course's lessons are cached per content version
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7 + session_query):
         assert client.get("/me/").status_code == 200
