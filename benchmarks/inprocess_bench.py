@@ -110,7 +110,7 @@ def build_cases() -> list[Case]:
         Case("recalculation, W4 slider (new setup each request)", post(w4), RESULT, "<html", 5),
         Case("recalculation, 8 cross positions (new setup each request)", post(eight), RESULT),
         Case(
-            "recalculation, same W4 body every time (cached partial)",
+            "recalculation, same W4 body every time (computed: no body cache)",
             lambda n: visitor.post(workload.SIMULATOR, same_w4, content_type=FORM, **headers),
             RESULT,
             "<html",

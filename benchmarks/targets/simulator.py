@@ -36,7 +36,7 @@ def targets(Browser, base_url, env):
             refuse="<html",
         ),
         Target(
-            "simulator recalculation, same W4 body every time (cached partial)",
+            "simulator recalculation, same W4 body every time (computed: no body cache)",
             workload.SIMULATOR,
             method="POST",
             body=workload.w4_same_body(token),
