@@ -192,5 +192,8 @@ def instructor_dashboard() -> Dashboard:
             :HARDEST_SHOWN
         ],
         answers=answers,
-        untried_concepts=[c.concept_id for c in concepts if c.answered < MIN_ANSWERS],
+        # Titles first: the id is what instructors type in the admin, so it stays beside the name.
+        untried_concepts=[
+            f"{c.title} ({c.concept_id})" for c in concepts if c.answered < MIN_ANSWERS
+        ],
     )

@@ -50,6 +50,10 @@ def test_it_shows_progress_hardest_concepts_and_questions(client, staff, lessons
     assert "Right of" not in html
     assert "1 of 4" in html  # one of four answers right
     assert "Wrong (3×)" in html  # the most-picked wrong answer
+    # A concept reads by its name; its id, which instructors type in the admin, follows it.
+    assert 'Isolated margin <span class="small text-body-secondary">(C04)</span>' in html
+    untried = "Fewer than 3 answers so far: Margin trading and leverage (C01), Initial margin"
+    assert untried in html
 
 
 def test_the_figures_add_up(lessons, quiz, staff):
