@@ -597,6 +597,29 @@ def build_legs(
     return _contract_tiers_in_cross(legs, extra), notes
 
 
+# What a leg worked out that its margin mode changes: its maintenance holds its fee to close
+# (Bybit's isolated one), its cached figures its isolated margin. Its PnL and breaks stay.
+_MODE_DEPENDENT = ("_maintenance", "_figures")
+
+
+def in_cross(legs: list[Leg], venue: Venue, fee: Decimal | None) -> list[Leg]:
+    """What ``build_legs`` gives the positions of ``legs`` (its legs of them all isolated, on
+    ``venue`` at the taker ``fee``) all cross (``with_margin_mode``), without building them
+    again: nothing a position's size, schedule or leverage check reads depends on its mode, and
+    the same positions all cross raise nothing all isolated did not. A cross leg has no margin
+    of its own and no fee to close held in it; OKX then counts its contracts with the other
+    side's (``_contract_tiers_in_cross``)."""
+    crossed = []
+    for leg in legs:
+        moved = copy.copy(leg)
+        moved.__dict__.update(margin_mode=MarginMode.CROSS, isolated_margin=None, close_fee=ZERO)
+        for name in _MODE_DEPENDENT:
+            moved.__dict__.pop(name, None)
+        crossed.append(moved)
+    extra = (fee or ZERO) if venue.fee_in_maintenance else ZERO
+    return _contract_tiers_in_cross(crossed, extra)
+
+
 def _check_mode_scope(legs: list[Leg], venue: Venue) -> None:
     """Bybit's Unified Trading Account has one margin mode for the whole account ("the selected
     margin mode will apply to your entire account", Bybit help "Differences Between the Margin
@@ -944,13 +967,17 @@ def evaluate_legs(
 
 
 def opening_evaluation(
-    account: AccountSpec, venue: Venue
+    account: AccountSpec,
+    venue: Venue,
+    *,
+    built: tuple[list[Leg], list[str]] | None = None,
 ) -> tuple[Evaluation, list[Leg], list[str]]:
     """``evaluate_legs(account, venue, opening_rules=True)`` with the legs and notes it was
-    built from (``build_legs``'s), for a caller that goes on to replay them: one build, not two.
-    The account's own rules are checked first, as ``evaluate`` checks them."""
+    built from (``build_legs``'s, or ``built``: what it gives ``account``, e.g. ``in_cross``'s),
+    for a caller that goes on to replay them: one build, not two. The account's own rules are
+    checked first, as ``evaluate`` checks them."""
     _check_account(account)
-    legs, notes = build_legs(account, venue)
+    legs, notes = build_legs(account, venue) if built is None else built
     evaluation = evaluate_legs(account, venue, opening_rules=True, legs=legs, notes=notes)
     return evaluation, legs, notes
 
