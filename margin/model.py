@@ -30,8 +30,12 @@ class Side(StrEnum):
 
     @property
     def sign(self) -> Decimal:
-        """``s`` of the reference: +1 for a long, -1 for a short."""
-        return ONE if self is Side.LONG else -ONE
+        """``s`` of the reference: +1 for a long, -1 for a short (read for every leg built:
+        a dict lookup, not a comparison through the enum class and a new Decimal)."""
+        return _SIGNS[self]
+
+
+_SIGNS = {Side.LONG: ONE, Side.SHORT: -ONE}
 
 
 class MarginMode(StrEnum):
