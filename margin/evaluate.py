@@ -1060,6 +1060,9 @@ class _Pool:
     cross_maintenance: Decimal
     pnl: dict[str, Decimal]
     maintenance: dict[str, tuple[Decimal, Decimal, Decimal]]
+    # (symbol, maintenance, uPnL, leg) of each cross leg in canonical order: what every cross
+    # position's ``_standing`` sums the others from, read without a lookup per leg
+    cross_terms: list[tuple[str, Decimal, Decimal, Leg]]
 
     @property
     def cross_liquidated(self) -> bool:
@@ -1117,6 +1120,9 @@ def _cross_pool(
         cross_maintenance=sum((maintenance[leg.id][0] for leg in cross), ZERO),
         pnl=pnl,
         maintenance=maintenance,
+        cross_terms=[
+            (leg.market.symbol, maintenance[leg.id][0], pnl[leg.id], leg) for leg in cross
+        ],
     )
 
 
@@ -1181,12 +1187,12 @@ def _standing(pool: _Pool, leg: Leg, mm: Decimal) -> _Standing:
         )
     symbol = leg.market.symbol
     group, other_mm, other_pnl = [], ZERO, ZERO
-    for g in pool.cross:  # the others summed in the pool's canonical order
-        if g.market.symbol == symbol:
+    for g_symbol, g_mm, g_pnl, g in pool.cross_terms:  # the others in canonical order
+        if g_symbol == symbol:
             group.append(g)
         else:
-            other_mm += pool.maintenance[g.id][0]
-            other_pnl += pool.pnl[g.id]
+            other_mm += g_mm
+            other_pnl += g_pnl
     return _Standing(
         group=group,
         base=pool.cross_wallet - other_mm + other_pnl,
