@@ -212,7 +212,7 @@ class Evaluation:
 
 
 # What a leg keeps once worked out at its mark (see ``Leg.at_mark``).
-_AT_THE_MARK = ("_pnl", "_maintenance", "_figures", "_lines")
+_AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
 
 
 @quick_init
@@ -294,34 +294,6 @@ class Leg:
         if known is None:
             known = self.maintenance(self.mark_price)
             object.__setattr__(self, "_maintenance", known)
-        return known
-
-    @property
-    def slopes(self) -> tuple[tuple[Decimal, int, Decimal], ...]:
-        """Per tier, ``A = a - b*MMR`` of ``f(u) = A*u + B`` (the solver's part of ``A`` no
-        balance changes, summed as ``_Problem`` sums it), its exponent and the tier's cum: what
-        ``_Problem.clear_of_zero`` reads of every tier. Kept across marks (none of it moves)."""
-        known: tuple[tuple[Decimal, int, Decimal], ...] | None = self.__dict__.get("_slopes")
-        if known is None:
-            a_fixed, b = ZERO + self.a, self.size
-            known = tuple(
-                (a_total, a_total.adjusted(), tier.amount)
-                for tier in self.tiers
-                for a_total in (a_fixed - b * tier.rate,)
-            )
-            object.__setattr__(self, "_slopes", known)
-        return known
-
-    @property
-    def lines_at_mark(self) -> tuple[tuple[Decimal, int, Decimal, Decimal], ...]:
-        """``slopes`` with each ``A`` times ``u`` at the mark, worked out once per leg."""
-        known: tuple[tuple[Decimal, int, Decimal, Decimal], ...] | None = self.__dict__.get(
-            "_lines"
-        )
-        if known is None:
-            u_mark = self.u_of(self.mark_price)
-            known = tuple((a, exponent, amount, a * u_mark) for a, exponent, amount in self.slopes)
-            object.__setattr__(self, "_lines", known)
         return known
 
     def at_mark(self, mark: Decimal) -> Leg:
@@ -867,22 +839,22 @@ class _Problem:
         leg = self.single
         if leg is None:
             return False
-        near, b_fixed = self.u_mark, self.b_fixed
+        near, b, a_fixed, b_fixed = self.u_mark, leg.size, self.a_fixed, self.b_fixed
         # the farthest boundary the walk would test ``f`` at: its terms bound the rounding there
         top = max(near, leg.breaks[-1]) if direction > 0 and leg.breaks else near
         top_exponent = top.adjusted()
-        # each tier's ``A``, its exponent, cum and ``A*u`` at the mark (``Leg.lines_at_mark``)
-        for a_total, a_exponent, amount, a_near in leg.lines_at_mark:
+        for tier in leg.tiers:
+            a_total = a_fixed - b * tier.rate
             if (a_total < 0) if direction > 0 else (a_total > 0):  # A against ``direction``
                 return False
-            b_total = b_fixed + amount
-            value = a_near + b_total
+            b_total = b_fixed + tier.amount
+            value = a_total * near + b_total
             if value <= 0:
                 return False
             # Clearly above ``CLEAR`` of the terms without working it out: the terms are below
             # ``2 * 10**(m + 1)`` (``m`` their largest exponent), so ``CLEAR`` of them is below
             # ``2 * 10**(m - 29)``, which a value of exponent ``m - 28`` or more exceeds.
-            largest = max(a_exponent + top_exponent + 1, b_total.adjusted())
+            largest = max(a_total.adjusted() + top_exponent + 1, b_total.adjusted())
             if value.adjusted() >= largest - 28:
                 continue
             if value <= CLEAR * (abs(a_total) * top + abs(b_total)):
