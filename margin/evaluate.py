@@ -212,7 +212,7 @@ class Evaluation:
 
 
 # What a leg keeps once worked out at its mark (see ``Leg.at_mark``).
-_AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
+_AT_THE_MARK = ("_pnl", "_notional", "_maintenance", "_figures")
 
 
 @quick_init
@@ -283,8 +283,18 @@ class Leg:
         """``pnl(mark_price)``, worked out once per leg (a replay step reads it several times)."""
         known: Decimal | None = self.__dict__.get("_pnl")
         if known is None:
-            known = self.pnl(self.mark_price)
+            known = self.pnl(self.mark_price, notional=self.notional_at_mark)
             object.__setattr__(self, "_pnl", known)
+        return known
+
+    @property
+    def notional_at_mark(self) -> Decimal:
+        """``notional(mark_price)``, worked out once per leg: its maintenance, its result and
+        the cross initial margin at the mark all read it."""
+        known: Decimal | None = self.__dict__.get("_notional")
+        if known is None:
+            known = self.notional(self.mark_price)
+            object.__setattr__(self, "_notional", known)
         return known
 
     @property
@@ -292,7 +302,7 @@ class Leg:
         """``maintenance(mark_price)``, worked out once per leg."""
         known: tuple[Decimal, Decimal, Decimal] | None = self.__dict__.get("_maintenance")
         if known is None:
-            known = self.maintenance(self.mark_price)
+            known = self.maintenance(self.mark_price, notional=self.notional_at_mark)
             object.__setattr__(self, "_maintenance", known)
         return known
 
@@ -311,11 +321,14 @@ class Leg:
     def price_of(self, u: Decimal) -> Decimal:
         return ONE / u if self.inverse else u
 
-    def pnl(self, price: Decimal) -> Decimal:
-        """uPnL: linear ``s*Q*(P - E)``; inverse ``s*N*(1/E - 1/P)`` in coin."""
+    def pnl(self, price: Decimal, *, notional: Decimal | None = None) -> Decimal:
+        """uPnL: linear ``s*Q*(P - E)``; inverse ``s*N*(1/E - 1/P)`` in coin (``notional``:
+        ``notional(price)`` when already known)."""
         if self.inverse:
             return self.sign * self.size * (ONE / self.entry_price - ONE / price)
-        return self.sign * (self.notional(price) - self.entry_value)
+        if notional is None:
+            notional = self.notional(price)
+        return self.sign * (notional - self.entry_value)
 
     def notional(self, price: Decimal) -> Decimal:
         """Notional at ``price``: linear ``Q*P``; inverse ``N/P`` (coin).
@@ -332,13 +345,17 @@ class Leg:
                 return tier
         return self.tiers[-1]
 
-    def maintenance(self, price: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    def maintenance(
+        self, price: Decimal, *, notional: Decimal | None = None
+    ) -> tuple[Decimal, Decimal, Decimal]:
         """(maintenance margin, MMR, cum) at ``price``: ``notional*MMR - cum`` of the bracket at
-        that notional, or the fixed entry-value maintenance."""
+        that notional (``notional``: ``notional(price)`` when already known), or the fixed
+        entry-value maintenance."""
         if self.fixed_maintenance is not None:
             rate, amount = self.tiers[0].rate, self.tiers[0].amount
             return self.fixed_maintenance + self.close_fee, rate, amount
-        notional = self.notional(price)
+        if notional is None:
+            notional = self.notional(price)
         tier = self.tier_at(notional)
         return notional * tier.rate - tier.amount + self.close_fee, tier.rate, tier.amount
 
@@ -1077,7 +1094,7 @@ def _cross_pool(
         cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
     maintenance = {leg.id: leg.maintenance_at_mark for leg in legs}
     if venue.cross_initial_at_mark:
-        held = sum((leg.notional(leg.mark_price) / leg.leverage for leg in cross), ZERO)
+        held = sum((leg.notional_at_mark / leg.leverage for leg in cross), ZERO)
     else:
         held = cross_initial
     held += sum((leg.close_fee for leg in cross), ZERO)
@@ -1260,7 +1277,7 @@ def _figures(
         entry_price=leg.entry_price,
         mark_price=leg.mark_price,
         quantity=leg.quantity,
-        notional=leg.notional(leg.mark_price),
+        notional=leg.notional_at_mark,
         leverage=leg.leverage,
         initial_margin=leg.initial_margin,
         isolated_margin=leg.isolated_margin,
