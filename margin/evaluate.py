@@ -1093,25 +1093,30 @@ def _cross_pool(
         legs = _with_cross_close_fees(legs, cross, cross_wallet, pnl, fee)
         cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
     maintenance = {leg.id: leg.maintenance_at_mark for leg in legs}
-    if venue.cross_initial_at_mark:
-        held = sum((leg.notional_at_mark / leg.leverage for leg in cross), ZERO)
-    else:
-        held = cross_initial
-    held += sum((leg.close_fee for leg in cross), ZERO)
+    # the cross sums in one pass, each from zero in the canonical order (as ``sum`` adds)
+    initial_at_mark, close_fees, cross_pnl, cross_mm = ZERO, ZERO, ZERO, ZERO
+    terms: list[tuple[str, Decimal, Decimal, Leg]] = []
+    for leg in cross:
+        leg_pnl, leg_mm = pnl[leg.id], maintenance[leg.id][0]
+        if venue.cross_initial_at_mark:
+            initial_at_mark += leg.notional_at_mark / leg.leverage
+        close_fees += leg.close_fee
+        cross_pnl += leg_pnl
+        cross_mm += leg_mm
+        terms.append((leg.market.symbol, leg_mm, leg_pnl, leg))
+    held = initial_at_mark if venue.cross_initial_at_mark else cross_initial
     return _Pool(
         legs=legs,
         cross=cross,
         isolated_total=isolated_total,
         cross_wallet=cross_wallet,
         cross_initial=cross_initial,
-        cross_initial_held=held,
-        cross_balance=cross_wallet + sum((pnl[leg.id] for leg in cross), ZERO),
-        cross_maintenance=sum((maintenance[leg.id][0] for leg in cross), ZERO),
+        cross_initial_held=held + close_fees,
+        cross_balance=cross_wallet + cross_pnl,
+        cross_maintenance=cross_mm,
         pnl=pnl,
         maintenance=maintenance,
-        cross_terms=[
-            (leg.market.symbol, maintenance[leg.id][0], pnl[leg.id], leg) for leg in cross
-        ],
+        cross_terms=terms,
     )
 
 
