@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from margin.evaluate import Evaluation, exact
+from margin.evaluate import Evaluation, exact, in_cross, opening_evaluation
 from margin.margins import ZERO
-from margin.model import AccountSpec, MarginMode, shock, with_margin_mode
-from margin.replay import Replay, prepare, replay_prepared
-from margin.venues import DEFAULT_VENUE, Venue
+from margin.model import AccountSpec, MarginMode, shocked_marks, with_margin_mode
+from margin.replay import Prepared, Replay, replay_prepared
+from margin.venues import DEFAULT_VENUE, Venue, venue_named
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,9 @@ class ModeComparison:
     shocks: dict[str, Decimal]
 
 
-def _outcome(
-    account: AccountSpec, mode: MarginMode, venue: str | Venue, shocks: dict[str, Decimal] | None
-) -> ModeOutcome:
-    converted = with_margin_mode(account, mode)
-    # One evaluation per mode: the replay under the shocks starts from it.
-    prepared = prepare(converted, venue)
+def _outcome(prepared: Prepared, mode: MarginMode, marks: dict[str, Decimal] | None) -> ModeOutcome:
+    """One mode's outcome from its prepared account; with ``marks``, replayed through them as one
+    step (the replay starts from the prepared evaluation: one evaluation per mode)."""
     evaluation = prepared.start
     if mode is MarginMode.ISOLATED:
         max_loss = sum((p.isolated_margin or ZERO for p in evaluation.positions), ZERO)
@@ -47,15 +44,13 @@ def _outcome(
     shocked = None
     liquidated: tuple[str, ...] = ()
     equity_after = None
-    if shocks:
-        moved = shock(converted, shocks)
-        marks: dict[str, Decimal] = {}
-        for p in moved.positions:
-            marks.setdefault(p.symbol, p.mark_price or p.entry_price)
+    if marks is not None:
         shocked = replay_prepared(prepared, [marks])
         liquidated = shocked.liquidated
         equity_after = shocked.final_equity
-    return ModeOutcome(mode, converted, evaluation, max_loss, shocked, liquidated, equity_after)
+    return ModeOutcome(
+        mode, prepared.account, evaluation, max_loss, shocked, liquidated, equity_after
+    )
 
 
 @exact
@@ -67,9 +62,21 @@ def compare_modes(
 ) -> ModeComparison:
     """The same positions all isolated (each with its isolated margin, default the initial
     margin) and all cross, evaluated side by side; with ``shocks`` (``{symbol: fraction}``, e.g.
-    ``Decimal("-0.12")``), each mode is replayed through the moved marks as one step."""
+    ``Decimal("-0.12")``), each mode is replayed through the moved marks as one step.
+
+    The positions are built once, all isolated; the cross legs are those legs made cross
+    (``in_cross``), and the shocked marks, the same in both modes, are worked out once."""
+    rules = venue_named(venue).rules_on(account.parameters_as_of)
+    isolated = with_margin_mode(account, MarginMode.ISOLATED)
+    start, legs, notes = opening_evaluation(isolated, rules)  # applies every rule
+    isolated_prepared = Prepared(isolated, rules, tuple(legs), tuple(notes), start)
+    marks = shocked_marks(account, shocks) if shocks else None
+    cross = with_margin_mode(account, MarginMode.CROSS)
+    crossed = in_cross(legs, rules, account.taker_fee_rate), notes
+    start, legs, notes = opening_evaluation(cross, rules, built=crossed)
+    cross_prepared = Prepared(cross, rules, tuple(legs), tuple(notes), start)
     return ModeComparison(
-        isolated=_outcome(account, MarginMode.ISOLATED, venue, shocks),
-        cross=_outcome(account, MarginMode.CROSS, venue, shocks),
+        isolated=_outcome(isolated_prepared, MarginMode.ISOLATED, marks),
+        cross=_outcome(cross_prepared, MarginMode.CROSS, marks),
         shocks=dict(shocks or {}),
     )

@@ -212,7 +212,7 @@ class Evaluation:
 
 
 # What a leg keeps once worked out at its mark (see ``Leg.at_mark``).
-_AT_THE_MARK = ("_pnl", "_maintenance", "_figures")
+_AT_THE_MARK = ("_pnl", "_notional", "_maintenance", "_figures")
 
 
 @quick_init
@@ -283,8 +283,18 @@ class Leg:
         """``pnl(mark_price)``, worked out once per leg (a replay step reads it several times)."""
         known: Decimal | None = self.__dict__.get("_pnl")
         if known is None:
-            known = self.pnl(self.mark_price)
+            known = self.pnl(self.mark_price, notional=self.notional_at_mark)
             object.__setattr__(self, "_pnl", known)
+        return known
+
+    @property
+    def notional_at_mark(self) -> Decimal:
+        """``notional(mark_price)``, worked out once per leg: its maintenance, its result and
+        the cross initial margin at the mark all read it."""
+        known: Decimal | None = self.__dict__.get("_notional")
+        if known is None:
+            known = self.notional(self.mark_price)
+            object.__setattr__(self, "_notional", known)
         return known
 
     @property
@@ -292,7 +302,7 @@ class Leg:
         """``maintenance(mark_price)``, worked out once per leg."""
         known: tuple[Decimal, Decimal, Decimal] | None = self.__dict__.get("_maintenance")
         if known is None:
-            known = self.maintenance(self.mark_price)
+            known = self.maintenance(self.mark_price, notional=self.notional_at_mark)
             object.__setattr__(self, "_maintenance", known)
         return known
 
@@ -311,11 +321,14 @@ class Leg:
     def price_of(self, u: Decimal) -> Decimal:
         return ONE / u if self.inverse else u
 
-    def pnl(self, price: Decimal) -> Decimal:
-        """uPnL: linear ``s*Q*(P - E)``; inverse ``s*N*(1/E - 1/P)`` in coin."""
+    def pnl(self, price: Decimal, *, notional: Decimal | None = None) -> Decimal:
+        """uPnL: linear ``s*Q*(P - E)``; inverse ``s*N*(1/E - 1/P)`` in coin (``notional``:
+        ``notional(price)`` when already known)."""
         if self.inverse:
             return self.sign * self.size * (ONE / self.entry_price - ONE / price)
-        return self.sign * (self.notional(price) - self.entry_value)
+        if notional is None:
+            notional = self.notional(price)
+        return self.sign * (notional - self.entry_value)
 
     def notional(self, price: Decimal) -> Decimal:
         """Notional at ``price``: linear ``Q*P``; inverse ``N/P`` (coin).
@@ -332,13 +345,17 @@ class Leg:
                 return tier
         return self.tiers[-1]
 
-    def maintenance(self, price: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    def maintenance(
+        self, price: Decimal, *, notional: Decimal | None = None
+    ) -> tuple[Decimal, Decimal, Decimal]:
         """(maintenance margin, MMR, cum) at ``price``: ``notional*MMR - cum`` of the bracket at
-        that notional, or the fixed entry-value maintenance."""
+        that notional (``notional``: ``notional(price)`` when already known), or the fixed
+        entry-value maintenance."""
         if self.fixed_maintenance is not None:
             rate, amount = self.tiers[0].rate, self.tiers[0].amount
             return self.fixed_maintenance + self.close_fee, rate, amount
-        notional = self.notional(price)
+        if notional is None:
+            notional = self.notional(price)
         tier = self.tier_at(notional)
         return notional * tier.rate - tier.amount + self.close_fee, tier.rate, tier.amount
 
@@ -595,6 +612,29 @@ def build_legs(
     _check_mode_scope(raw, venue)
     extra = fee if venue.fee_in_maintenance else ZERO
     return _contract_tiers_in_cross(legs, extra), notes
+
+
+# What a leg worked out that its margin mode changes: its maintenance holds its fee to close
+# (Bybit's isolated one), its cached figures its isolated margin. Its PnL and breaks stay.
+_MODE_DEPENDENT = ("_maintenance", "_figures")
+
+
+def in_cross(legs: list[Leg], venue: Venue, fee: Decimal | None) -> list[Leg]:
+    """What ``build_legs`` gives the positions of ``legs`` (its legs of them all isolated, on
+    ``venue`` at the taker ``fee``) all cross (``with_margin_mode``), without building them
+    again: nothing a position's size, schedule or leverage check reads depends on its mode, and
+    the same positions all cross raise nothing all isolated did not. A cross leg has no margin
+    of its own and no fee to close held in it; OKX then counts its contracts with the other
+    side's (``_contract_tiers_in_cross``)."""
+    crossed = []
+    for leg in legs:
+        moved = copy.copy(leg)
+        moved.__dict__.update(margin_mode=MarginMode.CROSS, isolated_margin=None, close_fee=ZERO)
+        for name in _MODE_DEPENDENT:
+            moved.__dict__.pop(name, None)
+        crossed.append(moved)
+    extra = (fee or ZERO) if venue.fee_in_maintenance else ZERO
+    return _contract_tiers_in_cross(crossed, extra)
 
 
 def _check_mode_scope(legs: list[Leg], venue: Venue) -> None:
@@ -944,13 +984,17 @@ def evaluate_legs(
 
 
 def opening_evaluation(
-    account: AccountSpec, venue: Venue
+    account: AccountSpec,
+    venue: Venue,
+    *,
+    built: tuple[list[Leg], list[str]] | None = None,
 ) -> tuple[Evaluation, list[Leg], list[str]]:
     """``evaluate_legs(account, venue, opening_rules=True)`` with the legs and notes it was
-    built from (``build_legs``'s), for a caller that goes on to replay them: one build, not two.
-    The account's own rules are checked first, as ``evaluate`` checks them."""
+    built from (``build_legs``'s, or ``built``: what it gives ``account``, e.g. ``in_cross``'s),
+    for a caller that goes on to replay them: one build, not two. The account's own rules are
+    checked first, as ``evaluate`` checks them."""
     _check_account(account)
-    legs, notes = build_legs(account, venue)
+    legs, notes = build_legs(account, venue) if built is None else built
     evaluation = evaluate_legs(account, venue, opening_rules=True, legs=legs, notes=notes)
     return evaluation, legs, notes
 
@@ -1005,6 +1049,9 @@ class _Pool:
     cross_maintenance: Decimal
     pnl: dict[str, Decimal]
     maintenance: dict[str, tuple[Decimal, Decimal, Decimal]]
+    # (symbol, maintenance, uPnL, leg) of each cross leg in canonical order: what every cross
+    # position's ``_standing`` sums the others from, read without a lookup per leg
+    cross_terms: list[tuple[str, Decimal, Decimal, Leg]]
 
     @property
     def cross_liquidated(self) -> bool:
@@ -1046,22 +1093,30 @@ def _cross_pool(
         legs = _with_cross_close_fees(legs, cross, cross_wallet, pnl, fee)
         cross = [leg for leg in legs if leg.margin_mode is MarginMode.CROSS]
     maintenance = {leg.id: leg.maintenance_at_mark for leg in legs}
-    if venue.cross_initial_at_mark:
-        held = sum((leg.notional(leg.mark_price) / leg.leverage for leg in cross), ZERO)
-    else:
-        held = cross_initial
-    held += sum((leg.close_fee for leg in cross), ZERO)
+    # the cross sums in one pass, each from zero in the canonical order (as ``sum`` adds)
+    initial_at_mark, close_fees, cross_pnl, cross_mm = ZERO, ZERO, ZERO, ZERO
+    terms: list[tuple[str, Decimal, Decimal, Leg]] = []
+    for leg in cross:
+        leg_pnl, leg_mm = pnl[leg.id], maintenance[leg.id][0]
+        if venue.cross_initial_at_mark:
+            initial_at_mark += leg.notional_at_mark / leg.leverage
+        close_fees += leg.close_fee
+        cross_pnl += leg_pnl
+        cross_mm += leg_mm
+        terms.append((leg.market.symbol, leg_mm, leg_pnl, leg))
+    held = initial_at_mark if venue.cross_initial_at_mark else cross_initial
     return _Pool(
         legs=legs,
         cross=cross,
         isolated_total=isolated_total,
         cross_wallet=cross_wallet,
         cross_initial=cross_initial,
-        cross_initial_held=held,
-        cross_balance=cross_wallet + sum((pnl[leg.id] for leg in cross), ZERO),
-        cross_maintenance=sum((maintenance[leg.id][0] for leg in cross), ZERO),
+        cross_initial_held=held + close_fees,
+        cross_balance=cross_wallet + cross_pnl,
+        cross_maintenance=cross_mm,
         pnl=pnl,
         maintenance=maintenance,
+        cross_terms=terms,
     )
 
 
@@ -1126,12 +1181,12 @@ def _standing(pool: _Pool, leg: Leg, mm: Decimal) -> _Standing:
         )
     symbol = leg.market.symbol
     group, other_mm, other_pnl = [], ZERO, ZERO
-    for g in pool.cross:  # the others summed in the pool's canonical order
-        if g.market.symbol == symbol:
+    for g_symbol, g_mm, g_pnl, g in pool.cross_terms:  # the others in canonical order
+        if g_symbol == symbol:
             group.append(g)
         else:
-            other_mm += pool.maintenance[g.id][0]
-            other_pnl += pool.pnl[g.id]
+            other_mm += g_mm
+            other_pnl += g_pnl
     return _Standing(
         group=group,
         base=pool.cross_wallet - other_mm + other_pnl,
@@ -1227,7 +1282,7 @@ def _figures(
         entry_price=leg.entry_price,
         mark_price=leg.mark_price,
         quantity=leg.quantity,
-        notional=leg.notional(leg.mark_price),
+        notional=leg.notional_at_mark,
         leverage=leg.leverage,
         initial_margin=leg.initial_margin,
         isolated_margin=leg.isolated_margin,

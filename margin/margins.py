@@ -136,6 +136,7 @@ def tier_size(table: BracketTable, entry_value: Decimal, quantity: Decimal) -> D
     return entry_value
 
 
+@quick_init
 @dataclass(frozen=True)
 class Schedule:
     """A position's maintenance schedule on a venue: its tiers (by notional at the mark), the
@@ -228,8 +229,14 @@ def _table_tiers(
 
 def _exactly(value: Decimal) -> tuple[Decimal, DecimalTuple]:
     """A cache key that tells ``0.5`` from ``0.50``: equal Decimals, but not the same digits in
-    what is built from them."""
+    what is built from them. No fee rate in maintenance (most venues) is the key of ``ZERO``
+    itself, worked out once."""
+    if value is ZERO:
+        return _ZERO_KEY
     return value, value.as_tuple()
+
+
+_ZERO_KEY = (ZERO, ZERO.as_tuple())
 
 
 @functools.lru_cache(maxsize=4096)

@@ -30,8 +30,12 @@ class Side(StrEnum):
 
     @property
     def sign(self) -> Decimal:
-        """``s`` of the reference: +1 for a long, -1 for a short."""
-        return ONE if self is Side.LONG else -ONE
+        """``s`` of the reference: +1 for a long, -1 for a short (read for every leg built:
+        a dict lookup, not a comparison through the enum class and a new Decimal)."""
+        return _SIGNS[self]
+
+
+_SIGNS = {Side.LONG: ONE, Side.SHORT: -ONE}
 
 
 class MarginMode(StrEnum):
@@ -210,12 +214,7 @@ def with_margin_mode(account: AccountSpec, mode: MarginMode | str) -> AccountSpe
 def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
     """Marks moved by a fraction per symbol: ``{"BTCUSDT": Decimal("-0.12")}`` is a 12% fall from
     the current mark (the entry price when no mark is set)."""
-    factors: dict[str, Decimal] = {}
-    for symbol, move in moves.items():
-        fraction = to_decimal(move, field_name="shock")
-        if fraction <= -ONE:
-            raise MarginError(BAD_SHOCK, field="shock")
-        factors[symbol] = ONE + fraction
+    factors = _shock_factors(moves)
     positions = tuple(
         copied(p, mark_price=(p.mark_price or p.entry_price) * factors[p.symbol])
         if p.symbol in factors
@@ -223,6 +222,29 @@ def shock(account: AccountSpec, moves: dict[str, Decimal]) -> AccountSpec:
         for p in account.positions
     )
     return copied(account, positions=positions)
+
+
+def _shock_factors(moves: dict[str, Decimal]) -> dict[str, Decimal]:
+    """``1 + fraction`` per symbol, each fraction checked (a fall of 100% or more is refused)."""
+    factors: dict[str, Decimal] = {}
+    for symbol, move in moves.items():
+        fraction = to_decimal(move, field_name="shock")
+        if fraction <= -ONE:
+            raise MarginError(BAD_SHOCK, field="shock")
+        factors[symbol] = ONE + fraction
+    return factors
+
+
+def shocked_marks(account: AccountSpec, moves: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Each symbol's mark in ``shock(account, moves)``, read from its first position, without
+    copying the account: the one-step path a shock replays."""
+    factors = _shock_factors(moves)
+    marks: dict[str, Decimal] = {}
+    for p in account.positions:
+        if p.symbol not in marks:
+            mark = p.mark_price or p.entry_price
+            marks[p.symbol] = mark * factors[p.symbol] if p.symbol in factors else mark
+    return marks
 
 
 def switch_margin_mode(account: AccountSpec, symbol: str, mode: MarginMode | str) -> AccountSpec:

@@ -254,7 +254,7 @@ def _pay_funding(
     loss the insurance fund takes (an "insurance" event)."""
     updated = []
     for leg in legs:
-        payment = leg.sign * leg.notional(leg.mark_price) * rate
+        payment = leg.sign * leg.notional_at_mark * rate
         state.funding += payment
         own = leg.isolated_margin
         if payment <= 0 or own is None:
