@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
-from functools import cached_property
 
 from django.db.models import Q
 
@@ -44,6 +43,24 @@ class Level(IntEnum):
     @property
     def label(self) -> str:
         return self.name.replace("_", " ").lower()
+
+    @property
+    def css_class(self) -> str:
+        return "level-" + self.name.replace("_", "-").lower()
+
+    @property
+    def badge_class(self) -> str:
+        """The Bootstrap classes of the level's badge on the pages."""
+        return LEVEL_BADGE[self]
+
+
+LEVEL_BADGE = {
+    Level.NOT_STARTED: "text-bg-light border",
+    Level.ATTEMPTED: "text-bg-secondary",
+    Level.FAMILIAR: "text-bg-info",
+    Level.PROFICIENT: "text-bg-primary",
+    Level.MASTERED: "text-bg-success",
+}
 
 
 REVIEW_INTERVAL = {
@@ -209,29 +226,6 @@ def review_concepts(*, learner_key: str | None, now: datetime) -> tuple[list[str
 REVIEW_QUIZ_SLUG = "daily-review"
 
 
-# The badge each level wears on the pages (Bootstrap classes).
-LEVEL_BADGE = {
-    Level.NOT_STARTED: "text-bg-light border",
-    Level.ATTEMPTED: "text-bg-secondary",
-    Level.FAMILIAR: "text-bg-info",
-    Level.PROFICIENT: "text-bg-primary",
-    Level.MASTERED: "text-bg-success",
-}
-
-
-@dataclass(frozen=True)
-class LevelRow:
-    """One concept's line in the levels list, ready to print: its lesson link, its name, the
-    level's CSS class, badge class and label, and whether its review is due."""
-
-    url: str
-    title: str
-    css_class: str
-    badge_class: str
-    label: str
-    due: bool
-
-
 @dataclass(frozen=True)
 class LearnerMastery:
     """One learner's levels in course order, what is due for review, and when the next is."""
@@ -254,21 +248,6 @@ class LearnerMastery:
     @property
     def mastered_count(self) -> int:
         return self.count(Level.MASTERED)
-
-    @cached_property
-    def rows(self) -> list[LevelRow]:
-        due = {state.concept_id for state in self.due}
-        return [
-            LevelRow(
-                state.lesson_url,
-                state.title,
-                "level-" + state.label.replace(" ", "-"),
-                LEVEL_BADGE[state.level],
-                state.label.capitalize(),
-                state.concept_id in due,
-            )
-            for state in self.levels
-        ]
 
 
 def learner_mastery(*, learner_key: str | None, now: datetime) -> LearnerMastery:
