@@ -150,7 +150,8 @@ def _outline(request, course_id) -> tuple[list[dict], set[int]]:
 
 
 def _lesson_page(request, module_slug, lesson_slug, version) -> tuple[dict, set[int]]:
-    """The lesson and its course outline, and the ids the learner completed.
+    """The lesson, its course outline and its module's lesson list (markup with completion
+    marks), and the ids the learner completed.
 
     What a reader who is not staff sees of the lesson and the outline is the same for everyone,
     so it is cached per content version (see lessons.page_cache); staff see drafts and are not
@@ -167,7 +168,16 @@ def _lesson_page(request, module_slug, lesson_slug, version) -> tuple[dict, set[
     if not lesson.published and not staff:
         raise Http404("No such lesson.")
     outline, completed = _outline(request, lesson.module.course_id)
-    page = {"lesson": lesson, "outline": outline}
+    module_lessons = [item for item in outline if item["module_id"] == lesson.module_id]
+    page = {
+        "lesson": lesson,
+        "outline": outline,
+        "module_nav": MarkedMarkup.parse(
+            render_to_string(
+                "lessons/_module_nav.html", {"lesson": lesson, "module_lessons": module_lessons}
+            )
+        ),
+    }
     if not staff:
         cache.set(key, page, PAGE_SECONDS)
     return page, completed
@@ -185,11 +195,7 @@ def lesson_detail(request, module_slug, lesson_slug):
         "lessons/lesson.html",
         {
             "lesson": lesson,
-            "module_lessons": [
-                item | {"completed": item["pk"] in completed_ids}
-                for item in outline
-                if item["module_id"] == lesson.module_id
-            ],
+            "module_nav": page["module_nav"].for_learner(completed_ids),
             "previous_lesson": outline[position - 1] if position > 0 else None,
             "next_lesson": outline[position + 1] if position + 1 < len(outline) else None,
             "completed": lesson.pk in completed_ids,
