@@ -6,19 +6,21 @@ page shows the same thing before and after signing up.
 """
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.concepts import CONCEPTS
 from core.learners import learner_for
 from lessons.models import Course, Lesson
 from lessons.page_cache import MarkedMarkup, content_cached, content_version
 from lessons.progress import progress_completed_ids
 from quiz import mastery as quiz_mastery_levels
 from quiz import services as quiz_services
-from quiz.mastery import LearnerMastery
+from quiz.mastery import LearnerAnswers, LearnerMastery
 from quiz.models import Quiz
 from simulator.predictions import recent_prediction_scores
 
@@ -109,9 +111,16 @@ class Progress:
         return any(row.mastery.answered for row in self.mastery)
 
 
-def learner_mastery(*, user=None, session=None) -> list[MasteryRow]:
-    """Every concept C01-C20 in course order, from quiz answers and predictions. Two queries."""
-    quiz_mastery = quiz_services.concept_mastery(user=user, session=session)
+def learner_mastery(
+    *, user=None, session=None, answers: LearnerAnswers | None = None
+) -> list[MasteryRow]:
+    """Every concept C01-C20 in course order, from quiz answers and predictions. Two queries;
+    one given the learner's `answers` (quiz.mastery.learner_answers), read once a request."""
+    quiz_mastery = (
+        quiz_services.concept_mastery(user=user, session=session)
+        if answers is None
+        else _quiz_mastery(answers)
+    )
     predicted = recent_prediction_scores(user=user, session=session)
     rows = []
     for concept_id, from_quiz in quiz_mastery.items():
@@ -125,6 +134,26 @@ def learner_mastery(*, user=None, session=None) -> list[MasteryRow]:
         combined = quiz_services.ConceptMastery(concept_id, from_quiz.title, answered, share)
         rows.append(MasteryRow(combined, from_quiz.answered, len(scores)))
     return rows
+
+
+def _quiz_mastery(answers: LearnerAnswers) -> dict[str, quiz_services.ConceptMastery]:
+    """quiz.services.concept_mastery from answers already read (they come newest first, in its
+    order): the average score of each concept's last MASTERY_WINDOW answers among the latest
+    MASTERY_SCAN."""
+    recent: dict[str, list[Decimal]] = defaultdict(list)
+    for concept_ids, _, _, score in answers.quiz[: quiz_services.MASTERY_SCAN]:
+        for concept_id in concept_ids:
+            if len(recent[concept_id]) < quiz_services.MASTERY_WINDOW:
+                recent[concept_id].append(score)
+    return {
+        concept_id: quiz_services.ConceptMastery(
+            concept_id,
+            concept.title,
+            len(scores := recent[concept_id]),
+            sum(scores, Decimal(0)) / len(scores) if scores else Decimal(0),
+        )
+        for concept_id, concept in CONCEPTS.items()
+    }
 
 
 def _course() -> tuple[list[CourseLesson], list[CourseModule]]:
@@ -239,21 +268,25 @@ def suggest_next_step(
 
 
 def progress_for(*, request) -> Progress:
-    """The progress page's data for whoever is asking (account or session). About six queries."""
+    """The progress page's data for whoever is asking (account or session): the completion,
+    the quiz and practice answers (read once for both kinds of mastery), predictions, attempts,
+    and the quiz a next step offers; the course's lessons once per content version."""
     user, session = request.user, request.session
     lessons, course_modules = _course()
     completed_ids = progress_completed_ids(request=request)
     modules = _modules(course_modules, completed_ids)
-    mastery = learner_mastery(user=user, session=session)
+    learner = learner_for(request)
+    learner_key = learner.key if learner else None
+    answers = quiz_mastery_levels.learner_answers(learner_key)
+    mastery = learner_mastery(user=user, session=session, answers=answers)
     by_concept = {row.mastery.concept_id: row for row in mastery}
     weak_ids = quiz_services.weakest_concepts(
         {row.mastery.concept_id: row.mastery for row in mastery}, limit=WEAK_CONCEPTS_SHOWN
     )
     weak = [by_concept[concept_id] for concept_id in weak_ids]
-    learner = learner_for(request)
     attempts = quiz_services.learner_attempts(learner, limit=RECENT_ATTEMPTS)
     levels = quiz_mastery_levels.learner_mastery(
-        learner_key=learner.key if learner else None, now=timezone.now()
+        learner_key=learner_key, now=timezone.now(), answers=answers
     )
     return Progress(
         modules=modules,

@@ -293,3 +293,18 @@ def test_mastery_levels_wear_their_badge_and_the_due_review(client, learner, qui
     assert '<span class="badge text-bg-info">Familiar</span>' in familiar.group()
     assert "review due" not in familiar.group()  # due a day after the answer
     assert '<span class="badge text-bg-light border">Not started</span>' in html
+
+
+def test_concept_mastery_from_the_answers_read_once_matches_the_quiz_service(
+    client, learner, quiz
+):
+    from accounts.progress import _quiz_mastery
+    from quiz.mastery import learner_answers
+    from quiz.services import concept_mastery
+
+    client.force_login(learner)
+    take_quiz(client, quiz, right=True)
+    take_quiz(client, quiz, right=False)
+    answers = learner_answers(f"user:{learner.pk}")
+    assert _quiz_mastery(answers) == concept_mastery(user=learner)
+    assert any(m.answered for m in _quiz_mastery(answers).values())
