@@ -45,7 +45,7 @@ def _course_index(request: HttpRequest, version: str) -> dict[str, Any]:
 
 def _build_course_index(request: HttpRequest) -> dict[str, Any]:
     course = Course.objects.order_by("id").first()
-    modules = []
+    modules: list[dict[str, Any]] = []
     if course is not None:
         lessons = _visible_lessons(request).only(
             "id", "slug", "title", "summary", "reading_minutes", "published", "module_id"

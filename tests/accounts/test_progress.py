@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
-from accounts.progress import learner_mastery, mastery_chart
+from accounts.progress import _quiz_mastery, learner_mastery, mastery_chart
 from core.concepts import CONCEPTS
 from lessons.models import LessonCompletion
+from quiz.mastery import learner_answers
+from quiz.services import concept_mastery
 from simulator.models import Prediction
 from simulator.predictions import prediction_scores, recent_prediction_scores
 from simulator.presets import PRESETS
@@ -295,13 +297,7 @@ def test_mastery_levels_wear_their_badge_and_the_due_review(client, learner, qui
     assert '<span class="badge text-bg-light border">Not started</span>' in html
 
 
-def test_concept_mastery_from_the_answers_read_once_matches_the_quiz_service(
-    client, learner, quiz
-):
-    from accounts.progress import _quiz_mastery
-    from quiz.mastery import learner_answers
-    from quiz.services import concept_mastery
-
+def test_concept_mastery_from_the_answers_read_once_matches_the_quiz_service(client, learner, quiz):
     client.force_login(learner)
     take_quiz(client, quiz, right=True)
     take_quiz(client, quiz, right=False)
