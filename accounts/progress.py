@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.concepts import CONCEPTS
+from core.display import display
 from core.learners import learner_for
 from lessons.models import Course, Lesson
 from lessons.page_cache import MarkedMarkup, content_cached, content_version
@@ -71,6 +72,24 @@ class ModuleProgress:
     @property
     def percent(self) -> int:
         return self.completed * 100 // self.total if self.total else 0
+
+    # Ready to print: the page shows each module's figures several times.
+    @property
+    def fraction(self) -> str:
+        return f"{display(self.completed, 'count')}/{display(self.total, 'count')}"
+
+    @property
+    def bar_label(self) -> str:
+        completed, total = display(self.completed, "count"), display(self.total, "count")
+        return f"{self.title}: {completed} of {total} lessons"
+
+    @property
+    def percent_text(self) -> str:
+        return display(self.percent, "count")
+
+    @property
+    def bar_class(self) -> str:
+        return "progress-bar bg-success" if self.percent == 100 else "progress-bar"
 
 
 @dataclass(frozen=True)
