@@ -6,19 +6,22 @@ page shows the same thing before and after signing up.
 """
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.concepts import CONCEPTS
+from core.display import display
 from core.learners import learner_for
 from lessons.models import Course, Lesson
-from lessons.page_cache import PAGE_SECONDS, content_version
+from lessons.page_cache import MarkedMarkup, content_cached, content_version
 from lessons.progress import progress_completed_ids
 from quiz import mastery as quiz_mastery_levels
 from quiz import services as quiz_services
-from quiz.mastery import LearnerMastery
+from quiz.mastery import LearnerAnswers, LearnerMastery
 from quiz.models import Quiz
 from simulator.predictions import recent_prediction_scores
 
@@ -39,19 +42,54 @@ class MasteryRow:
     predictions: int
 
 
+@dataclass(frozen=True)
+class CourseLesson:
+    """A published lesson as the progress page links it: the same for every learner."""
+
+    pk: int
+    title: str
+    url: str
+    concepts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CourseModule:
+    """A module's title, its lessons' ids in order, and its lesson list's markup with a mark per
+    lesson for the learner's completion (lessons.page_cache.MarkedMarkup)."""
+
+    title: str
+    lesson_ids: tuple[int, ...]
+    lessons: MarkedMarkup
+
+
 @dataclass
 class ModuleProgress:
     title: str
-    lessons: list[Lesson]
+    total: int
     completed: int
-
-    @property
-    def total(self) -> int:
-        return len(self.lessons)
+    lessons_html: str  # the lesson list with this learner's marks
 
     @property
     def percent(self) -> int:
         return self.completed * 100 // self.total if self.total else 0
+
+    # Ready to print: the page shows each module's figures several times.
+    @property
+    def fraction(self) -> str:
+        return f"{display(self.completed, 'count')}/{display(self.total, 'count')}"
+
+    @property
+    def bar_label(self) -> str:
+        completed, total = display(self.completed, "count"), display(self.total, "count")
+        return f"{self.title}: {completed} of {total} lessons"
+
+    @property
+    def percent_text(self) -> str:
+        return display(self.percent, "count")
+
+    @property
+    def bar_class(self) -> str:
+        return "progress-bar bg-success" if self.percent == 100 else "progress-bar"
 
 
 @dataclass(frozen=True)
@@ -61,7 +99,7 @@ class NextStep:
     kind: str  # "review", "weak-concept", "continue", "quiz" or "done"
     text: str
     concept: quiz_services.ConceptMastery | None = None
-    lesson: Lesson | None = None
+    lesson: CourseLesson | None = None
     practice_quiz: Quiz | None = None
 
 
@@ -92,9 +130,16 @@ class Progress:
         return any(row.mastery.answered for row in self.mastery)
 
 
-def learner_mastery(*, user=None, session=None) -> list[MasteryRow]:
-    """Every concept C01-C20 in course order, from quiz answers and predictions. Two queries."""
-    quiz_mastery = quiz_services.concept_mastery(user=user, session=session)
+def learner_mastery(
+    *, user=None, session=None, answers: LearnerAnswers | None = None
+) -> list[MasteryRow]:
+    """Every concept C01-C20 in course order, from quiz answers and predictions. Two queries;
+    one given the learner's `answers` (quiz.mastery.learner_answers), read once a request."""
+    quiz_mastery = (
+        quiz_services.concept_mastery(user=user, session=session)
+        if answers is None
+        else _quiz_mastery(answers)
+    )
     predicted = recent_prediction_scores(user=user, session=session)
     rows = []
     for concept_id, from_quiz in quiz_mastery.items():
@@ -110,43 +155,76 @@ def learner_mastery(*, user=None, session=None) -> list[MasteryRow]:
     return rows
 
 
-def _course_lessons() -> list[Lesson]:
-    """The first course's published lessons in course order, with their module: the same for
-    every learner, so cached per content version (lessons.page_cache). The cache hands every
-    caller its own copies (it stores them pickled), so marking them completed stays on the
-    request that does it."""
-    key = f"progress:lessons:{content_version()}"
-    lessons = cache.get(key)
-    if lessons is None:
-        lessons = _published_course_lessons()
-        cache.set(key, lessons, PAGE_SECONDS)
-    return lessons
+def _quiz_mastery(answers: LearnerAnswers) -> dict[str, quiz_services.ConceptMastery]:
+    """quiz.services.concept_mastery from answers already read (they come newest first, in its
+    order): the average score of each concept's last MASTERY_WINDOW answers among the latest
+    MASTERY_SCAN."""
+    recent: dict[str, list[Decimal]] = defaultdict(list)
+    for concept_ids, _, _, score in answers.quiz[: quiz_services.MASTERY_SCAN]:
+        for concept_id in concept_ids:
+            if len(recent[concept_id]) < quiz_services.MASTERY_WINDOW:
+                recent[concept_id].append(score)
+    return {
+        concept_id: quiz_services.ConceptMastery(
+            concept_id,
+            concept.title,
+            len(scores := recent[concept_id]),
+            sum(scores, Decimal(0)) / len(scores) if scores else Decimal(0),
+        )
+        for concept_id, concept in CONCEPTS.items()
+    }
 
 
-def _published_course_lessons() -> list[Lesson]:
+def _course() -> tuple[list[CourseLesson], list[CourseModule]]:
+    """The first course's published lessons in course order, and its modules with their lesson
+    lists' markup: the same for every learner, so built once per content version
+    (lessons.page_cache); each request only chooses the completion marks."""
+    return content_cached("progress:course", content_version(), _published_course)
+
+
+def _published_course() -> tuple[list[CourseLesson], list[CourseModule]]:
     course = Course.objects.order_by("id").only("id").first()
     if course is None:
-        return []
-    return list(
+        return [], []
+    rows = list(
         Lesson.objects.published()
         .filter(module__course=course)
         .in_course_order()
         .select_related("module")
         .only("id", "slug", "title", "concepts", "module__slug", "module__title")
     )
+    lessons = [
+        CourseLesson(row.pk, row.title, row.get_absolute_url(), tuple(row.concepts)) for row in rows
+    ]
+    by_module: dict[int, tuple[str, list[CourseLesson]]] = {}
+    for row, lesson in zip(rows, lessons, strict=True):
+        by_module.setdefault(row.module_id, (row.module.title, []))[1].append(lesson)
+    modules = [
+        CourseModule(
+            title,
+            tuple(lesson.pk for lesson in members),
+            MarkedMarkup.parse(
+                render_to_string("accounts/_module_lessons.html", {"lessons": members})
+            ),
+        )
+        for title, members in by_module.values()
+    ]
+    return lessons, modules
 
 
-def _modules(lessons: list[Lesson], completed_ids: set[int]) -> list[ModuleProgress]:
-    modules: dict[int, ModuleProgress] = {}
-    for lesson in lessons:
-        lesson.completed = lesson.pk in completed_ids
-        module = modules.setdefault(lesson.module_id, ModuleProgress(lesson.module.title, [], 0))
-        module.lessons.append(lesson)
-        module.completed += lesson.completed
-    return list(modules.values())
+def _modules(modules: list[CourseModule], completed_ids: set[int]) -> list[ModuleProgress]:
+    return [
+        ModuleProgress(
+            module.title,
+            len(module.lesson_ids),
+            sum(pk in completed_ids for pk in module.lesson_ids),
+            module.lessons.for_learner(completed_ids),
+        )
+        for module in modules
+    ]
 
 
-def lesson_for_concept(lessons: list[Lesson], concept_id: str) -> Lesson | None:
+def lesson_for_concept(lessons: list[CourseLesson], concept_id: str) -> CourseLesson | None:
     """The lesson that teaches a concept: the first naming it first, else the first naming it
     (the same choice as the lessons app's /learn/concepts/<id>/ redirect)."""
     naming = [lesson for lesson in lessons if concept_id in lesson.concepts]
@@ -157,7 +235,8 @@ def lesson_for_concept(lessons: list[Lesson], concept_id: str) -> Lesson | None:
 
 def suggest_next_step(
     *,
-    lessons: list[Lesson],
+    lessons: list[CourseLesson],
+    completed_ids: set[int],
     weak: list[MasteryRow],
     has_attempts: bool,
     levels: LearnerMastery | None = None,
@@ -189,9 +268,9 @@ def suggest_next_step(
         else:
             text = f"You keep missing {title} ({concept.percent}%): practise it again."
         return NextStep("weak-concept", text, concept, lesson, practice)
-    upcoming = next((lesson for lesson in lessons if not lesson.completed), None)
+    upcoming = next((lesson for lesson in lessons if lesson.pk not in completed_ids), None)
     if upcoming is not None:
-        if not any(lesson.completed for lesson in lessons):
+        if not any(lesson.pk in completed_ids for lesson in lessons):
             return NextStep(
                 "continue", f"Start the course with “{upcoming.title}”.", lesson=upcoming
             )
@@ -208,20 +287,25 @@ def suggest_next_step(
 
 
 def progress_for(*, request) -> Progress:
-    """The progress page's data for whoever is asking (account or session). About six queries."""
+    """The progress page's data for whoever is asking (account or session): the completion,
+    the quiz and practice answers (read once for both kinds of mastery), predictions, attempts,
+    and the quiz a next step offers; the course's lessons once per content version."""
     user, session = request.user, request.session
-    lessons = _course_lessons()
-    modules = _modules(lessons, progress_completed_ids(request=request))
-    mastery = learner_mastery(user=user, session=session)
+    lessons, course_modules = _course()
+    completed_ids = progress_completed_ids(request=request)
+    modules = _modules(course_modules, completed_ids)
+    learner = learner_for(request)
+    learner_key = learner.key if learner else None
+    answers = quiz_mastery_levels.learner_answers(learner_key)
+    mastery = learner_mastery(user=user, session=session, answers=answers)
     by_concept = {row.mastery.concept_id: row for row in mastery}
     weak_ids = quiz_services.weakest_concepts(
         {row.mastery.concept_id: row.mastery for row in mastery}, limit=WEAK_CONCEPTS_SHOWN
     )
     weak = [by_concept[concept_id] for concept_id in weak_ids]
-    learner = learner_for(request)
     attempts = quiz_services.learner_attempts(learner, limit=RECENT_ATTEMPTS)
     levels = quiz_mastery_levels.learner_mastery(
-        learner_key=learner.key if learner else None, now=timezone.now()
+        learner_key=learner_key, now=timezone.now(), answers=answers
     )
     return Progress(
         modules=modules,
@@ -230,7 +314,11 @@ def progress_for(*, request) -> Progress:
         weak=weak,
         levels=levels,
         next_step=suggest_next_step(
-            lessons=lessons, weak=weak, has_attempts=bool(attempts), levels=levels
+            lessons=lessons,
+            completed_ids=completed_ids,
+            weak=weak,
+            has_attempts=bool(attempts),
+            levels=levels,
         ),
     )
 

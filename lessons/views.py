@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +16,7 @@ from core.learners import learner_for
 from core.links import reversed_url
 from lessons.forms import SearchForm
 from lessons.models import Course, GlossaryTerm, Lesson, LessonCompletion, Module
-from lessons.page_cache import PAGE_SECONDS, content_version
+from lessons.page_cache import PAGE_SECONDS, MarkedMarkup, content_cached, content_version
 from lessons.progress import progress_completed_ids, progress_set_complete
 from lessons.search import search_glossary, search_lessons
 from quiz.mastery import learner_mastery
@@ -31,19 +32,20 @@ def _visible_lessons(request):
 
 
 def _course_index(request: HttpRequest, version: str) -> dict[str, Any]:
-    """The course and its modules with their visible lessons, as light entries with their URLs.
+    """The course, its visible lessons in order as light entries, and the outline's markup.
 
-    What a reader who is not staff sees is the same for everyone, so it is cached per content
-    version (see lessons.page_cache); staff see drafts and are not served from the cache.
-    Nothing about a learner is in it: completion is looked up per request.
+    What a reader who is not staff sees is the same for everyone, so it is built once per
+    content version (see lessons.page_cache); staff see drafts and get it built afresh. Nothing
+    about a learner is in it: the outline's "done" marks are chosen per request.
     """
-    staff = _can_see_drafts(request.user)
-    key = f"lessons:index:{version}"
-    page = None if staff else cache.get(key)
-    if page is not None:
-        return page
+    if _can_see_drafts(request.user):
+        return _build_course_index(request)
+    return content_cached("lessons:index", version, lambda: _build_course_index(request))
+
+
+def _build_course_index(request: HttpRequest) -> dict[str, Any]:
     course = Course.objects.order_by("id").first()
-    modules = []
+    modules: list[dict[str, Any]] = []
     if course is not None:
         lessons = _visible_lessons(request).only(
             "id", "slug", "title", "summary", "reading_minutes", "published", "module_id"
@@ -71,41 +73,41 @@ def _course_index(request: HttpRequest, version: str) -> dict[str, Any]:
                     ],
                 }
             )
-    page = {
+    return {
         "course": {"title": course.title, "summary": course.summary} if course else None,
-        "modules": modules,
+        "lessons": [
+            {key: lesson[key] for key in ("pk", "title", "url", "published")}
+            for module in modules
+            for lesson in module["lessons"]
+        ],
+        "outline": MarkedMarkup.parse(
+            render_to_string("lessons/_outline.html", {"modules": modules})
+        ),
     }
-    if not staff:
-        cache.set(key, page, PAGE_SECONDS)
-    return page
 
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     page = _course_index(request, content_version())
-    modules = page["modules"]
+    lessons = page["lessons"]
     completed = progress_completed_ids(request=request)
-    lesson_ids = {lesson["pk"] for module in modules for lesson in module["lessons"]}
-    next_lesson = next(
-        (
-            lesson
-            for module in modules
-            for lesson in module["lessons"]
-            if lesson["pk"] not in completed and lesson["published"]
-        ),
-        None,
-    )
     learner = learner_for(request)
     return render(
         request,
         "lessons/index.html",
         {
             "course": page["course"],
-            "modules": modules,
-            "completed_ids": completed,
-            "completed_count": len(completed & lesson_ids),
-            "lesson_count": len(lesson_ids),
-            "next_lesson": next_lesson,
+            "outline": page["outline"].for_learner(completed),
+            "completed_count": sum(lesson["pk"] in completed for lesson in lessons),
+            "lesson_count": len(lessons),
+            "next_lesson": next(
+                (
+                    lesson
+                    for lesson in lessons
+                    if lesson["pk"] not in completed and lesson["published"]
+                ),
+                None,
+            ),
             "mastery": learner_mastery(
                 learner_key=learner.key if learner else None, now=timezone.now()
             ),
@@ -148,7 +150,8 @@ def _outline(request, course_id) -> tuple[list[dict], set[int]]:
 
 
 def _lesson_page(request, module_slug, lesson_slug, version) -> tuple[dict, set[int]]:
-    """The lesson and its course outline, and the ids the learner completed.
+    """The lesson, its course outline and its module's lesson list (markup with completion
+    marks), and the ids the learner completed.
 
     What a reader who is not staff sees of the lesson and the outline is the same for everyone,
     so it is cached per content version (see lessons.page_cache); staff see drafts and are not
@@ -165,7 +168,16 @@ def _lesson_page(request, module_slug, lesson_slug, version) -> tuple[dict, set[
     if not lesson.published and not staff:
         raise Http404("No such lesson.")
     outline, completed = _outline(request, lesson.module.course_id)
-    page = {"lesson": lesson, "outline": outline}
+    module_lessons = [item for item in outline if item["module_id"] == lesson.module_id]
+    page = {
+        "lesson": lesson,
+        "outline": outline,
+        "module_nav": MarkedMarkup.parse(
+            render_to_string(
+                "lessons/_module_nav.html", {"lesson": lesson, "module_lessons": module_lessons}
+            )
+        ),
+    }
     if not staff:
         cache.set(key, page, PAGE_SECONDS)
     return page, completed
@@ -183,11 +195,7 @@ def lesson_detail(request, module_slug, lesson_slug):
         "lessons/lesson.html",
         {
             "lesson": lesson,
-            "module_lessons": [
-                item | {"completed": item["pk"] in completed_ids}
-                for item in outline
-                if item["module_id"] == lesson.module_id
-            ],
+            "module_nav": page["module_nav"].for_learner(completed_ids),
             "previous_lesson": outline[position - 1] if position > 0 else None,
             "next_lesson": outline[position + 1] if position + 1 < len(outline) else None,
             "completed": lesson.pk in completed_ids,

@@ -25,6 +25,7 @@ pass fixed datetimes.
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import IntEnum
 
 from django.db.models import Q
@@ -43,6 +44,24 @@ class Level(IntEnum):
     @property
     def label(self) -> str:
         return self.name.replace("_", " ").lower()
+
+    @property
+    def css_class(self) -> str:
+        return "level-" + self.name.replace("_", "-").lower()
+
+    @property
+    def badge_class(self) -> str:
+        """The Bootstrap classes of the level's badge on the pages."""
+        return LEVEL_BADGE[self]
+
+
+LEVEL_BADGE = {
+    Level.NOT_STARTED: "text-bg-light border",
+    Level.ATTEMPTED: "text-bg-secondary",
+    Level.FAMILIAR: "text-bg-info",
+    Level.PROFICIENT: "text-bg-primary",
+    Level.MASTERED: "text-bg-success",
+}
 
 
 REVIEW_INTERVAL = {
@@ -152,37 +171,58 @@ def next_review_at(levels: dict[str, ConceptLevel]) -> datetime | None:
 # --- the learner's answers --------------------------------------------------------------------
 
 
-def learner_events(learner_key: str | None) -> list[Event]:
-    """The learner's answers as events: quiz answers already revealed to them, and practice."""
+@dataclass(frozen=True)
+class LearnerAnswers:
+    """One learner's answers, newest first: the quiz answers already revealed to them as
+    (concept ids, right, when, score), and the practice answers as (concept ids, right, when).
+    Read once a request and handed to every service that needs them (the levels here, the
+    progress page's concept mastery)."""
+
+    quiz: list[tuple[list[str], bool, datetime, Decimal]]
+    practice: list[tuple[list[str], bool, datetime]]
+
+    def events(self) -> list[Event]:
+        return [
+            Event(concept_id, correct, at)
+            for concept_ids, correct, at, _ in self.quiz
+            for concept_id in concept_ids
+        ] + [
+            Event(concept_id, correct, at)
+            for concept_ids, correct, at in self.practice
+            for concept_id in concept_ids
+        ]
+
+
+def learner_answers(learner_key: str | None) -> LearnerAnswers:
+    """The learner's revealed quiz answers and practice answers. Two queries."""
     from quiz.models import Answer, PracticeAnswer, Quiz
 
     if not learner_key:
-        return []
+        return LearnerAnswers([], [])
     # An unfinished attempt that reveals answers only at the end must not leak them here.
     revealed = Q(attempt__finished_at__isnull=False) | Q(
         attempt__quiz__reveal=Quiz.Reveal.AFTER_EACH
     )
     quiz_rows = (
         Answer.objects.filter(revealed, learner_key=learner_key)
-        .order_by("-answered_at")
-        .values_list("question__concept_ids", "is_correct", "answered_at")[:EVENTS_READ]
+        .order_by("-answered_at", "-pk")  # quiz.services.concept_mastery's order
+        .values_list("question__concept_ids", "is_correct", "answered_at", "score")[:EVENTS_READ]
     )
     practice_rows = (
         PracticeAnswer.objects.filter(learner_key=learner_key)
         .order_by("-answered_at")
         .values_list("concept_ids", "is_correct", "answered_at")[:EVENTS_READ]
     )
-    return [
-        Event(concept_id, correct, at)
-        for rows in (quiz_rows, practice_rows)
-        for concept_ids, correct, at in rows
-        for concept_id in concept_ids
-    ]
+    return LearnerAnswers(list(quiz_rows), list(practice_rows))
 
 
-def learner_levels(learner_key: str | None, now: datetime) -> dict[str, ConceptLevel]:
-    """Every concept's level for one learner at `now`. Two queries."""
-    return levels_from(learner_events(learner_key), now)
+def learner_levels(
+    learner_key: str | None, now: datetime, answers: LearnerAnswers | None = None
+) -> dict[str, ConceptLevel]:
+    """Every concept's level for one learner at `now`. Two queries, none given `answers`."""
+    if answers is None:
+        answers = learner_answers(learner_key)
+    return levels_from(answers.events(), now)
 
 
 NOTHING_DUE = (
@@ -232,8 +272,10 @@ class LearnerMastery:
         return self.count(Level.MASTERED)
 
 
-def learner_mastery(*, learner_key: str | None, now: datetime) -> LearnerMastery:
-    levels = learner_levels(learner_key, now)
+def learner_mastery(
+    *, learner_key: str | None, now: datetime, answers: LearnerAnswers | None = None
+) -> LearnerMastery:
+    levels = learner_levels(learner_key, now, answers)
     due_ids = due_concepts(levels, now)
     return LearnerMastery(
         list(levels.values()), [levels[c] for c in due_ids], next_review_at(levels)

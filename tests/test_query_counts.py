@@ -262,10 +262,11 @@ def test_the_progress_page_signed_in_reads_the_course_lessons_once_per_content_v
     client, learner, site, session_query, django_assert_num_queries
 ):
     client.force_login(learner)
-    # session, user, course, its lessons, completion, quiz scores, predictions, attempts, and
-    # the answers and practice answers behind the levels (a new learner: no quiz to suggest)
-    with django_assert_num_queries(9 + session_query):
+    # session, user, course, its lessons, completion, the quiz answers (read once for the
+    # concept mastery and the levels), practice answers, predictions and attempts (a new
+    # learner: no quiz to suggest)
+    with django_assert_num_queries(8 + session_query):
         assert client.get("/me/").status_code == 200
     # the course's lessons are cached per content version
-    with django_assert_num_queries(7 + session_query):
+    with django_assert_num_queries(6 + session_query):
         assert client.get("/me/").status_code == 200

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
-from accounts.progress import learner_mastery, mastery_chart
+from accounts.progress import _quiz_mastery, learner_mastery, mastery_chart
 from core.concepts import CONCEPTS
 from lessons.models import LessonCompletion
+from quiz.mastery import learner_answers
+from quiz.services import concept_mastery
 from simulator.models import Prediction
 from simulator.predictions import prediction_scores, recent_prediction_scores
 from simulator.presets import PRESETS
@@ -258,3 +260,47 @@ def test_the_cached_course_lessons_carry_no_learners_completion_to_another(
     assert "0 of 4 lessons completed" in page(client)
     client.force_login(other_learner)
     assert "1 of 4 lessons completed" in page(client)
+
+
+def test_the_cached_module_lists_mark_each_learners_own_lessons(
+    client, learner, other_learner, lessons
+):
+    LessonCompletion.objects.create(user=other_learner, lesson=lessons[1])
+    client.force_login(other_learner)
+    html = page(client)
+    assert html.count("(completed)") == 1
+    assert html.count("(not completed)") == 3
+    client.force_login(learner)
+    html = page(client)  # the same cached module lists
+    assert "(completed)" not in html.replace("(not completed)", "")
+    assert html.count('<span aria-hidden="true">○</span>') == 4
+
+
+def test_a_renamed_lesson_shows_on_the_progress_page_at_once(client, learner, lessons):
+    client.force_login(learner)
+    assert ">Leverage</a>" in page(client)
+    lessons[0].title = "Leverage, renamed"
+    lessons[0].save()  # a save replaces the content version
+    html = page(client)
+    assert ">Leverage, renamed</a>" in html
+    assert "Start the course with “Leverage, renamed”." in html
+
+
+def test_mastery_levels_wear_their_badge_and_the_due_review(client, learner, quiz, lessons):
+    client.force_login(learner)
+    take_quiz(client, quiz, right=True)
+    html = page(client)
+    familiar = re.search(r'<li class="[^"]* level-familiar">.*?</li>', html, re.DOTALL)
+    assert familiar is not None
+    assert '<span class="badge text-bg-info">Familiar</span>' in familiar.group()
+    assert "review due" not in familiar.group()  # due a day after the answer
+    assert '<span class="badge text-bg-light border">Not started</span>' in html
+
+
+def test_concept_mastery_from_the_answers_read_once_matches_the_quiz_service(client, learner, quiz):
+    client.force_login(learner)
+    take_quiz(client, quiz, right=True)
+    take_quiz(client, quiz, right=False)
+    answers = learner_answers(f"user:{learner.pk}")
+    assert _quiz_mastery(answers) == concept_mastery(user=learner)
+    assert any(m.answered for m in _quiz_mastery(answers).values())
