@@ -6,14 +6,12 @@ page shows the same thing before and after signing up.
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.concepts import CONCEPTS
 from core.display import display
 from core.learners import learner_for
 from lessons.models import Course, Lesson
@@ -156,23 +154,9 @@ def learner_mastery(
 
 
 def _quiz_mastery(answers: LearnerAnswers) -> dict[str, quiz_services.ConceptMastery]:
-    """quiz.services.concept_mastery from answers already read (they come newest first, in its
-    order): the average score of each concept's last MASTERY_WINDOW answers among the latest
-    MASTERY_SCAN."""
-    recent: dict[str, list[Decimal]] = defaultdict(list)
-    for concept_ids, _, _, score in answers.quiz[: quiz_services.MASTERY_SCAN]:
-        for concept_id in concept_ids:
-            if len(recent[concept_id]) < quiz_services.MASTERY_WINDOW:
-                recent[concept_id].append(score)
-    return {
-        concept_id: quiz_services.ConceptMastery(
-            concept_id,
-            concept.title,
-            len(scores := recent[concept_id]),
-            sum(scores, Decimal(0)) / len(scores) if scores else Decimal(0),
-        )
-        for concept_id, concept in CONCEPTS.items()
-    }
+    """quiz.services.concept_mastery from answers already read (newest first, as it reads them)."""
+    newest = answers.quiz[: quiz_services.MASTERY_SCAN]
+    return quiz_services.mastery_from_answers((ids, score) for ids, _, _, score in newest)
 
 
 def _course() -> tuple[list[CourseLesson], list[CourseModule]]:

@@ -9,6 +9,7 @@ sign-in, so `attempts_claim(user=..., session=...)` can move anonymous attempts 
 import random
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -589,29 +590,37 @@ def concept_mastery(
     concept in course order; `answered` is 0 for concepts the learner has not met. One query.
     """
     key = learner_key or learner_key_for(user=user, session=session)
+    if not key:
+        return mastery_from_answers((), last_n=last_n)
+    # An unfinished attempt that reveals answers only at the end must not leak them here.
+    revealed = Q(attempt__finished_at__isnull=False) | Q(
+        attempt__quiz__reveal=Quiz.Reveal.AFTER_EACH
+    )
+    rows = (
+        Answer.objects.filter(revealed, learner_key=key)
+        .order_by("-answered_at", "-pk")
+        .values_list("question__concept_ids", "score")[:MASTERY_SCAN]
+    )
+    return mastery_from_answers(rows, last_n=last_n)
+
+
+def mastery_from_answers(
+    answers: Iterable[tuple[list[str], Decimal]], *, last_n: int = MASTERY_WINDOW
+) -> dict[str, ConceptMastery]:
+    """Each concept's mastery from (concept ids, score) answers read newest first: the average
+    score of its last `last_n`. Callers that already hold a learner's answers (the progress page)
+    pass them here instead of reading them again."""
     recent: dict[str, list[Decimal]] = defaultdict(list)
-    if key:
-        # An unfinished attempt that reveals answers only at the end must not leak them here.
-        revealed = Q(attempt__finished_at__isnull=False) | Q(
-            attempt__quiz__reveal=Quiz.Reveal.AFTER_EACH
-        )
-        rows = (
-            Answer.objects.filter(revealed, learner_key=key)
-            .order_by("-answered_at", "-pk")
-            .values_list("question__concept_ids", "score")[:MASTERY_SCAN]
-        )
-        for concept_ids, score in rows:
-            for concept_id in concept_ids:
-                if len(recent[concept_id]) < last_n:
-                    recent[concept_id].append(score)
+    for concept_ids, score in answers:
+        for concept_id in concept_ids:
+            if len(recent[concept_id]) < last_n:
+                recent[concept_id].append(score)
     return {
         concept_id: ConceptMastery(
             concept_id,
             concept.title,
-            len(recent[concept_id]),
-            (sum(recent[concept_id], Decimal(0)) / len(recent[concept_id]))
-            if recent[concept_id]
-            else Decimal(0),
+            len(scores := recent[concept_id]),
+            sum(scores, Decimal(0)) / len(scores) if scores else Decimal(0),
         )
         for concept_id, concept in CONCEPTS.items()
     }
