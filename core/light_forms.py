@@ -13,9 +13,16 @@ fixed when the form class is defined and nothing changes them in place.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.forms.widgets import ChoiceWidget
+from django.utils.datastructures import MultiValueDict
+
+NO_FILES: MultiValueDict = MultiValueDict()  # what an unbound form's ``files`` is; never written
 
 
 def _same_state(original):
@@ -52,3 +59,32 @@ class LightForm(forms.Form):
             super().__init__(*args, **kwargs)
         finally:
             del self.base_fields  # the class's own again
+
+    def adopt_cleaned(self, cleaned: dict[str, Any]) -> None:
+        """Mark this bound form as validated with ``cleaned`` (from ``clean_fields`` on the same
+        data), so rendering it does not run every field's ``clean`` a second time."""
+        self._errors = ErrorDict(renderer=self.renderer)
+        self.cleaned_data = dict(cleaned)
+
+
+def clean_fields(
+    fields: Mapping[str, forms.Field], data: Mapping[str, Any], prefix: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``(cleaned_data, values)`` of a bound form of ``fields`` on ``data`` when no field has an
+    error, else None: what ``Form._clean_fields`` computes (each widget's
+    ``value_from_datadict``, then the field's own ``clean``), without building the form, a copy
+    of each field and a ``BoundField`` per field. ``values`` are what ``BoundField.value()``
+    gives (these fields' ``prepare_value`` leaves a value as it is). Only for fields that are
+    not disabled in forms without ``clean_<name>`` methods; the fields are only read."""
+    cleaned: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    for name, field in fields.items():
+        value = field.widget.value_from_datadict(
+            data, NO_FILES, f"{prefix}-{name}" if prefix else name
+        )
+        try:
+            cleaned[name] = field.clean(value)
+        except ValidationError:
+            return None
+        values[name] = value
+    return cleaned, values

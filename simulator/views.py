@@ -124,9 +124,7 @@ def _result_context(request, setup: Setup, result, **extra) -> dict:
     field_errors = setup.field_errors() if invalid else []
     reveal = extra.get("reveal")
     predicting = (
-        result is not None
-        and setup.account_form.cleaned_data.get("predict")
-        and (reveal is None or "errors" in reveal)
+        result is not None and setup.wants_prediction() and (reveal is None or "errors" in reveal)
     )
     context = {
         "setup": setup,
@@ -159,14 +157,12 @@ def mode_switch_notes(request, setup: Setup, result) -> list[str]:
         return []
     previous = _current_query(current_url)
     notes = []
-    for form in setup.formset.forms:
-        symbol = form.cleaned_data["symbol"]
-        mode = form.cleaned_data["margin_mode"]
-        before = previous.get(form.add_prefix("margin_mode"), [None])[0]
-        if previous.get(form.add_prefix("symbol"), [None])[0] == symbol and before not in (
-            None,
-            mode,
-        ):
+    for index, row in enumerate(setup.cleaned_rows()):
+        symbol = row["symbol"]
+        mode = row["margin_mode"]
+        prefix = f"{FORMSET_PREFIX}-{index}-"
+        before = previous.get(f"{prefix}margin_mode", [None])[0]
+        if previous.get(f"{prefix}symbol", [None])[0] == symbol and before not in (None, mode):
             try:
                 switch_margin_mode(result.account, symbol, mode)
             except MarginError as error:
@@ -255,7 +251,7 @@ def build_details(setup: Setup, result, part: str | None = None):
 
 
 def context_predicting(setup: Setup) -> bool:
-    return bool(setup.account_form.is_bound and setup.account_form.cleaned_data.get("predict"))
+    return setup.wants_prediction()
 
 
 def _preset_finds(preset, result) -> str:
