@@ -1,6 +1,6 @@
 """`{% two_wallets "W4" %}`: a worked example's two-wallets picture, for pages outside the simulator
 (the home page). The same partial as the simulator's results and the lesson cards.
-`{% position_cards %}`: the results' card per position, with an "Explain" beside each figure."""
+`{% result_figures result %}`: the simulator's results of a computed setup."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from html import escape
 
 from django import template
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from core.links import preset_url
 from simulator.forms import Setup
 from simulator.presets import PRESETS
-from simulator.results import PositionView
+from simulator.results import PositionView, SimulationResult
 from simulator.wallets import Picture
 
 register = template.Library()
@@ -44,6 +45,56 @@ def two_wallets(preset_id: str, compare_with: str = "") -> dict:
     }
 
 
+@register.simple_tag(takes_context=True)
+def result_figures(context: template.Context, result: SimulationResult) -> SafeString:
+    """The results of a computed setup: each mode's sentence, the two wallets, the summary, the
+    phone's pinned bar, the isolated and cross boxes, each position's card and the account line.
+    Written here rather than by template loops and includes: it is the whole of the partial that
+    answers every slider move (its variable nodes, loops and includes were a third of the
+    recalculation, cProfile, issue 20). Every value is escaped with ``html.escape``, which is
+    what Django's ``escape`` does; the SVGs were escaped where they were built."""
+    picture = result.picture
+    assert picture is not None  # simulate always draws it
+    sentences = "".join(
+        f'<p class="sim-sentence {m.name[:3]}{" has-closed" if m.closed else ""}">'
+        f"{_e(m.sentence)}</p>"
+        for m in picture.modes
+    )
+    pinned = "".join(
+        f'<div class="sim-pinned-mode {m.name[:3]}"><span>{_e(m.pinned)}</span>{m.svg}</div>'
+        for m in picture.modes
+    )
+    boxes = "".join(
+        f'\n<div class="col-6"><div class="sim-mode {m.name[:3]}">\n<h3 class="h6">{_e(m.label)}'
+        f"{AS_SET_UP if m.configured else ''}</h3>\n"
+        f'<p class="sim-verdict {"liq" if m.liquidated else "ok"}">{_e(m.verdict)}</p>\n'
+        f"<dl><dt>Equity after</dt><dd>{_e(m.equity_after)}</dd><dt>At risk at most</dt>"
+        f"<dd>{_e(m.max_loss)}</dd></dl>\n</div></div>"
+        for m in result.modes
+    )
+    insurance = f"; {_e(result.insurance_fund)}" if result.insurance_fund else ""
+    return mark_safe(  # noqa: S308 - every value in it was escaped
+        f'<div class="sim-verdicts">{sentences}</div>\n'
+        f"{wallet_picture(context, picture)}\n\n"
+        f'<p class="sim-summary"><strong>As you set it up{" (mixed modes)" if result.mixed else ""}'
+        f":</strong> {_e(result.summary)}</p>\n"
+        f'<div class="sim-pinned" aria-hidden="true">{pinned}</div>\n'
+        f'<div class="row g-2 sim-compare">{boxes}</div>\n'
+        f"{POSITIONS_HEADING}\n"
+        f'<div class="sim-pos-list" data-explain-url="{_e(reverse("simulator:details"))}">'
+        f"{position_cards(context, result.positions)}</div>\n\n"
+        f'<p class="mb-1 small">Account equity <strong>{_e(result.equity)}</strong> · available '
+        f"{_e(result.available_balance)} · margin ratio {_e(result.margin_ratio)}{insurance}</p>"
+    )
+
+
+AS_SET_UP = ' <small class="badge text-bg-secondary">as set up</small>'
+POSITIONS_HEADING = (
+    '<h3 class="h6 mt-2 mb-1">Each position as you set it up <small class="fw-normal '
+    'text-body-secondary">(PnL at the moved prices)</small></h3>'
+)
+
+
 # The figures each position's card shows: (field of PositionView, element id, term, what Explain
 # says it explains); the last two have no Explain.
 POSITION_FIGURES = (
@@ -60,13 +111,9 @@ POSITION_FIGURES = (
 )
 
 
-@register.simple_tag(takes_context=True)
 def position_cards(context: template.Context, positions: list[PositionView]) -> SafeString:
     """Each position's card in the results: its heading, its five figures with their "Explain"
-    disclosures, the price after the moves and the PnL there. Written here, not by a template
-    loop: the cards are most of the results partial, which rides on every slider move (a
-    variable node per figure was a third of the recalculation, cProfile, issue 20). Every value
-    is escaped with ``html.escape``, which is what Django's ``escape`` does."""
+    disclosures, the price after the moves and the PnL there."""
     cards = []
     for p in positions:
         pid = _e(p.id)
@@ -104,7 +151,9 @@ def _explain(context: template.Context, position_id: str, figure: str, what: str
     and that page passes the explanation (``explained`` / ``explanation`` in the context)."""
     key = _e(f"{position_id}-{figure}")
     if context.get("explained") == f"{position_id}-{figure}" and context.get("explanation"):
-        body = render_to_string("simulator/_explanation.html", {"item": context["explanation"]})
+        body: str = render_to_string(
+            "simulator/_explanation.html", {"item": context["explanation"]}
+        )
         opened = " open"
     else:
         body = (
