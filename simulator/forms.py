@@ -172,7 +172,9 @@ class AccountForm(LightForm):
 
 
 class PositionForm(LightForm):
-    symbol = forms.ChoiceField(label="Symbol", choices=symbol_choices)
+    # The list, not the function: the markets are fixed at import, and a callable's choices are
+    # rebuilt on every validation of every row.
+    symbol = forms.ChoiceField(label="Symbol", choices=symbol_choices())
     side = forms.ChoiceField(
         label="Side", choices=[("long", "Long"), ("short", "Short")], initial="long"
     )

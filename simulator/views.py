@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -305,7 +306,9 @@ def _partial_response(html: str, share_url: str | None) -> HttpResponse:
 def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
-    html = render(request, "simulator/_result.html", context).content.decode()
+    # No request: the partial uses nothing the context processors add (no CSRF token, no user),
+    # and they would run on every slider move.
+    html = render_to_string("simulator/_result.html", context)
     share_url = context["share_url"] if result is not None else None
     return _partial_response(html, share_url)
 
