@@ -37,7 +37,9 @@ def copy_field(field: forms.Field) -> forms.Field:
     widget = _same_state(field.widget)
     widget.attrs = field.widget.attrs.copy()
     if isinstance(widget, ChoiceWidget):
-        widget.choices = copy.copy(field.widget.choices)
+        # Past the ``choices`` setter: the list is normalised already, and normalising it again
+        # for every field of every form was most of the copy.
+        vars(widget)["_choices"] = copy.copy(field.widget.choices)
     duplicate.widget = widget
     duplicate.error_messages = field.error_messages.copy()
     duplicate.validators = field.validators[:]
