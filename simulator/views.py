@@ -19,14 +19,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
 
 from core.concepts import CONCEPTS
 from core.display import NO_FIGURE
-from core.links import concept_lesson_url, preset_url
+from core.links import concept_lesson_url, preset_url, reversed_url
 from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
 from simulator.forms import (
@@ -181,7 +180,7 @@ def _announcement(result, invalid, field_errors, predicting) -> str:
 
 
 def _share_url(setup: Setup) -> str:
-    return f"{reverse('simulator:index')}?{setup.query_string()}"
+    return f"{reversed_url('simulator:index')}?{setup.query_string()}"
 
 
 def _predict_target(result):

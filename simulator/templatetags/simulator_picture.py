@@ -9,10 +9,9 @@ from html import escape
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from core.links import preset_url
+from core.links import preset_url, reversed_url
 from simulator.forms import Setup
 from simulator.presets import PRESETS
 from simulator.results import PositionView, SimulationResult
@@ -81,7 +80,7 @@ def result_figures(context: template.Context, result: SimulationResult) -> SafeS
         f'<div class="sim-pinned" aria-hidden="true">{pinned}</div>\n'
         f'<div class="row g-2 sim-compare">{boxes}</div>\n'
         f"{POSITIONS_HEADING}\n"
-        f'<div class="sim-pos-list" data-explain-url="{_e(reverse("simulator:details"))}">'
+        f'<div class="sim-pos-list" data-explain-url="{_e(reversed_url("simulator:details"))}">'
         f"{position_cards(context, result.positions)}</div>\n\n"
         f'<p class="mb-1 small">Account equity <strong>{_e(result.equity)}</strong> · available '
         f"{_e(result.available_balance)} · margin ratio {_e(result.margin_ratio)}{insurance}</p>"
