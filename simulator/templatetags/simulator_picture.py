@@ -95,7 +95,7 @@ POSITIONS_HEADING = (
 
 
 # The figures each position's card shows: (field of PositionView, element id, term, what Explain
-# says it explains); the last two have no Explain.
+# says it explains), plain words written as they are; the last two have no Explain.
 POSITION_FIGURES = (
     ("initial_margin", "initial_margin", "Margin", "the margin"),
     ("maintenance_margin", "maintenance_margin", "Maintenance margin", "the maintenance margin"),
@@ -124,7 +124,7 @@ def position_cards(context: template.Context, positions: list[PositionView]) -> 
         figures = "".join(
             f'<div class="sim-fig"><dt>{term}</dt><dd><span class="sim-fig-value"'
             f' id="fig-{pid}-{figure}">{_e(getattr(p, name))}</span>'
-            f"{_explain(context, p.id, figure, what)}</dd></div>\n"
+            f"{_explain(context, p.id, pid, figure, what)}</dd></div>\n"
             for name, figure, term, what in POSITION_FIGURES
         )
         cards.append(
@@ -144,11 +144,12 @@ def _e(value: object) -> str:
     return escape(str(value))
 
 
-def _explain(context: template.Context, position_id: str, figure: str, what: str) -> str:
-    """The "Explain" disclosure beside one figure. Its body loads when opened
+def _explain(context: template.Context, position_id: str, pid: str, figure: str, what: str) -> str:
+    """The "Explain" disclosure beside one figure (``pid``: the position's id, escaped; the
+    figure's name and words are the plain constants above). Its body loads when opened
     (static/js/simulator.js); without JavaScript its button asks for the page with it filled in,
     and that page passes the explanation (``explained`` / ``explanation`` in the context)."""
-    key = _e(f"{position_id}-{figure}")
+    key = f"{pid}-{figure}"
     if context.get("explained") == f"{position_id}-{figure}" and context.get("explanation"):
         body: str = render_to_string(
             "simulator/_explanation.html", {"item": context["explanation"]}
@@ -162,7 +163,7 @@ def _explain(context: template.Context, position_id: str, figure: str, what: str
         opened = ""
     return (
         f'<details class="sim-x" id="x-{key}"{opened}><summary>Explain'
-        f'<span class="visually-hidden"> {_e(what)} of {_e(position_id)}</span>'
+        f'<span class="visually-hidden"> {what} of {pid}</span>'
         f'</summary><div class="sim-x-body" data-figure="{key}">{body}</div></details>'
     )
 
