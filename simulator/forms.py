@@ -318,25 +318,35 @@ class ShockForm(LightForm):
     def percents(self) -> dict[str, Decimal]:
         return {symbol: self.cleaned_data.get(symbol) or Decimal(0) for symbol in self.symbols}
 
-    def controls(self):
-        """(symbol, number field, current value) for the template's slider + number pairs."""
+    def controls(self) -> list[dict[str, Any]]:
+        """Each symbol's slider + number pair as plain values for the template: the number
+        box's id, name, label and first error, the current value and the slider's."""
         values = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        controls = []
         for symbol in self.symbols:
+            bound = self[symbol]
             value = values.get(symbol)
             if value is None:
-                raw = self[symbol].value()
+                raw = bound.value()
                 errored = self.is_bound and symbol in self.errors
                 value = raw if raw not in (None, "") or errored else "0"
                 value = value or ""
-            yield {
-                "symbol": symbol,
-                "base": MARKETS[symbol].base,
-                "field": self[symbol],
-                "value": value,
-                "slider_value": _clamp_slider(value),
-                "slider_name": self.add_prefix(f"{symbol}_slider"),
-                "was_name": self.add_prefix(f"{symbol}_was"),
-            }
+            errors = self.errors.get(symbol) if self.is_bound else None
+            controls.append(
+                {
+                    "symbol": symbol,
+                    "base": MARKETS[symbol].base,
+                    "id": bound.auto_id,
+                    "name": bound.html_name,
+                    "label": bound.label,
+                    "error": errors[0] if errors else "",
+                    "value": value,
+                    "slider_value": _clamp_slider(value),
+                    "slider_name": self.add_prefix(f"{symbol}_slider"),
+                    "was_name": self.add_prefix(f"{symbol}_was"),
+                }
+            )
+        return controls
 
 
 def shock_fields(symbol: str) -> dict[str, forms.Field]:
@@ -886,3 +896,21 @@ class MonteCarloForm(LightForm):
         label="Horizon (hours)", initial=24, min_value=1, max_value=24 * 30
     )
     paths = forms.IntegerField(label="Paths", initial=2000, min_value=100, max_value=20000)
+
+    def inputs(self) -> list[dict[str, Any]]:
+        """Each field as plain values for the template's number boxes: id, name, label, value
+        (empty for none) and first error."""
+        inputs = []
+        for bound in self:
+            value = bound.value()
+            errors = bound.errors
+            inputs.append(
+                {
+                    "id": bound.auto_id,
+                    "name": bound.html_name,
+                    "label": bound.label,
+                    "value": "" if value is None else value,
+                    "error": errors[0] if errors else "",
+                }
+            )
+        return inputs
