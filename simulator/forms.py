@@ -22,7 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.formsets import TOTAL_FORM_COUNT, ManagementForm
 from django.utils.safestring import SafeString
 
-from core.light_forms import LightForm, clean_fields
+from core.light_forms import LightForm, clean_fields, copy_field
 from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 from margin.errors import BAD_DATE
@@ -298,7 +298,8 @@ class ShockForm(LightForm):
         super().__init__(*args, **kwargs)
         self.symbols = symbols
         for symbol in symbols:
-            self.fields.update(shock_fields(symbol))
+            shared = _shared_shock_fields(symbol).items()
+            self.fields.update({name: copy_field(field) for name, field in shared})
 
     def clean(self):
         cleaned = super().clean()
@@ -365,9 +366,9 @@ def shock_fields(symbol: str) -> dict[str, forms.Field]:
     }
 
 
-# Validation alone (``clean_fields``) only reads fields, so one set per symbol serves every setup;
-# a ShockForm, which is rendered, gets its own.
-_validation_shock_fields = functools.cache(shock_fields)
+# One set per symbol: validation alone (``clean_fields``) only reads them, and a ShockForm gets
+# its own copies, as a LightForm does of its class's fields.
+_shared_shock_fields = functools.cache(shock_fields)
 
 
 def _sent_empty(data, name: str) -> bool:
@@ -442,9 +443,7 @@ def clean_setup(data) -> CleanSetup | None:
     # formset's "at least one position" rules are met too.
     symbols = _unique(values["symbol"] for _, values in rows)
     shock_form_fields = {
-        name: field
-        for symbol in symbols
-        for name, field in _validation_shock_fields(symbol).items()
+        name: field for symbol in symbols for name, field in _shared_shock_fields(symbol).items()
     }
     shocks = clean_fields(shock_form_fields, data, SHOCK_PREFIX)
     if shocks is None:

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
@@ -205,8 +206,8 @@ def _page_context(
     context = {
         "preset_modified": modified,
         "presets": [
-            {"label": p.label, "url": preset_url(p.id), "current": p is preset}
-            for p in PRESETS.values()
+            {"label": label, "url": url, "current": preset is not None and preset_id == preset.id}
+            for preset_id, label, url in _preset_links(get_script_prefix())
         ],
         "preset": preset,
         "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
@@ -232,6 +233,13 @@ def _page_context(
         context["explained"] = key
         context["explanation"] = details_service.explanation(result, key)
     return context
+
+
+@functools.lru_cache(maxsize=8)
+def _preset_links(script_prefix: str) -> tuple[tuple[str, str, str], ...]:
+    """Each worked example's id, label and link: fixed but for the script prefix in force, and on
+    every simulator page."""
+    return tuple((p.id, p.label, preset_url(p.id)) for p in PRESETS.values())
 
 
 @functools.cache
