@@ -1,6 +1,7 @@
 """`{% remembered_url "simulator:details" %}`: ``{% url %}`` through ``core.links.reversed_url``,
-for the simulator's templates, which name a dozen fixed URLs on every page (each ``reverse`` goes
-through the resolver and the active language)."""
+for the calculators' and the simulator's templates, which name a dozen or more URLs on every page
+(each ``reverse`` goes through the resolver and the active language: an eighth of a calculator
+page, cProfile, issue 20)."""
 
 from __future__ import annotations
 
