@@ -8,6 +8,11 @@ makes the same per-instance copies by hand: the field and its widget are new obj
 own ``attrs``, ``error_messages`` and ``validators``, so anything a view, crispy-forms or a
 template changes on one form's field stays on that form. Only the choices are shared: they are
 fixed when the form class is defined and nothing changes them in place.
+
+``clean_fields`` validates data with a form class's fields without building the form at all (the
+simulator validates a whole setup that way on every slider move, issue 20), and
+``LightForm.adopt_cleaned`` hands its result to a form built afterwards for rendering, so the
+fields are not cleaned twice.
 """
 
 from __future__ import annotations
