@@ -268,7 +268,7 @@ def funding_and_fees(setup, account, venue) -> dict | None:
     """Hold the positions at their entry prices for the holding period, paying funding every
     8 hours and the taker fee to open: what it costs and how each mode's liquidation prices move.
     """
-    data = setup.account_form.cleaned_data
+    data = setup.account_cleaned()
     hours = data.get("holding_hours") or 0
     intervals = hours // FUNDING_INTERVAL_HOURS
     if not intervals and not account.taker_fee_rate:

@@ -10,16 +10,19 @@ Percentages are typed as per cent (0.5 means 0.5%) and handed to the engine as f
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.formsets import TOTAL_FORM_COUNT, ManagementForm
 from django.utils.safestring import SafeString
 
-from core.light_forms import LightForm
+from core.light_forms import LightForm, clean_fields, copy_field
 from core.links import FORMSET_PREFIX, SHOCK_PREFIX
 from margin import MARKETS, VENUES, AccountSpec, MarginError, PositionSpec
 from margin.errors import BAD_DATE
@@ -169,7 +172,9 @@ class AccountForm(LightForm):
 
 
 class PositionForm(LightForm):
-    symbol = forms.ChoiceField(label="Symbol", choices=symbol_choices)
+    # The list, not the function: the markets are fixed at import, and a callable's choices are
+    # rebuilt on every validation of every row.
+    symbol = forms.ChoiceField(label="Symbol", choices=symbol_choices())
     side = forms.ChoiceField(
         label="Side", choices=[("long", "Long"), ("short", "Short")], initial="long"
     )
@@ -231,7 +236,7 @@ class PositionForm(LightForm):
 
     @property
     def position_id(self) -> str:
-        return POSITION_IDS[self.index] if self.index < len(POSITION_IDS) else str(self.index)
+        return position_id(self.index)
 
     @property
     def index(self) -> int:
@@ -252,16 +257,32 @@ class BasePositionFormSet(forms.BaseFormSet):
         if not any(form.cleaned_data for form in self.forms):
             raise forms.ValidationError(NO_POSITIONS)
 
+    def adopt_cleaned(self, rows: list[dict[str, Any]]) -> None:
+        """Mark the bound rows as validated with ``rows`` (``clean_setup`` on the same data):
+        what ``full_clean`` leaves when every row is valid."""
+        for form, cleaned in zip(self.forms, rows, strict=True):
+            form.adopt_cleaned(cleaned)
+        # Django's own attributes, which django-stubs leaves out.
+        self._errors = [form.errors for form in self.forms]  # type: ignore[attr-defined]
+        self._non_form_errors = self.error_class(  # type: ignore[attr-defined]
+            error_class="nonform",
+            renderer=self.renderer,  # type: ignore[attr-defined]
+        )
 
-PositionFormSet = forms.formset_factory(
-    PositionForm,
-    formset=BasePositionFormSet,
-    extra=0,
-    min_num=1,
-    validate_min=True,
-    max_num=MAX_POSITIONS,
-    validate_max=True,
-    absolute_max=MAX_POSITIONS,
+
+# formset_factory returns a subclass of ``formset``; django-stubs types it as the base class.
+PositionFormSet = cast(
+    type[BasePositionFormSet],
+    forms.formset_factory(
+        PositionForm,
+        formset=BasePositionFormSet,
+        extra=0,
+        min_num=1,
+        validate_min=True,
+        max_num=MAX_POSITIONS,
+        validate_max=True,
+        absolute_max=MAX_POSITIONS,
+    ),
 )
 
 
@@ -277,62 +298,96 @@ class ShockForm(LightForm):
         super().__init__(*args, **kwargs)
         self.symbols = symbols
         for symbol in symbols:
-            self.fields[symbol] = percent_field(
-                f"{MARKETS[symbol].base} price move (%)",
-                minimum=SHOCK_MIN,
-                maximum=SHOCK_MAX,
-                initial=Decimal(0),
-            )
-            self.fields[symbol].error_messages["invalid"] = EMPTY_SHOCK
-            self.fields[f"{symbol}_slider"] = DecimalField(required=False, widget=forms.HiddenInput)
-            self.fields[f"{symbol}_was"] = DecimalField(required=False, widget=forms.HiddenInput)
+            shared = _shared_shock_fields(symbol).items()
+            self.fields.update({name: copy_field(field) for name, field in shared})
 
     def clean(self):
         cleaned = super().clean()
         assert cleaned is not None  # Form.clean returns cleaned_data
         for symbol in self.symbols:
-            number = cleaned.get(symbol)
-            slider = cleaned.get(f"{symbol}_slider")
-            was = cleaned.get(f"{symbol}_was")
             if symbol in self.errors:
                 continue
-            if number is None and self._sent_empty(symbol):
-                # An emptied box, or letters (a number box sends them as ""), is a typo, not 0%.
+            number = resolve_shock(
+                cleaned, symbol, self.is_bound and _sent_empty(self.data, self.add_prefix(symbol))
+            )
+            if number is None:
                 self.add_error(symbol, EMPTY_SHOCK)
                 continue
-            if number is None:
-                number = Decimal(0)  # a symbol the setup did not shock yet (a row just added)
-            if number == was and slider is not None and slider != was:
-                number = slider
             cleaned[symbol] = number
         return cleaned
-
-    def _sent_empty(self, symbol: str) -> bool:
-        name = self.add_prefix(symbol)
-        return self.is_bound and name in self.data and not str(self.data[name]).strip()
 
     def percents(self) -> dict[str, Decimal]:
         return {symbol: self.cleaned_data.get(symbol) or Decimal(0) for symbol in self.symbols}
 
-    def controls(self):
-        """(symbol, number field, current value) for the template's slider + number pairs."""
+    def controls(self) -> list[dict[str, Any]]:
+        """Each symbol's slider + number pair as plain values for the template: the number
+        box's id, name, label and first error, the current value and the slider's."""
         values = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        controls = []
         for symbol in self.symbols:
+            bound = self[symbol]
             value = values.get(symbol)
             if value is None:
-                raw = self[symbol].value()
+                raw = bound.value()
                 errored = self.is_bound and symbol in self.errors
                 value = raw if raw not in (None, "") or errored else "0"
                 value = value or ""
-            yield {
-                "symbol": symbol,
-                "base": MARKETS[symbol].base,
-                "field": self[symbol],
-                "value": value,
-                "slider_value": _clamp_slider(value),
-                "slider_name": self.add_prefix(f"{symbol}_slider"),
-                "was_name": self.add_prefix(f"{symbol}_was"),
-            }
+            errors = self.errors.get(symbol) if self.is_bound else None
+            controls.append(
+                {
+                    "symbol": symbol,
+                    "base": MARKETS[symbol].base,
+                    "id": bound.auto_id,
+                    "name": bound.html_name,
+                    "label": bound.label,
+                    "error": errors[0] if errors else "",
+                    "value": value,
+                    "slider_value": _clamp_slider(value),
+                    "slider_name": self.add_prefix(f"{symbol}_slider"),
+                    "was_name": self.add_prefix(f"{symbol}_was"),
+                }
+            )
+        return controls
+
+
+def shock_fields(symbol: str) -> dict[str, forms.Field]:
+    """A held symbol's three shock fields: the number box, the slider and the value last shown."""
+    number = percent_field(
+        f"{MARKETS[symbol].base} price move (%)",
+        minimum=SHOCK_MIN,
+        maximum=SHOCK_MAX,
+        initial=Decimal(0),
+    )
+    number.error_messages["invalid"] = EMPTY_SHOCK
+    return {
+        symbol: number,
+        f"{symbol}_slider": DecimalField(required=False, widget=forms.HiddenInput),
+        f"{symbol}_was": DecimalField(required=False, widget=forms.HiddenInput),
+    }
+
+
+# One set per symbol: validation alone (``clean_fields``) only reads them, and a ShockForm gets
+# its own copies, as a LightForm does of its class's fields.
+_shared_shock_fields = functools.cache(shock_fields)
+
+
+def _sent_empty(data, name: str) -> bool:
+    return name in data and not str(data[name]).strip()
+
+
+def resolve_shock(cleaned: dict, symbol: str, sent_empty: bool) -> Decimal | None:
+    """The move a symbol's controls ask for, or None for an emptied box (``EMPTY_SHOCK``)."""
+    number = cleaned.get(symbol)
+    slider = cleaned.get(f"{symbol}_slider")
+    was = cleaned.get(f"{symbol}_was")
+    if number is None and sent_empty:
+        # An emptied box, or letters (a number box sends them as ""), is a typo, not 0%.
+        return None
+    if number is None:
+        number = Decimal(0)  # a symbol the setup did not shock yet (a row just added)
+    if number == was and slider is not None and slider != was:
+        number = slider
+    return number
 
 
 def _clamp_slider(value) -> str:
@@ -349,21 +404,116 @@ def _as_fraction(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else percent / HUNDRED
 
 
+@dataclass
+class CleanSetup:
+    """A valid setup as its forms would have cleaned it, found without building the forms:
+    ``cleaned_data`` of the account form, of each row and of the shock form, and each field's
+    value as ``BoundField.value()`` gives it (for the query string and re-rendering)."""
+
+    account: dict[str, Any]
+    account_values: dict[str, Any]
+    rows: list[dict[str, Any]]
+    row_values: list[dict[str, Any]]
+    symbols: list[str]
+    shocks: dict[str, Any]
+    shock_values: dict[str, Any]
+
+
+def clean_setup(data) -> CleanSetup | None:
+    """The whole setup validated with the forms' own fields and rules (the management form, the
+    row count, each field's ``clean``, the shock controls), or None when anything is off: then
+    ``Setup`` builds the forms, whose validation words each message beside its field."""
+    management = clean_fields(ManagementForm.base_fields, data, FORMSET_PREFIX)
+    if management is None:
+        return None
+    count = management[0][TOTAL_FORM_COUNT]
+    # Outside these the formset refuses the rows (too few, too many) with a message of its own.
+    if not 1 <= count <= MAX_POSITIONS:
+        return None
+    account = clean_fields(AccountForm.base_fields, data)
+    if account is None:
+        return None
+    rows = []
+    for index in range(count):
+        row = clean_fields(PositionForm.base_fields, data, f"{FORMSET_PREFIX}-{index}")
+        if row is None:
+            return None
+        rows.append(row)
+    # A valid row always differs from the empty form (its symbol is required), so the
+    # formset's "at least one position" rules are met too.
+    symbols = _unique(values["symbol"] for _, values in rows)
+    shock_form_fields = {
+        name: field for symbol in symbols for name, field in _shared_shock_fields(symbol).items()
+    }
+    shocks = clean_fields(shock_form_fields, data, SHOCK_PREFIX)
+    if shocks is None:
+        return None
+    shock_cleaned, shock_values = shocks
+    for symbol in symbols:
+        number = resolve_shock(shock_cleaned, symbol, _sent_empty(data, f"{SHOCK_PREFIX}-{symbol}"))
+        if number is None:
+            return None
+        shock_cleaned[symbol] = number
+    return CleanSetup(
+        account=account[0],
+        account_values=account[1],
+        rows=[cleaned for cleaned, _ in rows],
+        row_values=[values for _, values in rows],
+        symbols=symbols,
+        shocks=shock_cleaned,
+        shock_values=shock_values,
+    )
+
+
 class Setup:
-    """The whole simulator form: account, positions and shocks, bound to one dict of data."""
+    """The whole simulator form: account, positions and shocks, bound to one dict of data.
+
+    A valid setup is validated by ``clean_setup`` and its forms are built only if a response
+    renders them (the htmx results partial does not), already validated; an invalid one builds
+    them at once, and their validation puts each message beside its field."""
 
     def __init__(self, data=None):
         self.data = data
-        self.account_form = AccountForm(data)
-        self.formset = PositionFormSet(data, prefix=FORMSET_PREFIX)
-        if data is not None and not self.formset.management_form.is_valid():
+        self.broken = False
+        self.engine_errors: list[str] = []
+        self._clean = clean_setup(data) if data is not None else None
+        self._forms: tuple[AccountForm, BasePositionFormSet, ShockForm] | None = None
+        if self._clean is None:
+            self._forms = self._build_forms()
+
+    def _build_forms(self) -> tuple[AccountForm, BasePositionFormSet, ShockForm]:
+        data = self.data
+        account_form = AccountForm(data)
+        formset = PositionFormSet(data, prefix=FORMSET_PREFIX)
+        if data is not None and not formset.management_form.is_valid():
             # A hand-edited URL without the management fields: start again from one position.
             self.broken = True
-            self.formset = PositionFormSet(prefix=FORMSET_PREFIX)
-        else:
-            self.broken = False
-        self.shock_form = ShockForm(data, symbols=self.symbols(), prefix=SHOCK_PREFIX)
-        self.engine_errors: list[str] = []
+            formset = PositionFormSet(prefix=FORMSET_PREFIX)
+        symbols = _unique(form["symbol"].value() for form in formset.forms)
+        shock_form = ShockForm(data, symbols=symbols, prefix=SHOCK_PREFIX)
+        clean = self._clean
+        if clean is not None:
+            account_form.adopt_cleaned(clean.account)
+            formset.adopt_cleaned(clean.rows)
+            shock_form.adopt_cleaned(clean.shocks)
+        return account_form, formset, shock_form
+
+    def _bound_forms(self) -> tuple[AccountForm, BasePositionFormSet, ShockForm]:
+        if self._forms is None:
+            self._forms = self._build_forms()
+        return self._forms
+
+    @property
+    def account_form(self) -> AccountForm:
+        return self._bound_forms()[0]
+
+    @property
+    def formset(self) -> BasePositionFormSet:
+        return self._bound_forms()[1]
+
+    @property
+    def shock_form(self) -> ShockForm:
+        return self._bound_forms()[2]
 
     @classmethod
     def from_rows(cls, account_data, rows: list[dict], shocks: dict[str, str] | None = None):
@@ -375,13 +525,16 @@ class Setup:
         setup.data = None
         setup.broken = False
         setup.engine_errors = []
-        setup.account_form = AccountForm(initial=account_data)
-        setup.formset = PositionFormSet(prefix=FORMSET_PREFIX, initial=rows)
+        setup._clean = None
         symbols = _unique(row.get("symbol") for row in rows)
-        setup.shock_form = ShockForm(
-            initial={symbol: (shocks or {}).get(symbol, "0") for symbol in symbols},
-            symbols=symbols,
-            prefix=SHOCK_PREFIX,
+        setup._forms = (
+            AccountForm(initial=account_data),
+            PositionFormSet(prefix=FORMSET_PREFIX, initial=rows),
+            ShockForm(
+                initial={symbol: (shocks or {}).get(symbol, "0") for symbol in symbols},
+                symbols=symbols,
+                prefix=SHOCK_PREFIX,
+            ),
         )
         return setup
 
@@ -389,20 +542,32 @@ class Setup:
 
     def raw_rows(self) -> list[dict[str, str]]:
         """Each position row's raw values, as typed (for re-rendering after add/remove)."""
+        if self._clean is not None:
+            return [
+                {name: values[name] or "" for name in PositionForm.base_fields}
+                for values in self._clean.row_values
+            ]
         rows = []
         for form in self.formset.forms:
             rows.append({name: form[name].value() or "" for name in PositionForm.base_fields})
         return rows
 
     def raw_account(self) -> dict[str, str]:
+        if self._clean is not None:
+            return dict(self._clean.account_values)
         return {name: self.account_form[name].value() for name in AccountForm.base_fields}
 
     def raw_shocks(self) -> dict[str, str]:
+        if self._clean is not None:
+            values = self._clean.shock_values
+            return {s: str(values[s] or "0") for s in self._clean.symbols}
         return {s: str(self.shock_form[s].value() or "0") for s in self.shock_form.symbols}
 
     def symbols(self) -> list[str]:
         """The symbols held, in row order; shock controls exist for exactly these."""
-        return _unique(form["symbol"].value() for form in self.formset.forms)
+        if self._clean is not None:
+            return list(self._clean.symbols)
+        return list(self.shock_form.symbols)
 
     def submitted_shock_symbols(self) -> set[str]:
         if self.data is None:
@@ -421,12 +586,21 @@ class Setup:
     # --- validation -------------------------------------------------------------------------
 
     def is_valid(self) -> bool:
+        if self._forms is None:
+            return True  # clean_setup found it valid, and no engine rule has refused it since
         forms_valid = [
             self.account_form.is_valid(),
             self.formset.is_valid(),
             self.shock_form.is_valid(),
         ]
         return self.data is not None and not self.broken and all(forms_valid)
+
+    def wants_prediction(self) -> bool:
+        """Whether the learner ticked "predict first" (on a bound, validated setup)."""
+        if self._clean is not None:
+            return bool(self._clean.account.get("predict"))
+        form = self.account_form
+        return bool(form.is_bound and form.cleaned_data.get("predict"))
 
     def add_engine_error(self, error: MarginError) -> None:
         """Put an engine rule's message beside the input it is about, or above the form."""
@@ -443,6 +617,8 @@ class Setup:
 
     def field_errors(self) -> list[dict]:
         """Every field message, with the input's id, for the slots beside the fields."""
+        if self._forms is None:
+            return []
         errors = []
         for form in [self.account_form, *self.formset.forms, self.shock_form]:
             for name, messages in form.errors.items():
@@ -461,6 +637,8 @@ class Setup:
     def form_errors(self) -> list[str]:
         """Messages that belong to no single field."""
         messages = list(self.engine_errors)
+        if self._forms is None:
+            return messages
         if self.broken:
             messages.append(BROKEN_FORM)
         messages += [_formset_message(str(m)) for m in self.formset.non_form_errors()]
@@ -471,21 +649,31 @@ class Setup:
 
     # --- to the engine ----------------------------------------------------------------------
 
+    def account_cleaned(self) -> dict[str, Any]:
+        """The account form's cleaned values (on a valid setup)."""
+        return self._clean.account if self._clean is not None else self.account_form.cleaned_data
+
+    def cleaned_rows(self) -> list[dict[str, Any]]:
+        """Each valid row's cleaned values, in row order (row ``i`` has the prefix
+        ``pos-i``)."""
+        if self._clean is not None:
+            return self._clean.rows
+        return [form.cleaned_data for form in self.formset.forms]
+
     @property
     def venue(self) -> str:
-        return self.account_form.cleaned_data["venue"]
+        return self.account_cleaned()["venue"]
 
     def position_specs(self) -> tuple[PositionSpec, ...]:
         specs = []
-        for form in self.formset.forms:
-            data = form.cleaned_data
+        for index, data in enumerate(self.cleaned_rows()):
             market = MARKETS[data["symbol"]]
             entry_price = data["entry_price"] or market.default_price
             leverage = data["leverage"]
             notional = data["size"] * leverage if data["size_by"] == "margin" else data["size"]
             specs.append(
                 position_spec(
-                    position_id=form.position_id,
+                    position_id=position_id(index),
                     symbol=data["symbol"],
                     side=data["side"],
                     margin_mode=data["margin_mode"],
@@ -501,7 +689,7 @@ class Setup:
         return tuple(specs)
 
     def account_spec(self) -> AccountSpec:
-        data = self.account_form.cleaned_data
+        data = self.account_cleaned()
         return AccountSpec(
             wallet_balance=data["wallet_balance"],
             collateral=data["collateral"],
@@ -513,13 +701,16 @@ class Setup:
 
     def shocks(self) -> dict[str, Decimal]:
         """Per-symbol shocks as fractions (the engine's unit)."""
-        return {s: p / HUNDRED for s, p in self.shock_form.percents().items()}
+        return {s: p / HUNDRED for s, p in self.shock_percents().items()}
 
     def market_prices_json(self) -> str:
         """Each market's default price, for the script that pre-fills a row's entry price."""
         return json.dumps({symbol: str(m.default_price) for symbol, m in MARKETS.items()})
 
     def shock_percents(self) -> dict[str, Decimal]:
+        if self._clean is not None:
+            shocks = self._clean.shocks
+            return {symbol: shocks.get(symbol) or Decimal(0) for symbol in self._clean.symbols}
         return self.shock_form.percents()
 
     # --- to the address bar -----------------------------------------------------------------
@@ -532,31 +723,45 @@ class Setup:
         return self._query_string
 
     def _build_query_string(self) -> str:
+        if self._clean is not None:
+            clean = self._clean
+            account_values = clean.account_values
+            row_values = clean.row_values
+            symbols = clean.symbols
+            shock_values = clean.shocks
+            shown = clean.shock_values
+        else:
+            account_values = self.raw_account()
+            row_values = [
+                {name: form[name].value() for name in PositionForm.base_fields}
+                for form in self.formset.forms
+            ]
+            symbols = self.shock_form.symbols
+            valid = self.shock_form.is_bound and self.shock_form.is_valid()
+            shock_values = self.shock_form.cleaned_data if valid else {}
+            shown = {symbol: self.shock_form[symbol].value() for symbol in symbols}
         params: list[tuple[str, str]] = []
-        for name in AccountForm.base_fields:
-            value = self.account_form[name].value()
+        for name, value in account_values.items():
             if value not in (None, "", False):
                 params.append((name, "1" if value is True else str(value)))
-        rows = self.formset.forms
         params += [
-            (f"{FORMSET_PREFIX}-TOTAL_FORMS", str(len(rows))),
+            (f"{FORMSET_PREFIX}-TOTAL_FORMS", str(len(row_values))),
             (f"{FORMSET_PREFIX}-INITIAL_FORMS", "0"),
         ]
-        for form in rows:
-            for name in PositionForm.base_fields:
-                value = form[name].value()
+        for index, values in enumerate(row_values):
+            for name, value in values.items():
                 if value not in (None, ""):
-                    params.append((form.add_prefix(name), str(value)))
-        shock_values = (
-            self.shock_form.cleaned_data
-            if self.shock_form.is_bound and self.shock_form.is_valid()
-            else {}
-        )
-        for symbol in self.shock_form.symbols:
-            value = shock_values.get(symbol, self.shock_form[symbol].value())
+                    params.append((f"{FORMSET_PREFIX}-{index}-{name}", str(value)))
+        for symbol in symbols:
+            value = shock_values.get(symbol, shown.get(symbol))
             if value not in (None, ""):
-                params.append((self.shock_form.add_prefix(symbol), _plain(value)))
+                params.append((f"{SHOCK_PREFIX}-{symbol}", _plain(value)))
         return urlencode(params)
+
+
+def position_id(index: int) -> str:
+    """Row ``index``'s letter: A to H."""
+    return POSITION_IDS[index] if index < len(POSITION_IDS) else str(index)
 
 
 # The engine names inputs in its own words; a few map onto differently named form fields.
@@ -690,3 +895,21 @@ class MonteCarloForm(LightForm):
         label="Horizon (hours)", initial=24, min_value=1, max_value=24 * 30
     )
     paths = forms.IntegerField(label="Paths", initial=2000, min_value=100, max_value=20000)
+
+    def inputs(self) -> list[dict[str, Any]]:
+        """Each field as plain values for the template's number boxes: id, name, label, value
+        (empty for none) and first error."""
+        inputs = []
+        for bound in self:
+            value = bound.value()
+            errors = bound.errors
+            inputs.append(
+                {
+                    "id": bound.auto_id,
+                    "name": bound.html_name,
+                    "label": bound.label,
+                    "value": "" if value is None else value,
+                    "error": errors[0] if errors else "",
+                }
+            )
+        return inputs

@@ -12,6 +12,7 @@ and words the answer (rounding for display happens here and nowhere earlier).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -101,7 +102,6 @@ class SimulationResult:
     available_balance: str
     margin_ratio: str
     collateral: str
-    facts: dict[str, str] = field(default_factory=dict)
     insurance_fund: str = ""
     notes: tuple[str, ...] = ()
     mixed: bool = False
@@ -109,6 +109,15 @@ class SimulationResult:
     comparison: ModeComparison | None = None
     picture: wallets.Picture | None = None
     shock_percents: dict[str, Decimal] = field(default_factory=dict)
+
+    @functools.cached_property
+    def facts(self) -> dict[str, str]:
+        """The display strings preset sentences are filled from: worded on first use (the full
+        page, lessons), not on every slider move, which never shows them."""
+        # simulate sets both
+        assert self.outcome is not None
+        assert self.comparison is not None
+        return _facts(self.base, self.outcome, self.comparison, self.collateral)
 
 
 def configured_mode(account: AccountSpec) -> str:
@@ -187,11 +196,11 @@ def simulate(
         )
 
     final_account = outcome.final.account
-    facts = _facts(base, outcome, comparison, currency)
     summary = _summary(base, outcome, account, shock_percents or {}, currency)
     iso, cro = modes
+    equity = money(outcome.final_equity, currency)
     announcement = (
-        f"Recalculated. As set up: {facts['liquidated']} liquidated, equity {facts['equity']}. "
+        f"Recalculated. As set up: {list_ids(outcome.liquidated)} liquidated, equity {equity}. "
         f"Isolated: {_lower_nothing(iso.verdict)}, equity {iso.equity_after}. "
         f"Cross: {_lower_nothing(cro.verdict)}, equity {cro.equity_after}."
     )
@@ -203,11 +212,10 @@ def simulate(
         modes=modes,
         summary=summary,
         announcement=announcement,
-        equity=money(outcome.final_equity, currency),
+        equity=equity,
         available_balance=money(final_account.available_balance, currency),
         margin_ratio=percent(final_account.margin_ratio),
         collateral=currency,
-        facts=facts,
         insurance_fund=_insurance(outcome.insurance_fund, currency),
         notes=base.notes,
         mixed=mode_now == "mixed",

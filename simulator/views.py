@@ -18,14 +18,15 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url, trigger_client_event
 
 from core.concepts import CONCEPTS
 from core.display import NO_FIGURE
-from core.links import concept_lesson_url, preset_url
+from core.links import concept_lesson_url, preset_url, reversed_url
 from margin import ENGINE_VERSION, VENUES, MarginError, switch_margin_mode
 from simulator import details as details_service
 from simulator.forms import (
@@ -124,9 +125,7 @@ def _result_context(request, setup: Setup, result, **extra) -> dict:
     field_errors = setup.field_errors() if invalid else []
     reveal = extra.get("reveal")
     predicting = (
-        result is not None
-        and setup.account_form.cleaned_data.get("predict")
-        and (reveal is None or "errors" in reveal)
+        result is not None and setup.wants_prediction() and (reveal is None or "errors" in reveal)
     )
     context = {
         "setup": setup,
@@ -159,14 +158,12 @@ def mode_switch_notes(request, setup: Setup, result) -> list[str]:
         return []
     previous = _current_query(current_url)
     notes = []
-    for form in setup.formset.forms:
-        symbol = form.cleaned_data["symbol"]
-        mode = form.cleaned_data["margin_mode"]
-        before = previous.get(form.add_prefix("margin_mode"), [None])[0]
-        if previous.get(form.add_prefix("symbol"), [None])[0] == symbol and before not in (
-            None,
-            mode,
-        ):
+    for index, row in enumerate(setup.cleaned_rows()):
+        symbol = row["symbol"]
+        mode = row["margin_mode"]
+        prefix = f"{FORMSET_PREFIX}-{index}-"
+        before = previous.get(f"{prefix}margin_mode", [None])[0]
+        if previous.get(f"{prefix}symbol", [None])[0] == symbol and before not in (None, mode):
             try:
                 switch_margin_mode(result.account, symbol, mode)
             except MarginError as error:
@@ -184,7 +181,7 @@ def _announcement(result, invalid, field_errors, predicting) -> str:
 
 
 def _share_url(setup: Setup) -> str:
-    return f"{reverse('simulator:index')}?{setup.query_string()}"
+    return f"{reversed_url('simulator:index')}?{setup.query_string()}"
 
 
 def _predict_target(result):
@@ -209,8 +206,8 @@ def _page_context(
     context = {
         "preset_modified": modified,
         "presets": [
-            {"label": p.label, "url": preset_url(p.id), "current": p is preset}
-            for p in PRESETS.values()
+            {"label": label, "url": url, "current": preset is not None and preset_id == preset.id}
+            for preset_id, label, url in _preset_links(get_script_prefix())
         ],
         "preset": preset,
         "preset_finds": "" if modified or predicting else _preset_finds(preset, result),
@@ -238,6 +235,13 @@ def _page_context(
     return context
 
 
+@functools.lru_cache(maxsize=8)
+def _preset_links(script_prefix: str) -> tuple[tuple[str, str, str], ...]:
+    """Each worked example's id, label and link: fixed but for the script prefix in force, and on
+    every simulator page."""
+    return tuple((p.id, p.label, preset_url(p.id)) for p in PRESETS.values())
+
+
 @functools.cache
 def preset_query_string(preset_id: str) -> str:
     """A worked example's canonical query string, to tell whether the learner changed it. It
@@ -255,7 +259,7 @@ def build_details(setup: Setup, result, part: str | None = None):
 
 
 def context_predicting(setup: Setup) -> bool:
-    return bool(setup.account_form.is_bound and setup.account_form.cleaned_data.get("predict"))
+    return setup.wants_prediction()
 
 
 def _preset_finds(preset, result) -> str:
@@ -309,7 +313,9 @@ def _partial_response(html: str, share_url: str | None) -> HttpResponse:
 def _results_partial(request, setup: Setup, result, reveal) -> HttpResponse:
     notes = mode_switch_notes(request, setup, result)
     context = _result_context(request, setup, result, reveal=reveal, rule_notes=notes)
-    html = render(request, "simulator/_result.html", context).content.decode()
+    # No request: the partial uses nothing the context processors add (no CSRF token, no user),
+    # and they would run on every slider move.
+    html = render_to_string("simulator/_result.html", context)
     share_url = context["share_url"] if result is not None else None
     return _partial_response(html, share_url)
 

@@ -19,6 +19,7 @@ two thirds of the simulator page's time (cProfile, issue 20).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from html import escape
 
@@ -160,27 +161,36 @@ def widget_html(bound: forms.BoundField, given: Mapping[str, str | bool]) -> Saf
     """``bound.as_widget(attrs=extra)`` for a text, number, date or hidden input, a flat select
     or a checkbox, written without Django's widget templates (a template per input was most of
     what was left)."""
+    return _widget_html(bound, given, bound.auto_id)
+
+
+def _widget_html(
+    bound: forms.BoundField, given: Mapping[str, str | bool], auto_id: str | bool
+) -> SafeString:
+    """``widget_html`` with the field's ``auto_id`` already looked up (each ``BoundField``
+    property is computed anew on every access: a form's worth of fields added up)."""
     extra = dict(given)
     widget = bound.field.widget
     kind = type(widget)
     if kind not in (*PLAIN_INPUTS, forms.Select, forms.CheckboxInput):
         return bound.as_widget(attrs=extra)
     attrs = {**widget.attrs, **bound.build_widget_attrs(extra, widget)}
-    if bound.auto_id and "id" not in widget.attrs:
-        attrs.setdefault("id", bound.auto_id)
+    if auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", auto_id)
     name = _e(bound.html_name)
     value = bound.value()
     if kind is forms.Select:
-        choices = list(getattr(bound.field, "choices", ()))  # a Select's field has choices
-        if any(isinstance(label, (list, tuple)) for _, label in choices):
+        options = _flat_options(list(getattr(bound.field, "choices", ())))  # a Select's has them
+        if options is None:
             return bound.as_widget(attrs=extra)  # option groups: Django's template
         chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{_e(key)}"{" selected" if str(key) == chosen else ""}>'
-            f"{_e(label)}</option>"
-            for key, label in choices
+        html = "".join(
+            f'<option value="{key}" selected>{label}</option>'
+            if raw == chosen
+            else f'<option value="{key}">{label}</option>'
+            for raw, key, label in options
         )
-        return mark_safe(f'<select name="{name}"{_attributes(attrs)}>{options}</select>')  # noqa: S308
+        return mark_safe(f'<select name="{name}"{_attributes(attrs)}>{html}</select>')  # noqa: S308
     if kind is forms.CheckboxInput:
         if widget.check_test(value):
             attrs["checked"] = True
@@ -190,6 +200,24 @@ def widget_html(bound: forms.BoundField, given: Mapping[str, str | bool]) -> Saf
     return mark_safe(  # noqa: S308 - every value in it was escaped
         f'<input type="{widget.input_type}" name="{name}"{shown_attr}{_attributes(attrs)}>'
     )
+
+
+def _flat_options(choices: list) -> tuple[tuple[str, str, str], ...] | None:
+    """A flat select's options as (value as text, escaped value, escaped label), or None for
+    option groups."""
+    if any(isinstance(label, (list, tuple)) for _, label in choices):
+        return None
+    try:
+        return _escaped_options(tuple(choices))
+    except TypeError:  # a value that cannot be a cache key
+        return _escaped_options.__wrapped__(tuple(choices))
+
+
+@functools.lru_cache(maxsize=256)
+def _escaped_options(choices: tuple) -> tuple[tuple[str, str, str], ...]:
+    """Kept per set of choices: the same few lists (markets, venues, sides) are written for
+    every row of every page, and escaping them was a good part of a form's time."""
+    return tuple((str(key), _e(key), _e(label)) for key, label in choices)
 
 
 # --- the compact layout (the simulator's setup form) ------------------------------------------
@@ -215,27 +243,30 @@ def compact_field(bound: forms.BoundField) -> SafeString:
     help text; ``is-invalid`` and ``aria-invalid`` with an error), the error slot with the first
     message, the help text. A hidden field is its input alone."""
     widget = bound.field.widget
+    raw_id = bound.auto_id
     if widget.is_hidden:
-        return widget_html(bound, {})
-    auto_id = _e(bound.auto_id)
-    described_by = f"{bound.auto_id}_error"
-    if bound.help_text:
-        described_by += f" {bound.auto_id}_helptext"
+        return _widget_html(bound, {}, raw_id)
+    auto_id = _e(raw_id)
+    help_text = bound.help_text
+    errors = bound.errors
+    described_by = f"{raw_id}_error"
+    if help_text:
+        described_by += f" {raw_id}_helptext"
     # The widget's class name first (what crispy's field tag put there), then Bootstrap's.
     classes = f"{type(widget).__name__.lower()} {COMPACT_CONTROL.get(type(widget), COMPACT_TEXT)}"
     extra: dict[str, str | bool] = {"class": classes, "aria-describedby": described_by}
-    if bound.errors:
+    if errors:
         extra |= {"class": f"{classes} is-invalid", "aria-invalid": "true"}
-    first_error = _e(bound.errors[0]) if bound.errors else ""
+    first_error = _e(errors[0]) if errors else ""
     help_html = (
-        f'<div id="{auto_id}_helptext" class="form-text small mt-0">{_e(bound.help_text)}</div>'
-        if bound.help_text
+        f'<div id="{auto_id}_helptext" class="form-text small mt-0">{_e(help_text)}</div>'
+        if help_text
         else ""
     )
     return mark_safe(  # noqa: S308 - every value in it was escaped
         f'<div id="div_{auto_id}" class="sim-field mb-2">'
         f'<label for="{_e(bound.id_for_label)}" class="form-label small fw-semibold mb-1">'
-        f"{_e(bound.label)}</label>{widget_html(bound, extra)}"
+        f"{_e(bound.label)}</label>{_widget_html(bound, extra, raw_id)}"
         f'<div id="{auto_id}_error" class="field-error small">{first_error}</div>'
         f"{help_html}</div>"
     )

@@ -92,3 +92,71 @@ def test_rows_beyond_the_maximum_are_never_built():
     setup = Setup(data)
     assert len(setup.formset.forms) == MAX_POSITIONS
     assert not setup.is_valid()
+
+
+def _through_the_forms(data):
+    """The setup validated by its forms alone, as before clean_setup (the reference)."""
+    setup = Setup.__new__(Setup)
+    setup.data, setup.broken, setup.engine_errors, setup._clean = data, False, [], None
+    setup._forms = setup._build_forms()
+    return setup
+
+
+def _slider_setups():
+    from benchmarks import workload
+
+    bodies = [workload.w4_slider("token"), workload.eight_cross_slider("token")]
+    return [
+        dict(parse_qsl(stream.body(n), keep_blank_values=True)) for stream in bodies for n in (0, 7)
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [p.form_data() for p in PRESETS.values()] + _slider_setups(),
+    ids=lambda d: d.get("preset", "slider"),
+)
+def test_a_valid_setup_validated_without_its_forms_is_what_the_forms_give(data):
+    fast, reference = Setup(data), _through_the_forms(data)
+    assert fast._forms is None  # valid: no form was built to validate it
+    assert reference.is_valid()
+    assert fast.is_valid()
+    assert fast.account_spec() == reference.account_spec()
+    assert fast.shock_percents() == reference.shock_percents()
+    assert fast.query_string() == reference.query_string()
+    assert fast.raw_rows() == reference.raw_rows()
+    assert fast.raw_account() == reference.raw_account()
+    assert fast.raw_shocks() == reference.raw_shocks()
+    # Built for rendering, its forms carry the same cleaned data and no errors.
+    assert fast.account_form.cleaned_data == reference.account_form.cleaned_data
+    assert fast.shock_form.cleaned_data == reference.shock_form.cleaned_data
+    assert [f.cleaned_data for f in fast.formset.forms] == [
+        f.cleaned_data for f in reference.formset.forms
+    ]
+    assert fast.field_errors() == []
+    assert fast.form_errors() == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"pos-1-leverage": "abc"},
+        {"wallet_balance": "-3"},
+        {"shock-BTCUSDT": ""},
+        {"shock-BTCUSDT_slider": "x"},
+        {"pos-TOTAL_FORMS": "0"},
+        {"pos-TOTAL_FORMS": "9"},
+        {"pos-INITIAL_FORMS": "x"},
+        {"pos-0-symbol": "NOPE"},
+        {"preset": "TOOLONGNAME"},
+    ],
+)
+def test_an_invalid_setup_is_validated_by_its_forms(changes):
+    data = PRESETS["W4"].form_data() | changes
+    setup = Setup(data)
+    assert setup._forms is not None
+    assert not setup.is_valid()
+    reference = _through_the_forms(data)
+    reference.is_valid()
+    assert setup.field_errors() == reference.field_errors()
+    assert setup.form_errors() == reference.form_errors()
