@@ -12,6 +12,10 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from core.concepts import CONCEPTS
 
 FORMSET_PREFIX = "pos"  # pos-TOTAL_FORMS, pos-0-symbol, ...
 SHOCK_PREFIX = "shock"  # shock-BTCUSDT=-12 (per cent)
@@ -79,3 +83,20 @@ def setup_url(
 def concept_lesson_url(concept_id: str) -> str:
     """The lesson that teaches a concept (a binding URL: the lessons app redirects it)."""
     return reversed_url("lessons:concept", concept_id)
+
+
+def concept_lesson_links() -> dict[str, SafeString]:
+    """Every concept's link to its lesson (`<a href=...>title</a>`, escaped), for the pages that
+    list all of the course's concepts; the same on every page under one URLconf and script
+    prefix, so built once per process for them."""
+    return _concept_lesson_links(get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=8)
+def _concept_lesson_links(urlconf: str | None, prefix: str) -> dict[str, SafeString]:
+    return {
+        concept_id: format_html(
+            '<a href="{}">{}</a>', concept_lesson_url(concept_id), concept.title
+        )
+        for concept_id, concept in CONCEPTS.items()
+    }
