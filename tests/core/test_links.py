@@ -93,3 +93,25 @@ def test_a_remembered_url_is_what_reverse_gives_and_follows_the_script_prefix():
     finally:
         set_script_prefix(before)
     assert reversed_url("simulator:index") == "/simulator/"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "'home'",
+        "'me:progress'",
+        "'lessons:concept' 'C04'",
+        "'lessons:complete' 'basics' 'leverage'",
+    ],
+)
+def test_the_remembered_url_tag_writes_what_the_url_tag_writes(arguments):
+    from django.template import Context, Template
+
+    remembered = Template(
+        "{% load remembered_urls %}{% remembered_url " + arguments + " %}|"
+        "{% remembered_url " + arguments + " as u %}{{ u }}"
+    ).render(Context())
+    django = Template("{% url " + arguments + " %}|{% url " + arguments + " as u %}{{ u }}").render(
+        Context()
+    )
+    assert remembered == django
