@@ -12,7 +12,9 @@ serves (README, Performance, "Shortcuts"). Measured today:
 - the setup form's inputs written by hand (tools.form_rendering.widget_html) against Django's
   widget templates (``bound.as_widget``), on the simulator page and a new-setup recalculation;
 - the remembered ``reverse()`` (core.links.reversed_url) against ``reverse()`` every time, on the
-  learn index and /me/ signed in;
+  learn index, /me/ and a lesson signed in;
+- a valid setup validated without building its forms (simulator.forms.clean_setup) against the
+  forms validating it, on a new-setup recalculation.
 (Issue 20 measured and removed the one-pass form parsing middleware, the simulator's body-hash
 partial cache and the "Explain" disclosure written with f-strings instead of format_html the same
 way; see the README.)
@@ -125,11 +127,24 @@ def run() -> None:
     def progress(n: int) -> Any:
         return learner.get(workload.PROGRESS)
 
+    def lesson_signed_in(n: int) -> Any:
+        return learner.get(lesson)
+
     comparisons += [
         ("inputs by hand, widget_html (simulator page)", simulator_page, _widget_templates),
         ("inputs by hand, widget_html (new setup, W4)", new_setup, _widget_templates),
         ("remembered reverse, reversed_url (learn index)", learn_index, _reverse_every_time),
         ("remembered reverse, reversed_url (/me/)", progress, _reverse_every_time),
+        (
+            "remembered reverse, reversed_url (a lesson, signed in)",
+            lesson_signed_in,
+            _reverse_every_time,
+        ),
+        (
+            "setup validated without its forms, clean_setup (new setup, W4)",
+            new_setup,
+            lambda: mock.patch("simulator.forms.clean_setup", return_value=None),
+        ),
     ]
 
     print("| shortcut (request) | with it | without it | saved | share of the request without it |")
